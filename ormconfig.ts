@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './src/entities';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * The TypeORM DataSource, chosen by DATABASE_URL:
+ *   sqlite:<path>                 → better-sqlite3 (default sqlite:./data/claim-relay.sqlite)
+ *   mysql://user:pass@host:port/db → mysql2 (MySQL or MariaDB)
+ * The schema comes only from the migrations (never `synchronize`); they are applied at start.
+ */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/claim-relay.sqlite';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) return 'mysql';
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got scheme "${url.split(':')[0]}")`);
+}
+
+/**
+ * TypeORM reads MariaDB's information_schema differently from MySQL's (column defaults), so a mysql://
+ * URL is resolved to TypeORM's `mariadb` or `mysql` driver by asking the server its version.
+ */
+export async function detectMysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
+  const conn = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0].v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
+export function dataSourceOptions(
+  url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  mysqlFlavor: 'mysql' | 'mariadb' = url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (databaseKind(url) === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: url.slice('sqlite:'.length),
+      // WAL lets readers (readyz, finance) proceed while a push commits.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: mysqlFlavor,
+    url: url.replace(/^mariadb:/, 'mysql:'),
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+  };
+}
+
+/** A DataSource for DATABASE_URL (or `url`), with the MySQL flavour detected from the server. */
+export async function createDataSource(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<DataSource> {
+  const flavor = databaseKind(url) === 'mysql' ? await detectMysqlFlavor(url) : undefined;
+  return new DataSource(dataSourceOptions(url, flavor));
+}
