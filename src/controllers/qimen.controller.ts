@@ -1,0 +1,83 @@
+import type { Context } from 'koa';
+import type { Config } from '../config/schema';
+import { validateDto } from '../dto/validate-dto';
+import { QimenError, signCheckFailure } from '../errors/qimen-errors';
+import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
+import { sha256Hex } from '../storage/canonical-json';
+import type { ReceivedPush } from '../storage/raw-push-store';
+import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, signedParams, verifyQimenSign } from '../verify/qimen-sign';
+import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
+import { qimenSuccess } from './qimen-envelope';
+import { readRawBody } from './read-raw-body';
+
+export interface QimenControllerDeps extends QimenHandlerDeps {
+  config: Config['qimen'];
+  handlers: ReadonlyMap<string, QimenHandler>;
+  now?: () => number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * POST /qimen: app key → timestamp → raw body → signature → method → JSON → DTO → handler.
+ * Each check throws its QimenError; qimenEnvelope renders it.
+ */
+export function qimenController(deps: QimenControllerDeps) {
+  const secrets = new Map(deps.config.apps.map((a) => [a.appKey, a.secret]));
+  const now = deps.now ?? Date.now;
+
+  return async (ctx: Context) => {
+    const receivedAt = now();
+    const query = parseQimenQuery(ctx.querystring);
+
+    const appKey = query.get('app_key') ?? '';
+    const secret = secrets.get(appKey);
+    if (!secret) throw new QimenError('invalid-app-key', appKey ? `unknown app_key ${appKey}` : 'app_key is required');
+
+    const timestamp = parseQimenTimestamp(query.get('timestamp') ?? '');
+    if (timestamp === null) throw new QimenError('invalid-timestamp', 'timestamp must be yyyy-MM-dd HH:mm:ss (GMT+8)');
+    if (!isWithinWindow(timestamp, receivedAt, deps.config.timestampWindowSeconds)) {
+      throw new QimenError('invalid-timestamp', `timestamp is more than ${deps.config.timestampWindowSeconds}s from server time`);
+    }
+
+    const signMethod = (query.get('sign_method') || 'md5').toLowerCase() as QimenSignMethod;
+    if (!QIMEN_SIGN_METHODS.includes(signMethod)) throw new QimenError('invalid-parameter', 'sign_method must be md5, hmac or hmac-sha256');
+
+    const body = await readRawBody(ctx, deps.config.maxBodyBytes);
+    const sign = query.get('sign') ?? '';
+    if (!sign || !verifyQimenSign(signMethod, secret, signedParams(query, ctx.headers), body, sign)) throw signCheckFailure();
+
+    const method = query.get('method') ?? '';
+    const handler = deps.handlers.get(method);
+    if (!handler) throw new QimenError('invalid-method', method ? `method ${method} is not supported` : 'method is required');
+    if ((query.get('format') ?? 'json').toLowerCase() !== 'json') throw new QimenError('invalid-parameter', 'format must be json');
+
+    const json = parseJsonObject(body);
+    const valid = validateDto(handler.dto, json);
+    if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
+
+    const push: ReceivedPush = {
+      receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
+    };
+    const data = await handler.handle({ push, json, dto: valid.value }, deps);
+    ctx.body = qimenSuccess(data, now());
+  };
+}
+
+
+function parseJsonObject(body: Buffer): Record<string, unknown> {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new QimenError('invalid-json', 'body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new QimenError('invalid-json', `body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QimenError('invalid-json', 'body must be a JSON object');
+  return value as Record<string, unknown>;
+}

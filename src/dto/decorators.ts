@@ -1,0 +1,130 @@
+/**
+ * Field rules for request DTOs, as class-validator decorators.
+ *
+ * Each rule is one function that returns null for an acceptable value, or the complaint that follows
+ * the field name in the error message ("must be a string", "[17] must be a string"). Type, range and
+ * format are checked by the same rule, in that order, so a field reports exactly one, predictable
+ * problem (class-validator runs stacked decorators bottom-up, which would make "abc" for a ratio read
+ * "must not be greater than 100").
+ */
+import { registerDecorator, ValidateIf } from 'class-validator';
+import { isMoneyAmount, MAX_MAJOR_AMOUNT, toMinorUnits } from '../domain/money';
+
+/** null when `value` is acceptable, else the complaint: "must be …", or "[i] must be …" for a list item. */
+type Rule = (value: unknown, object: Record<string, unknown>) => string | null;
+
+/** Registers `rule` as the class-validator constraint `name`; the message is "<property> <complaint>". */
+function fieldRule(name: string, rule: Rule): PropertyDecorator {
+  return (target, propertyKey) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: String(propertyKey),
+      validator: {
+        validate: (value, args) => rule(value, args!.object as Record<string, unknown>) === null,
+        defaultMessage: (args) => {
+          const complaint = rule(args!.value, args!.object as Record<string, unknown>) ?? 'is invalid';
+          return complaint.startsWith('[') ? `${args!.property}${complaint}` : `${args!.property} ${complaint}`;
+        },
+      },
+    });
+}
+
+/**
+ * Like `@IsOptional()`, except that only an absent field (undefined) skips the rules: `null` is not a
+ * value of any type in the spec (String, Number, Boolean, object), so it is reported as the wrong type.
+ */
+export function IsOptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined);
+}
+
+/** True when `text` has more than `max` characters, counted as code points (as a utf8mb4 VARCHAR counts). */
+function isLongerThan(text: string, max: number): boolean {
+  // code points ≤ UTF-16 units ≤ 2 × code points: count only when the unit length leaves it open.
+  if (text.length <= max) return false;
+  if (text.length > 2 * max) return true;
+  let count = 0;
+  for (const _char of text) count++;
+  return count > max;
+}
+
+/** A string of at most `maxLength` characters; empty strings are allowed (the spec's sample sends ""). */
+export function IsText(maxLength: number): PropertyDecorator {
+  return fieldRule('isText', (value) => {
+    if (typeof value !== 'string') return 'must be a string';
+    if (isLongerThan(value, maxLength)) return `must be at most ${maxLength} characters long`;
+    return null;
+  });
+}
+
+/** An ISO 4217 alphabetic code as the spec sends it: three upper-case letters ("CNY"). */
+export function IsCurrencyCode(): PropertyDecorator {
+  return fieldRule('isCurrencyCode', (value) => {
+    if (typeof value !== 'string') return 'must be a string';
+    if (!/^[A-Z]{3}$/.test(value)) return 'must be a currency code of three upper-case letters, e.g. CNY';
+    return null;
+  });
+}
+
+/** A JSON number that is an integer from 0 to `max` (default: the largest safe integer). */
+export function IsNonNegativeInteger(max: number = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  return fieldRule('isNonNegativeInteger', (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+    if (!Number.isInteger(value)) return 'must be an integer';
+    if (value < 0) return 'must not be less than 0';
+    if (value > max) return `must not be greater than ${max}`;
+    return null;
+  });
+}
+
+/** Shared by amounts and ratios: a finite number in [0, max] with at most two decimals. */
+function decimalComplaint(value: unknown, max: number): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+  if (value < 0) return 'must not be less than 0';
+  if (value > max) return `must not be greater than ${max}`;
+  if (!isMoneyAmount(value)) return 'must have at most 2 decimal places';
+  return null;
+}
+
+/** A money amount in major units (yuan): see `isMoneyAmount` in src/domain/money.ts. */
+export function IsMoneyAmount(): PropertyDecorator {
+  return fieldRule('isMoneyAmount', (value) => decimalComplaint(value, MAX_MAJOR_AMOUNT));
+}
+
+/** A percentage from 0 to 100 with at most two decimals (33.33). */
+export function IsPercentage(): PropertyDecorator {
+  return fieldRule('isPercentage', (value) => decimalComplaint(value, 100));
+}
+
+/**
+ * This percentage plus the sibling percentage `otherProperty` is at most 100, compared exactly in
+ * integer hundredths. Silent while either one is absent or not a valid percentage: `@IsPercentage()`
+ * reports those.
+ */
+export function SumWithAtMost100(otherProperty: string): PropertyDecorator {
+  return fieldRule('sumWithAtMost100', (value, object) => {
+    const other = object[otherProperty];
+    if (decimalComplaint(value, 100) !== null || decimalComplaint(other, 100) !== null) return null;
+    if (toMinorUnits(value as number) + toMinorUnits(other as number) <= 100_00) return null;
+    return `+ ${otherProperty} must not be greater than 100`;
+  });
+}
+
+/**
+ * An array of at most `maxItems` strings, each at most `maxItemLength` characters. One pass over the
+ * array, naming the first bad index: class-validator's `each: true` is too slow for a million items.
+ */
+export function IsStringList(maxItems: number, maxItemLength: number): PropertyDecorator {
+  return fieldRule('isStringList', (value) => {
+    if (!Array.isArray(value)) return 'must be an array';
+    if (value.length > maxItems) return `must contain at most ${maxItems} items`;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'string') return `[${i}] must be a string`;
+      if (isLongerThan(item, maxItemLength)) {
+        return `[${i}] must be at most ${maxItemLength} characters long`;
+      }
+    }
+    return null;
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Every way a Qimen push can fail, with its stable `errorId` (INTERFACE.md) and the `error` code of the
+ * envelope. Thrown once where the cause is found, rendered once by the Qimen envelope middleware.
+ * Assumption: Qimen documents only "500" for sign-check-failure; the other codes follow HTTP's meaning.
+ */
+export const QIMEN_ERRORS = {
+  'sign-check-failure': { code: '500', httpStatus: 200 },
+  'invalid-app-key': { code: '401', httpStatus: 200 },
+  'invalid-timestamp': { code: '400', httpStatus: 200 },
+  'invalid-method': { code: '404', httpStatus: 200 },
+  'invalid-json': { code: '400', httpStatus: 200 },
+  'invalid-parameter': { code: '400', httpStatus: 200 },
+  'body-too-large': { code: '413', httpStatus: 200 },
+  'rate-limited': { code: '429', httpStatus: 200 },
+  // HTTP 500 so that a gateway that retries on 5xx pushes again.
+  'internal-error': { code: '500', httpStatus: 500 },
+} as const;
+
+export type QimenErrorId = keyof typeof QIMEN_ERRORS;
+
+export class QimenError extends Error {
+  override readonly name = 'QimenError';
+  readonly code: string;
+  readonly httpStatus: number;
+
+  constructor(readonly errorId: QimenErrorId, message: string) {
+    super(message);
+    this.code = QIMEN_ERRORS[errorId].code;
+    this.httpStatus = QIMEN_ERRORS[errorId].httpStatus;
+  }
+}
+
+export const signCheckFailure = () => new QimenError('sign-check-failure', 'Illegal request');

@@ -1,0 +1,36 @@
+import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
+import { canonicalJson, sha256Hex } from '../storage/canonical-json';
+import { storeJudgment } from '../storage/store-judgment';
+import { revisionColumns } from './danniao-judge.columns';
+import type { QimenHandler } from './qimen-handler';
+
+export const DANNIAO_JUDGE_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
+
+/**
+ * Identity of a work order: (tenantId, externalOrderId) when either is present; otherwise the raw body,
+ * so that only a byte-identical push finds the same work order (INTERFACE.md, issue 2).
+ */
+export function identityKey(dto: DanniaoJudgeDto, bodySha256: string): string {
+  if (dto.tenantId !== undefined || dto.externalOrderId !== undefined) {
+    return sha256Hex(JSON.stringify(['id', dto.tenantId ?? null, dto.externalOrderId ?? null]));
+  }
+  return sha256Hex(JSON.stringify(['body', bodySha256]));
+}
+
+export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
+  method: DANNIAO_JUDGE_METHOD,
+  dto: DanniaoJudgeDto,
+  async handle({ push, json, dto }, { dataSource }) {
+    const stored = await storeJudgment(dataSource, {
+      push,
+      identityKey: identityKey(dto, push.bodySha256),
+      tenantId: dto.tenantId ?? null,
+      externalOrderId: dto.externalOrderId ?? null,
+      // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
+      contentHash: sha256Hex(canonicalJson(json)),
+      columns: revisionColumns(dto),
+      packageNos: (dto.responsibilityPackageNos ?? []).filter((no) => no !== ''),
+    });
+    return { workOrderId: stored.workOrderId };
+  },
+};

@@ -1,0 +1,22 @@
+import type { ClassConstructor } from 'class-transformer';
+import type { DataSource } from 'typeorm';
+import type { ReceivedPush } from '../storage/raw-push-store';
+
+/** What a Qimen method handler receives: the verified push and its validated DTO. */
+export interface QimenPush<T> {
+  push: ReceivedPush;
+  /** The body as parsed JSON (unknown extra fields included). */
+  json: Record<string, unknown>;
+  dto: T;
+}
+
+export interface QimenHandlerDeps {
+  dataSource: DataSource;
+}
+
+/** One Qimen method: its DTO class and what it does with a valid push; returns the envelope's `data`. */
+export interface QimenHandler<T extends object = object> {
+  readonly method: string;
+  readonly dto: ClassConstructor<T>;
+  handle(push: QimenPush<T>, deps: QimenHandlerDeps): Promise<object>;
+}

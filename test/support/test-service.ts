@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app';
+import { parseConfig } from '../../src/config/load';
+import type { Config } from '../../src/config/schema';
+import { createLogger } from '../../src/logging';
+import type { DatabaseKind } from '../../ormconfig';
+import { openMigratedDatabase } from './databases';
+import { signedPush, PushOptions, TEST_APP } from './qimen-push';
+
+export interface TestService {
+  baseUrl: string;
+  dataSource: DataSource;
+  config: Config;
+  /** POSTs a signed push; answers the parsed envelope and the HTTP status. */
+  push(body: string | Buffer | object, opts?: PushOptions & { contentType?: string }): Promise<{ status: number; json: any }>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh, migrated database of `kind`, listening on a loopback port. */
+export async function startTestService(kind: DatabaseKind, rawConfig: object = {}): Promise<TestService> {
+  const { dataSource, close: closeDb } = await openMigratedDatabase(kind);
+  const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...rawConfig });
+  const app = createApp({ config, dataSource, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    dataSource,
+    config,
+    async push(body, opts = {}) {
+      const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      const signed = signedPush(raw, opts);
+      const res = await fetch(`${baseUrl}/qimen?${signed.query}`, {
+        method: 'POST',
+        headers: { 'content-type': opts.contentType ?? 'text/plain;charset=UTF-8' },
+        body: signed.body,
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeDb();
+    },
+  };
+}
