@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 65_000;
   const port = Number(process.env.PORT ?? 3000);
-  server.listen(port, () => logger.info({ port, config: loaded.source }, 'claim-relay listening'));
+  server.listen(port, () => logger.info({ port, configSource: loaded.source }, 'claim-relay listening'));
 
   let stopping = false;
   const stop = (signal: string) => {
