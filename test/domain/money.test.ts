@@ -1,4 +1,4 @@
-import { decimalText, formatMinorUnits, isMoneyAmount, shareOf, toMinorUnits } from '../src/domain/money';
+import { decimalText, formatMinorUnits, isMoneyAmount, shareOf, toMinorUnits } from '../../src/domain/money';
 
 describe('money: decimal amounts to integer minor units', () => {
   it.each([

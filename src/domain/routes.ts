@@ -1,0 +1,108 @@
+import type { RouteConfig } from '../config/schema';
+import { shareOf, toMinorUnits } from './money';
+
+/**
+ * Routes (INTERFACE.md): which outgoing claims a stored judgment calls for. Plain functions over the
+ * pushed judgment as parsed JSON; no database, no HTTP.
+ */
+export type Judgment = Record<string, unknown>;
+
+/** `when` keys and where each reads in the judgment. */
+const WHEN_PATHS = {
+  established: 'judgeResult.established',
+  responsibilityParty: 'judgeResult.responsibilityParty',
+  bizType: 'bizType',
+  tenantId: 'tenantId',
+  compensationType: 'judgeResult.compensationType',
+} as const;
+
+export interface RouteMatch {
+  matched: boolean;
+  /** One line per `when` key: what was wanted and what the judgment has. */
+  reasons: string[];
+}
+
+/** Reads a dotted path (`judgeResult.judgeReason`) from the judgment; undefined when absent. */
+export function valueAt(judgment: Judgment, path: string): unknown {
+  let at: unknown = judgment;
+  for (const key of path.split('.')) {
+    if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/** Every given `when` key must match: a string equals, a list contains, `established` is the boolean. */
+export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
+  const reasons: string[] = [];
+  let matched = true;
+  for (const [key, wanted] of Object.entries(route.when) as Array<[keyof typeof WHEN_PATHS, unknown]>) {
+    if (wanted === undefined) continue;
+    const actual = valueAt(judgment, WHEN_PATHS[key]);
+    const ok = Array.isArray(wanted) ? wanted.includes(actual as string) : wanted === actual;
+    matched &&= ok;
+    reasons.push(`${key} ${ok ? 'matches' : 'does not match'}: wanted ${JSON.stringify(wanted)}, got ${JSON.stringify(actual ?? null)}`);
+  }
+  return { matched, reasons };
+}
+
+/**
+ * The claim amount in fen: judgeResult.claimAmount (yuan) × the route's share ratio / 100, half-up; the
+ * whole amount without `share`. Null when the judgment carries no claim amount.
+ */
+export function claimAmountMinor(route: RouteConfig, judgment: Judgment): number | null {
+  const amount = valueAt(judgment, 'judgeResult.claimAmount');
+  if (typeof amount !== 'number') return null;
+  const minor = toMinorUnits(amount);
+  if (!route.share) return minor;
+  const ratio = valueAt(judgment, `judgeResult.${route.share}`);
+  return shareOf(minor, typeof ratio === 'number' ? ratio : 0);
+}
+
+const PLACEHOLDER = /\{([A-Za-z0-9_.]+)\}/g;
+
+/**
+ * Resolves `{path}` placeholders in every string of the route's fields (deeply); a missing value is an
+ * empty string, an object value its JSON. Other JSON values pass through unchanged.
+ */
+export function resolveFields(fields: Record<string, unknown>, judgment: Judgment): Record<string, unknown> {
+  const resolve = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.replace(PLACEHOLDER, (_m, path: string) => placeholderText(valueAt(judgment, path)));
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    }
+    return value;
+  };
+  return resolve(fields) as Record<string, unknown>;
+}
+
+function placeholderText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** What one route asks of one judgment. */
+export interface PlannedClaim {
+  route: string;
+  platform: RouteConfig['platform'];
+  matched: boolean;
+  reasons: string[];
+  amountMinor: number | null;
+  fields: Record<string, unknown>;
+}
+
+/** Every route, in order, with whether it matches this judgment and, if so, the claim it calls for. */
+export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): PlannedClaim[] {
+  return routes.map((route) => {
+    const { matched, reasons } = matchRoute(route, judgment);
+    return {
+      route: route.name,
+      platform: route.platform,
+      matched,
+      reasons,
+      amountMinor: matched ? claimAmountMinor(route, judgment) : null,
+      fields: matched ? resolveFields(route.fields, judgment) : {},
+    };
+  });
+}
