@@ -1,4 +1,5 @@
 import { InitialSchema1763860000000 } from './1763860000000-InitialSchema';
+import { Claims1763870000000 } from './1763870000000-Claims';
 
 /** Every migration, oldest first. Listed explicitly so the compiled service needs no file globbing. */
-export const MIGRATIONS = [InitialSchema1763860000000];
+export const MIGRATIONS = [InitialSchema1763860000000, Claims1763870000000];

@@ -29,7 +29,7 @@ export function createApp(deps: AppDeps): Koa {
   router.post(
     '/qimen',
     qimenEnvelope(() => deps.logger),
-    qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, now: deps.now }),
+    qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now }),
   );
 
   app.use(requestContext(deps.logger));

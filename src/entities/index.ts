@@ -1,9 +1,14 @@
+import { Claim } from './claim.entity';
+import { ClaimAttempt } from './claim-attempt.entity';
+import { ClaimEvent } from './claim-event.entity';
 import { JudgmentRevision } from './judgment-revision.entity';
 import { RawPush } from './raw-push.entity';
 import { RawPushChunk } from './raw-push-chunk.entity';
 import { ResponsibilityPackage } from './responsibility-package.entity';
 import { WorkOrder } from './work-order.entity';
 
-export { JudgmentRevision, RawPush, RawPushChunk, ResponsibilityPackage, WorkOrder };
+export { Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, RawPushChunk, ResponsibilityPackage, WorkOrder };
 
-export const ENTITIES = [WorkOrder, JudgmentRevision, ResponsibilityPackage, RawPush, RawPushChunk];
+export { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
+
+export const ENTITIES = [WorkOrder, JudgmentRevision, ResponsibilityPackage, RawPush, RawPushChunk, Claim, ClaimAttempt, ClaimEvent];

@@ -20,7 +20,7 @@ export function identityKey(dto: DanniaoJudgeDto, bodySha256: string): string {
 export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
-  async handle({ push, json, dto }, { dataSource }) {
+  async handle({ push, json, dto }, { dataSource, routes }) {
     const stored = await storeJudgment(dataSource, {
       push,
       identityKey: identityKey(dto, push.bodySha256),
@@ -30,6 +30,8 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
       contentHash: sha256Hex(canonicalJson(json)),
       columns: revisionColumns(dto),
       packageNos: (dto.responsibilityPackageNos ?? []).filter((no) => no !== ''),
+      judgment: json,
+      routes,
     });
     return { workOrderId: stored.workOrderId };
   },

@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource } from 'typeorm';
+import type { RouteConfig } from '../config/schema';
 import type { ReceivedPush } from '../storage/raw-push-store';
 
 /** What a Qimen method handler receives: the verified push and its validated DTO. */
@@ -12,6 +13,8 @@ export interface QimenPush<T> {
 
 export interface QimenHandlerDeps {
   dataSource: DataSource;
+  /** The configured routes: which claims a stored judgment calls for. */
+  routes: readonly RouteConfig[];
 }
 
 /** One Qimen method: its DTO class and what it does with a valid push; returns the envelope's `data`. */

@@ -1,4 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { syncClaims } from '../claims/sync-claims';
+import type { RouteConfig } from '../config/schema';
+import type { Judgment } from '../domain/routes';
 import { JudgmentRevision, WorkOrder } from '../entities';
 import { compressBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isSqlite, inTransaction } from './transactions';
@@ -17,6 +20,9 @@ export interface JudgmentToStore {
   columns: RevisionColumns;
   /** Non-empty package numbers, in pushed order. */
   packageNos: string[];
+  /** The judgment as parsed JSON, for the routes. */
+  judgment: Judgment;
+  routes: readonly RouteConfig[];
 }
 
 export interface StoredJudgment {
@@ -31,7 +37,7 @@ const PACKAGE_BATCH = 5000;
 
 /**
  * Stores a verified, validated judgment once: work order, revision, packages and raw push in one
- * transaction, or nothing when it equals the latest stored revision.
+ * transaction with the claims it calls for (the outbox), or nothing when it equals the latest revision.
  */
 export async function storeJudgment(dataSource: DataSource, input: JudgmentToStore): Promise<StoredJudgment> {
   // Fast path: a re-push of the latest revision reads one row and writes nothing.
@@ -64,6 +70,7 @@ async function storeInTransaction(em: EntityManager, input: JudgmentToStore, chu
     packageCount: input.packageNos.length,
   });
   await insertPackages(em, Number(inserted.identifiers[0].id), workOrder.id, input.packageNos);
+  await syncClaims(em, input.routes, { workOrderId: workOrder.id, revision, currency: input.columns.currency, judgment: input.judgment, at: now });
   await em.update(WorkOrder, { id: workOrder.id }, {
     latestRevision: revision,
     latestContentHash: input.contentHash,

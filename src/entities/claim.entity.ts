@@ -1,0 +1,90 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintToNumber, UTC_DATETIME } from './column-types';
+
+export const CLAIM_STATUSES = ['pending', 'submitted', 'accepted', 'rejected', 'completed', 'cancelled', 'dead'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+/**
+ * One outgoing claim (the transactional outbox): written in the push's transaction, sent by dispatch.
+ * One per (work order, route): a new revision never files a second claim for the same route.
+ */
+@Entity('claim')
+@Index('UQ_claim_work_order_route', ['workOrderId', 'route'], { unique: true })
+@Index('IDX_claim_due', ['status', 'nextAttemptAt'])
+@Index('IDX_claim_platform_status', ['platform', 'status'])
+@Index('IDX_claim_async_message', ['platform', 'asyncMessageId'])
+export class Claim {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ type: 'integer' })
+  workOrderId: number;
+
+  /** The route's name in config. */
+  @Column({ type: 'varchar', length: 64 })
+  route: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  platform: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: ClaimStatus;
+
+  /** The judgment revision whose content this claim carries. */
+  @Column({ type: 'integer' })
+  revision: number;
+
+  /** Claim amount in minor units (fen); null when the judgment had no claim amount. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  amountMinor: number | null;
+
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  /** The route's business fields, placeholders resolved, as JSON. */
+  @Column({ type: 'text' })
+  fields: string;
+
+  /** The platform's own id for the claim (INTERFACE.md). */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  platformClaimId: string | null;
+
+  /** The platform's own status text, as last reported. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  platformStatus: string | null;
+
+  /** ShopEx `msg_id` of the async call, to find the claim when its callback arrives. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  asyncMessageId: string | null;
+
+  /** Send attempts so far. */
+  @Column({ type: 'integer' })
+  attempts: number;
+
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
+
+  /** When dispatch may send it (next); null when nothing is due. */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  nextAttemptAt: Date | null;
+
+  /** The worker that owns the claim while sending it, until `leaseUntil`. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ ...UTC_DATETIME, nullable: true })
+  leaseUntil: Date | null;
+
+  /**
+   * A previous attempt may have reached the platform without our knowing (timeout after sending, or a
+   * worker that died mid-send): look the claim up on the platform before sending again.
+   */
+  @Column({ type: 'boolean' })
+  mayExistOnPlatform: boolean;
+
+  @Column(UTC_DATETIME)
+  createdAt: Date;
+
+  @Column(UTC_DATETIME)
+  updatedAt: Date;
+}
