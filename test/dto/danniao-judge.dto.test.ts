@@ -3,7 +3,7 @@ import path from 'path';
 import { DanniaoJudgeDto, MAX_RESPONSIBILITY_PACKAGES } from '../../src/dto/danniao-judge.dto';
 import { MAX_BODY_DEPTH, validateDto } from '../../src/dto/validate-dto';
 
-const FIXTURE = path.join(__dirname, '../../../shared/fixtures/danniao-judge-request.json');
+const FIXTURE = path.join(__dirname, '../fixtures/danniao-judge-request.json');
 
 /** A fresh copy of the spec's sample push. */
 function sample(): Record<string, any> {

@@ -7,9 +7,9 @@ import { formatQimenTimestamp } from '../../src/verify/qimen-timestamp';
 export const TEST_APP = { appKey: '12345678', secret: 'testsecret0123456789abcdef012345' };
 export const DANNIAO_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
 
-/** The spec's own request example (shared/fixtures). */
+/** The spec's own request example (test/fixtures: a verbatim copy of shared/fixtures). */
 export function specExample(): Record<string, any> {
-  return JSON.parse(readFileSync(join(__dirname, '../../../shared/fixtures/danniao-judge-request.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(__dirname, '../fixtures/danniao-judge-request.json'), 'utf8'));
 }
 
 export interface PushOptions {
