@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/schema';
+import type { DuplicateAwareClient } from '../platforms/shared/lookup';
+import { leaseDueClaims } from './lease-claims';
+import { sendLeasedClaim } from './send-claim';
+
+export interface DispatchWorkerOptions {
+  dataSource: DataSource;
+  config: Config;
+  clients: ReadonlyMap<string, DuplicateAwareClient>;
+  logger: Logger;
+  /** Claims leased per round, sent concurrently. */
+  batchSize?: number;
+  /** Pause when nothing is due. */
+  idleMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * The dispatch loop: lease due claims, send them, store the results; pause when nothing is due.
+ * `stop()` ends the loop after the round in flight (its sends finish and are stored).
+ */
+export class DispatchWorker {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly opts: DispatchWorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One round: lease and send what is due now. Returns how many claims were sent. */
+  async runOnce(): Promise<number> {
+    const now = this.opts.now ?? (() => new Date());
+    const claims = await leaseDueClaims(this.opts.dataSource, {
+      workerId: this.workerId,
+      limit: this.opts.batchSize ?? 16,
+      leaseMs: this.opts.config.dispatch.leaseSeconds * 1000,
+      now: now(),
+    });
+    const ctx = { dataSource: this.opts.dataSource, clients: this.opts.clients, retrySchedule: this.opts.config.dispatch.retrySchedule, workerId: this.workerId, now };
+    await Promise.all(
+      claims.map((claim) =>
+        sendLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim send could not be stored; its lease will expire and it is retried')),
+      ),
+    );
+    return claims.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = 0;
+      try {
+        sent = await this.runOnce();
+      } catch (err) {
+        this.opts.logger.error({ err }, 'dispatch round failed');
+      }
+      if (sent === 0 && this.running) await this.pause(this.opts.idleMs ?? 500);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,129 @@
+import type { DataSource } from 'typeorm';
+import { recordClaimEvent } from '../claims/claim-events';
+import { Claim, ClaimAttempt, ClaimStatus } from '../entities';
+import type { DuplicateAwareClient } from '../platforms/shared/lookup';
+import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
+import { inTransaction } from '../storage/transactions';
+import { nextAttemptDelayMs } from './retry-schedule';
+
+export interface SendContext {
+  dataSource: DataSource;
+  clients: ReadonlyMap<string, DuplicateAwareClient>;
+  retrySchedule: readonly string[];
+  workerId: string;
+  now: () => Date;
+}
+
+export function toOutgoing(claim: Claim): OutgoingClaim {
+  return {
+    claimId: claim.id, workOrderId: claim.workOrderId, amountMinor: claim.amountMinor, currency: claim.currency,
+    fields: JSON.parse(claim.fields), createdAt: claim.createdAt,
+  };
+}
+
+/**
+ * Sends one leased claim and stores the result. The attempt row is committed as `started` before the
+ * request leaves, so a crash mid-send leaves a trace. When an earlier attempt may have reached the
+ * platform, the platform is asked first (lookupExisting) so a resend does not file a second claim.
+ */
+export async function sendLeasedClaim(ctx: SendContext, claim: Claim): Promise<ClaimStatus> {
+  const attemptNo = claim.attempts + 1;
+  const startedAt = ctx.now();
+  const { identifiers } = await ctx.dataSource.manager.insert(ClaimAttempt, {
+    claimId: claim.id, attemptNo, workerId: ctx.workerId, startedAt, finishedAt: null, latencyMs: null, outcome: 'started',
+    httpStatus: null, errorCode: null, errorMessage: null, request: null, response: null,
+  });
+  const attemptId = Number(identifiers[0].id);
+  const { result, found } = await attempt(ctx, claim);
+  return recordResult(ctx, claim, attemptId, attemptNo, startedAt, result, found);
+}
+
+async function attempt(ctx: SendContext, claim: Claim): Promise<{ result: SendResult; found: boolean }> {
+  const client = ctx.clients.get(claim.platform);
+  if (!client) {
+    const outcome: SendOutcome = { kind: 'retryable', code: 'platform-not-configured', message: `platform ${claim.platform} is not configured`, ambiguous: false };
+    return { result: { outcome, exchange: null }, found: false };
+  }
+  const outgoing = toOutgoing(claim);
+  try {
+    if (claim.mayExistOnPlatform) {
+      const existing = await client.lookupExisting(outgoing);
+      if (existing !== null) {
+        return { result: { outcome: { kind: 'submitted', platformClaimId: existing, platformStatus: null }, exchange: null }, found: true };
+      }
+    }
+    return { result: await client.send(outgoing), found: false };
+  } catch (err) {
+    // A client reports platform failures as outcomes; a throw (a lookup that failed) is worth retrying.
+    const outcome: SendOutcome = { kind: 'retryable', code: 'client-error', message: (err as Error).message, ambiguous: false };
+    return { result: { outcome, exchange: null }, found: false };
+  }
+}
+
+function statusAfter(outcome: SendOutcome, attemptNo: number, schedule: readonly string[]): { status: ClaimStatus; delayMs: number | null } {
+  switch (outcome.kind) {
+    case 'submitted':
+      return { status: 'submitted', delayMs: null };
+    case 'terminal':
+      return { status: outcome.rejected ? 'rejected' : 'dead', delayMs: null };
+    case 'retryable': {
+      const delayMs = nextAttemptDelayMs(schedule, attemptNo);
+      return { status: delayMs === null ? 'dead' : 'pending', delayMs };
+    }
+  }
+}
+
+async function recordResult(
+  ctx: SendContext, claim: Claim, attemptId: number, attemptNo: number, startedAt: Date, result: SendResult, found: boolean,
+): Promise<ClaimStatus> {
+  const { outcome, exchange } = result;
+  const now = ctx.now();
+  const { status, delayMs } = statusAfter(outcome, attemptNo, ctx.retrySchedule);
+  const error = outcome.kind === 'submitted' ? null : `${outcome.code}: ${outcome.message}`;
+  return inTransaction(ctx.dataSource, async (em) => {
+    await em.update(ClaimAttempt, { id: attemptId }, {
+      finishedAt: now,
+      latencyMs: exchange?.latencyMs ?? now.getTime() - startedAt.getTime(),
+      outcome: found ? 'found' : outcome.kind === 'terminal' && outcome.rejected ? 'rejected' : outcome.kind,
+      httpStatus: exchange?.response.status ?? null,
+      errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
+      errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
+      request: exchange ? JSON.stringify(exchange.request) : null,
+      response: exchange?.response.body ?? null,
+    });
+    // Fenced by the lease: a worker whose lease was taken over does not overwrite the new owner's work.
+    const updated = await em.update(Claim, { id: claim.id, leaseOwner: ctx.workerId }, {
+      status,
+      attempts: attemptNo,
+      lastError: error,
+      nextAttemptAt: delayMs === null ? null : new Date(now.getTime() + delayMs),
+      leaseOwner: null,
+      leaseUntil: null,
+      updatedAt: now,
+      ...(outcome.kind === 'submitted'
+        ? { platformClaimId: outcome.platformClaimId, platformStatus: outcome.platformStatus, asyncMessageId: outcome.asyncMessageId ?? null, mayExistOnPlatform: false }
+        : {}),
+      ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
+    });
+    if (!updated.affected) return claim.status;
+    if (status !== claim.status) {
+      await recordClaimEvent(em, {
+        claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', at: now,
+        reason: describe(outcome, attemptNo, found, delayMs),
+      });
+    }
+    return status;
+  });
+}
+
+function describe(outcome: SendOutcome, attemptNo: number, found: boolean, delayMs: number | null): string {
+  if (outcome.kind === 'submitted') {
+    return found
+      ? `attempt ${attemptNo}: the platform already holds this claim (${outcome.platformClaimId}); not sent again`
+      : `attempt ${attemptNo}: the platform took the claim${outcome.platformClaimId ? ` (${outcome.platformClaimId})` : ''}`;
+  }
+  if (outcome.kind === 'terminal') return `attempt ${attemptNo}: ${outcome.rejected ? 'rejected by the platform' : 'can never succeed'}: ${outcome.code} ${outcome.message}`;
+  return delayMs === null
+    ? `attempt ${attemptNo}: ${outcome.code} ${outcome.message}; retry schedule spent`
+    : `attempt ${attemptNo}: ${outcome.code} ${outcome.message}; next try in ${Math.round(delayMs / 1000)} s`;
+}

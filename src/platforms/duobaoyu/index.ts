@@ -1,0 +1,6 @@
+export * from './config';
+export * from './request';
+export * from './response';
+export * from './errors';
+export * from './statuses';
+export * from './client';

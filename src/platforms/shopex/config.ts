@@ -1,0 +1,15 @@
+/** The `platforms.shopex` block of the service config (shared/INTERFACE.md), secrets already resolved. */
+export interface ShopexConfig {
+  /** The full matrix endpoint posted to (no path is appended). */
+  baseUrl: string;
+  /** `certi_id`: the certificate id assigned to the app. */
+  certiId: string;
+  /** `from_node_id`: our node (the app key). */
+  fromNodeId: string;
+  /** `to_node_id`: the shop's node. */
+  toNodeId: string;
+  /** The node token that signs requests and callbacks. Never sent. */
+  token: string;
+  /** `callback_url`: where the matrix posts the async result (our `POST /callbacks/shopex`). */
+  callbackUrl: string;
+}

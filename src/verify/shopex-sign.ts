@@ -1,0 +1,63 @@
+/**
+ * ShopEx matrix signature (confirmed from ECstore/OMS source, see shared/specs/SIGNING.md):
+ * `sign = UPPER(MD5( UPPER(MD5(assemble(params))) + token ))`.
+ * Used to sign outgoing `store.trade.aftersale.add` requests and to verify the matrix's callbacks.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** A parameter value as PHP's `assemble` sees it: scalars, null (skipped), nested lists and maps. */
+export type ShopexParamValue = string | number | boolean | null | undefined | ShopexParamValue[] | { [key: string]: ShopexParamValue };
+
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+function scalarText(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return String(value);
+}
+
+/**
+ * PHP `assemble`: keys sorted byte-wise (list indexes as strings: "0","1","10","2"), null values
+ * skipped, booleans as 1/0, `key + value` with no separators, nested values expanded by the same rule.
+ * Drops a top-level `sign` only, as the PHP `get_sign` does.
+ */
+export function assembleShopexParams(params: Readonly<Record<string, ShopexParamValue>>): string {
+  const { sign: _ignored, ...rest } = params;
+  return assembleNested(rest);
+}
+
+function assembleNested(value: Readonly<Record<string, ShopexParamValue>> | readonly ShopexParamValue[]): string {
+  const entries: [string, ShopexParamValue][] = Array.isArray(value)
+    ? value.map((v, i): [string, ShopexParamValue] => [String(i), v])
+    : Object.entries(value);
+  entries.sort(([a], [b]) => byteOrder(a, b));
+  let out = '';
+  for (const [key, v] of entries) {
+    if (v === null || v === undefined) continue;
+    out += key + (typeof v === 'object' ? assembleNested(v) : scalarText(v));
+  }
+  return out;
+}
+
+const upperMd5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
+
+/** The request or callback `sign` for these params (their own `sign`, if any, is ignored). */
+export function signShopexParams(params: Readonly<Record<string, ShopexParamValue>>, token: string): string {
+  return upperMd5(upperMd5(assembleShopexParams(params)) + token);
+}
+
+/**
+ * Constant-time comparison of two signature strings (equal length required, as timingSafeEqual wants;
+ * a length mismatch returns false without comparing). Shared by the verify modules.
+ */
+export function timingSafeEqualText(received: string, expected: string): boolean {
+  const a = Buffer.from(received, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** True when `params.sign` is the sign of every other posted field with this token (a ShopEx callback). */
+export function verifyShopexSign(params: Readonly<Record<string, ShopexParamValue>>, token: string): boolean {
+  const received = params.sign;
+  if (typeof received !== 'string' || received === '') return false;
+  return timingSafeEqualText(received.toUpperCase(), signShopexParams(params, token));
+}
