@@ -4,7 +4,7 @@
  * carries a signer hook that adds nothing by default; once the rule is known, a real signer replaces
  * {@link noopAppintfSigner} in the client options and nothing else changes.
  */
-import { timingSafeEqualText } from './shopex-sign';
+import { signaturesEqual } from './constant-time';
 
 /** The parameter that carries a signature when a signer produces one. */
 export const APPINTF_SIGN_PARAM = 'sign';
@@ -27,5 +27,5 @@ export function verifyAppintfSign(params: Readonly<Record<string, string>>, sign
   const { [APPINTF_SIGN_PARAM]: received, ...unsigned } = params;
   const expected = signer(unsigned);
   if (expected === null) return true;
-  return typeof received === 'string' && timingSafeEqualText(received, expected);
+  return typeof received === 'string' && signaturesEqual(expected, received);
 }

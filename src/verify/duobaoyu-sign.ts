@@ -10,7 +10,7 @@
  * the `appendSecret` argument without touching the rest of the rule.
  */
 import { createHash } from 'node:crypto';
-import { timingSafeEqualText } from './shopex-sign';
+import { signaturesEqual } from './constant-time';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -78,5 +78,5 @@ export function verifyDuobaoyuSign(
   receivedSign: string,
   appendSecret: DuobaoyuSecretStrategy = appendAppSecretParam,
 ): boolean {
-  return timingSafeEqualText(receivedSign.toUpperCase(), signDuobaoyu(system, body, appSecret, appendSecret));
+  return signaturesEqual(signDuobaoyu(system, body, appSecret, appendSecret), receivedSign.toUpperCase());
 }

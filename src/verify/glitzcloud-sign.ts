@@ -6,7 +6,7 @@
  * sends them).
  */
 import { createHash } from 'node:crypto';
-import { timingSafeEqualText } from './shopex-sign';
+import { signaturesEqual } from './constant-time';
 
 export interface GlitzcloudCredentials {
   apikey: string;
@@ -38,5 +38,5 @@ export function signGlitzcloud(params: Readonly<Record<string, unknown>>, creden
 /** Constant-time check of the `sign` a request body carries (used by the fake platform). */
 export function verifyGlitzcloudSign(body: Readonly<Record<string, unknown>>, credentials: GlitzcloudCredentials): boolean {
   const received = body.sign;
-  return typeof received === 'string' && timingSafeEqualText(received.toLowerCase(), signGlitzcloud(body, credentials));
+  return typeof received === 'string' && signaturesEqual(signGlitzcloud(body, credentials), received.toLowerCase());
 }

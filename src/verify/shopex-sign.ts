@@ -3,7 +3,8 @@
  * `sign = UPPER(MD5( UPPER(MD5(assemble(params))) + token ))`.
  * Used to sign outgoing `store.trade.aftersale.add` requests and to verify the matrix's callbacks.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { signaturesEqual } from './constant-time';
 
 /** A parameter value as PHP's `assemble` sees it: scalars, null (skipped), nested lists and maps. */
 export type ShopexParamValue = string | number | boolean | null | undefined | ShopexParamValue[] | { [key: string]: ShopexParamValue };
@@ -45,19 +46,9 @@ export function signShopexParams(params: Readonly<Record<string, ShopexParamValu
   return upperMd5(upperMd5(assembleShopexParams(params)) + token);
 }
 
-/**
- * Constant-time comparison of two signature strings (equal length required, as timingSafeEqual wants;
- * a length mismatch returns false without comparing). Shared by the verify modules.
- */
-export function timingSafeEqualText(received: string, expected: string): boolean {
-  const a = Buffer.from(received, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** True when `params.sign` is the sign of every other posted field with this token (a ShopEx callback). */
 export function verifyShopexSign(params: Readonly<Record<string, ShopexParamValue>>, token: string): boolean {
   const received = params.sign;
   if (typeof received !== 'string' || received === '') return false;
-  return timingSafeEqualText(received.toUpperCase(), signShopexParams(params, token));
+  return signaturesEqual(signShopexParams(params, token), received.toUpperCase());
 }

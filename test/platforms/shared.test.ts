@@ -1,13 +1,6 @@
-import { formatBeijingTime } from '../../src/platforms/shared/beijing-time';
 import { FieldRuleError, integerField, stringListField, textField } from '../../src/platforms/shared/field-rules';
 import { readJsonReply, TRANSPORT_ERROR_RULES } from '../../src/platforms/shared/transport-errors';
 import { redactQuery } from '../../src/platforms/shared/redact';
-
-describe('Beijing time', () => {
-  it('formats a UTC instant as yyyy-MM-dd HH:mm:ss at GMT+8, crossing midnight', () => {
-    expect(formatBeijingTime(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01 00:00:00');
-  });
-});
 
 describe('field rules', () => {
   it('reads an integer given as decimal text', () => {

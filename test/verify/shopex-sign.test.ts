@@ -1,4 +1,4 @@
-import { assembleShopexParams, signShopexParams, timingSafeEqualText, verifyShopexSign } from '../../src/verify/shopex-sign';
+import { assembleShopexParams, signShopexParams, verifyShopexSign } from '../../src/verify/shopex-sign';
 import { createHash } from 'node:crypto';
 
 // The vector of shared/specs/SIGNING.md, "ShopEx matrix".
@@ -65,8 +65,7 @@ describe('ShopEx sign', () => {
     expect(verifyShopexSign({ rsp: 'succ' }, TOKEN)).toBe(false);
   });
 
-  it('compares texts of different length as unequal without throwing', () => {
-    expect(timingSafeEqualText('AB', 'ABC')).toBe(false);
-    expect(timingSafeEqualText('ABC', 'ABC')).toBe(true);
+  it('rejects a sign of the wrong length without throwing', () => {
+    expect(verifyShopexSign({ rsp: 'succ', sign: 'ABC' }, TOKEN)).toBe(false);
   });
 });

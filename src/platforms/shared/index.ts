@@ -6,4 +6,3 @@ export * from './lookup';
 export * from './redact';
 export * from './send-once';
 export * from './transport-errors';
-export * from './beijing-time';

@@ -4,9 +4,9 @@
  * `logistics_info` as JSON text), signed with the node token (src/verify/shopex-sign.ts). Async: the
  * matrix answers `running` + `msg_id`, the result comes to `callback_url`.
  */
+import { formatQimenTimestamp, parseQimenTimestamp } from '../../verify/qimen-timestamp';
 import { signShopexParams } from '../../verify/shopex-sign';
 import type { OutgoingClaim } from '../types';
-import { BEIJING_TIME_PATTERN, formatBeijingTime } from '../shared/beijing-time';
 import { FieldRuleError, formText, isAbsent, textField, withoutReserved } from '../shared/field-rules';
 import { redactKeys } from '../shared/redact';
 import { buildChecked, type BuiltRequest } from '../shared/send-once';
@@ -16,6 +16,9 @@ export const SHOPEX_METHOD = 'store.trade.aftersale.add';
 /** Protocol and API versions. ASSUMED for from_api_v/to_api_v (optional; SIGNING.md's vector uses 1.0). */
 const PROTOCOL_VERSION = '1.0';
 const API_VERSION = '1.0';
+
+/** ShopEx times are `yyyy-MM-dd HH:mm:ss` in Beijing time: the same format as Qimen's timestamp. */
+const beijingTime = (date: Date): string => formatQimenTimestamp(date.getTime());
 
 const SYSTEM_KEYS = [
   'method', 'certi_id', 'from_node_id', 'from_api_v', 'to_node_id', 'to_api_v', 'callback_url', 'v', 'timestamp', 'format', 'sign',
@@ -33,7 +36,7 @@ function systemParams(config: ShopexConfig, now: Date): Record<string, string> {
     to_api_v: API_VERSION,
     callback_url: config.callbackUrl,
     v: PROTOCOL_VERSION,
-    timestamp: formatBeijingTime(now),
+    timestamp: beijingTime(now),
     format: 'json',
   };
 }
@@ -48,8 +51,8 @@ function businessParams(claim: OutgoingClaim): Record<string, string> {
   for (const [key, value] of Object.entries(fields)) if (!isAbsent(value)) params[key] = formText(value);
   params.tid = textField(fields, 'tid', { required: true }) as string;
   params.aftersale_id = textField(fields, 'aftersale_id') ?? String(claim.claimId);
-  params.created = textField(fields, 'created') ?? formatBeijingTime(claim.createdAt);
-  if (!BEIJING_TIME_PATTERN.test(params.created)) throw new FieldRuleError('created', 'created must read yyyy-MM-dd HH:mm:ss');
+  params.created = textField(fields, 'created') ?? beijingTime(claim.createdAt);
+  if (parseQimenTimestamp(params.created) === null) throw new FieldRuleError('created', 'created must be a date-time yyyy-MM-dd HH:mm:ss');
   textField(fields, 'status', { oneOf: AFTERSALE_STATUSES });
   return params;
 }
