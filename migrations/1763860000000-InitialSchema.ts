@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { idColumn as id, utcColumn as utc } from './columns';
 
 /**
  * Work orders, judgment revisions, responsibility packages and raw pushes.
@@ -12,9 +13,6 @@ export class InitialSchema1763860000000 implements MigrationInterface {
   name = 'InitialSchema1763860000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
-    const utc = (name: string, isNullable = false) => ({ name, type: 'datetime', precision: 3, isNullable });
-
     await queryRunner.createTable(
       new Table({
         name: 'work_order',

@@ -1,13 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { idColumn as id, utcColumn as utc } from './columns';
 
 /** The claim outbox, one row per send attempt, and claim events. Same schema API rules as InitialSchema. */
 export class Claims1763870000000 implements MigrationInterface {
   name = 'Claims1763870000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
-    const utc = (name: string, isNullable = false) => ({ name, type: 'datetime', precision: 3, isNullable });
-
     await queryRunner.createTable(
       new Table({
         name: 'claim',

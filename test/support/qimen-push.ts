@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import SPEC_EXAMPLE from '../fixtures/danniao-judge-request.json';
 import { QimenSignMethod, qimenSign } from '../../src/verify/qimen-sign';
 import { formatQimenTimestamp } from '../../src/verify/qimen-timestamp';
 
@@ -9,7 +8,7 @@ export const DANNIAO_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
 
 /** The spec's own request example (test/fixtures: a verbatim copy of shared/fixtures). */
 export function specExample(): Record<string, any> {
-  return JSON.parse(readFileSync(join(__dirname, '../fixtures/danniao-judge-request.json'), 'utf8'));
+  return structuredClone(SPEC_EXAMPLE) as Record<string, any>;
 }
 
 export interface PushOptions {
