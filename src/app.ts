@@ -3,10 +3,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
-import { apiErrors } from './api/api-error';
-import { financeAuth } from './api/auth';
-import { claimsRoutes } from './api/claims.routes';
-import { judgmentsRoutes } from './api/judgments.routes';
+import { financeRouter } from './api';
 import { healthz, readyz } from './controllers/health.controller';
 import { qimenController } from './controllers/qimen.controller';
 import { qimenEnvelope } from './controllers/qimen-envelope';
@@ -36,10 +33,7 @@ export function createApp(deps: AppDeps): Koa {
     qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now }),
   );
 
-  // The finance API: every route behind bearer auth, errors as {"error", "message"}.
-  const api = new Router();
-  api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens));
-  for (const r of [claimsRoutes(deps.dataSource), judgmentsRoutes(deps.dataSource)]) api.use(r.routes());
+  const api = financeRouter(deps);
 
   app.use(requestContext(deps.logger));
   app.use(jsonErrors(deps.logger));
