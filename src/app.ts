@@ -1,10 +1,14 @@
 import Koa from 'koa';
 import Router from '@koa/router';
+import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
 import { financeRouter } from './api';
+import { callbackErrors } from './callbacks/callback-errors';
 import { healthz, readyz } from './controllers/health.controller';
+import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
+import { shopexCallbackController } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
 import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
@@ -31,6 +35,19 @@ export function createApp(deps: AppDeps): Koa {
     '/qimen',
     qimenEnvelope(() => deps.logger),
     qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now }),
+  );
+
+  router.post(
+    '/callbacks/shopex',
+    callbackErrors(deps.logger, (ctx) => ({ rsp: 'fail', res: 'e00090', err_msg: 'not stored, please repeat', msg_id: String(ctx.state.shopexMsgId ?? '') })),
+    bodyParser({ enableTypes: ['form'], formLimit: '1mb' }),
+    shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
+  );
+  router.post(
+    '/callbacks/duobaoyu',
+    callbackErrors(deps.logger, () => DUOBAOYU_PUSH_FAILURE),
+    bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', strict: true, extendTypes: { json: ['text/plain'] } }),
+    duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
   );
 
   const api = financeRouter(deps);

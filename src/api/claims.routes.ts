@@ -1,51 +1,59 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { DataSource } from 'typeorm';
 import { recordClaimEvent } from '../claims/claim-events';
+import { CLAIM_FLAGS, claimFlags } from '../domain/reconciliation';
 import { Claim, CLAIM_STATUSES, ClaimStatus } from '../entities';
 import { inTransaction } from '../storage/transactions';
-import { badRequest, conflict, notFound } from './api-error';
+import { conflict, notFound } from './api-error';
+import { recordAudit } from './audit';
 import { type Caller, requireOperator } from './auth';
+import type { FinanceContext } from './finance-context';
+import { PLATFORMS } from './judgment-filter';
+import { submittedSince } from './judgment-list';
 import { decodeCursor, page, pageLimit } from './pagination';
 import { presentClaim } from './present';
-
-const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'];
-
-function positiveInt(field: string, raw: unknown): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw badRequest(field, 'must be a positive integer');
-  return n;
-}
-
-function oneOf(field: string, raw: unknown, allowed: readonly string[]): string | undefined {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || !allowed.includes(raw)) throw badRequest(field, `must be one of ${allowed.join(', ')}`);
-  return raw;
-}
+import { oneOf, onlyKnown, positiveInt } from './query-params';
+import { claimFlagSql } from './reconciliation-sql';
 
 /** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (INTERFACE.md). */
-export function claimsRoutes(dataSource: DataSource, now: () => Date = () => new Date()): Router {
+export function claimsRoutes(fin: FinanceContext): Router {
+  const { dataSource } = fin;
   const router = new Router();
 
   router.get('/api/claims', async (ctx: Context) => {
     const q = ctx.query;
+    onlyKnown(q, ['workOrderId', 'platform', 'status', 'flag', 'cursor', 'limit']);
     const limit = pageLimit(q.limit);
     const cursor = decodeCursor(q.cursor, ['number']);
+    const rules = fin.rules();
     const qb = dataSource.getRepository(Claim).createQueryBuilder('c').orderBy('c.id', 'ASC').limit(limit + 1);
     const workOrderId = positiveInt('workOrderId', q.workOrderId);
     const platform = oneOf('platform', q.platform, PLATFORMS);
     const status = oneOf('status', q.status, CLAIM_STATUSES);
+    const flag = oneOf('flag', q.flag, CLAIM_FLAGS);
     if (workOrderId !== undefined) qb.andWhere('c.workOrderId = :workOrderId', { workOrderId });
     if (platform) qb.andWhere('c.platform = :platform', { platform });
     if (status) qb.andWhere('c.status = :status', { status });
+    if (flag) {
+      const cond = claimFlagSql(flag, 'c', rules, 'flag');
+      qb.andWhere(cond.sql, cond.params);
+    }
     if (cursor) qb.andWhere('c.id > :after', { after: cursor[0] });
     const result = page(await qb.getMany(), limit, (c) => [c.id]);
-    ctx.body = { items: result.items.map(presentClaim), nextCursor: result.nextCursor };
+    const submitted = await submittedSince(dataSource, result.items);
+    ctx.body = {
+      items: result.items.map((c) => ({
+        ...presentClaim(c),
+        flags: claimFlags({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }, rules),
+      })),
+      nextCursor: result.nextCursor,
+    };
   });
 
+  /** An operator's change of one claim: status check, update, claim event and audit entry in one transaction. */
   const operatorAction = (
     path: string,
+    action: string,
     allowedFrom: readonly ClaimStatus[],
     change: (c: Claim, at: Date) => Partial<Claim>,
     reason: (caller: Caller) => string,
@@ -53,7 +61,7 @@ export function claimsRoutes(dataSource: DataSource, now: () => Date = () => new
     router.post(path, requireOperator, async (ctx: Context) => {
       const id = positiveInt('id', ctx.params.id)!;
       const caller = ctx.state.caller as Caller;
-      const at = now();
+      const at = fin.now();
       const updated = await inTransaction(dataSource, async (em) => {
         const claim = await em.findOneBy(Claim, { id });
         if (!claim) throw notFound(`claim ${id}`);
@@ -61,17 +69,22 @@ export function claimsRoutes(dataSource: DataSource, now: () => Date = () => new
           throw conflict(`claim ${id} is ${claim.status}${claim.leaseOwner ? ' and being sent' : ''}; allowed from ${allowedFrom.join(', ')}`);
         }
         const patch = { ...change(claim, at), updatedAt: at };
-        await em.update(Claim, { id, status: claim.status }, patch);
+        const result = await em.update(Claim, { id, status: claim.status }, patch);
+        if (result.affected === 0) throw conflict(`claim ${id} changed meanwhile; try again`);
+        const after = { ...claim, ...patch };
         await recordClaimEvent(em, { claimId: id, from: claim.status, to: patch.status!, source: 'operator', at, reason: reason(caller) });
-        return { ...claim, ...patch };
+        await recordAudit(em, {
+          actor: caller, action, target: { type: 'claim', id }, before: presentClaim(claim), after: presentClaim(after), at, requestId: ctx.state.requestId,
+        });
+        return after;
       });
       ctx.body = presentClaim(updated);
     });
 
   // Retry: new attempts follow the old ones (history kept) on a fresh retry schedule.
-  operatorAction('/api/claims/:id/retry', ['dead', 'rejected'], (_c, at) => ({ status: 'pending', nextAttemptAt: at, lastError: null }), (c) => `retried by operator ${c.name}`);
+  operatorAction('/api/claims/:id/retry', 'claim.retry', ['dead', 'rejected'], (_c, at) => ({ status: 'pending', nextAttemptAt: at, lastError: null }), (c) => `retried by operator ${c.name}`);
   // Cancel: local only here; a claim the platform already holds is cancelled through its API (issue 4).
-  operatorAction('/api/claims/:id/cancel', ['pending', 'dead', 'rejected'], () => ({ status: 'cancelled', nextAttemptAt: null }), (c) => `cancelled by operator ${c.name}`);
+  operatorAction('/api/claims/:id/cancel', 'claim.cancel', ['pending', 'dead', 'rejected'], () => ({ status: 'cancelled', nextAttemptAt: null }), (c) => `cancelled by operator ${c.name}`);
 
   return router;
 }

@@ -5,18 +5,24 @@ import type { Config } from '../config/schema';
 import { apiErrors } from './api-error';
 import { financeAuth } from './auth';
 import { claimsRoutes } from './claims.routes';
+import { financeContext } from './finance-context';
+import { judgmentsCsvRoutes } from './judgments-csv.routes';
 import { judgmentsRoutes } from './judgments.routes';
+import { summaryRoutes } from './summary.routes';
 
 export interface FinanceDeps {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
+  /** The clock (epoch ms); tests pin it. */
+  now?: () => number;
 }
 
 /** The finance API under /api: every route behind bearer auth, errors as {"error", "message"}. */
 export function financeRouter(deps: FinanceDeps): Router {
+  const fin = financeContext(deps.dataSource, deps.config, deps.now);
   const api = new Router();
   api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens));
-  for (const r of [claimsRoutes(deps.dataSource), judgmentsRoutes(deps.dataSource)]) api.use(r.routes());
+  for (const r of [claimsRoutes(fin), judgmentsCsvRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin)]) api.use(r.routes());
   return api;
 }

@@ -1,10 +1,18 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DataSource, In } from 'typeorm';
-import { Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
+import { claimFlags, judgmentFlags } from '../domain/reconciliation';
+import { AuditLog, Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { badRequest, notFound } from './api-error';
+import { presentAudit } from './audit';
+import type { FinanceContext } from './finance-context';
+import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter } from './judgment-filter';
+import { JudgmentKey, loadJudgmentPage, submittedSince } from './judgment-list';
+import { decodeCursor, encodeCursor, pageLimit } from './pagination';
 import { presentAttempt, presentClaim, presentEvent, presentJudgment, presentRevision } from './present';
+import { onlyKnown } from './query-params';
+import { routePreview } from './route-preview';
 
 /** The push as received, secrets removed (the query never holds `sign`, headers never credentials). */
 async function presentRawPush(dataSource: DataSource, raw: RawPush) {
@@ -15,13 +23,35 @@ async function presentRawPush(dataSource: DataSource, raw: RawPush) {
   };
 }
 
-/** GET /api/judgments/:workOrderId — a work order's whole story (INTERFACE.md). */
-export function judgmentsRoutes(dataSource: DataSource): Router {
+function workOrderIdParam(ctx: Context): number {
+  const id = Number(ctx.params.workOrderId);
+  if (!/^\d+$/.test(ctx.params.workOrderId) || !Number.isSafeInteger(id) || id < 1) throw badRequest('workOrderId', 'must be a positive integer');
+  return id;
+}
+
+/** A judgment list cursor: the last item's [receivedAt ISO, workOrderId]. */
+export function decodeJudgmentCursor(raw: unknown): JudgmentKey | null {
+  const key = decodeCursor(raw, ['string', 'number']);
+  if (key && Number.isNaN(new Date(key[0] as string).getTime())) throw badRequest('cursor', 'is not a cursor this API gave out');
+  return key as JudgmentKey | null;
+}
+
+/** GET /api/judgments, GET /api/judgments/:workOrderId and its route preview (INTERFACE.md). */
+export function judgmentsRoutes(fin: FinanceContext): Router {
+  const { dataSource } = fin;
   const router = new Router();
 
+  router.get('/api/judgments', async (ctx: Context) => {
+    onlyKnown(ctx.query, [...JUDGMENT_FILTER_PARAMS, 'cursor', 'limit']);
+    const filter = parseJudgmentFilter(ctx.query);
+    const limit = pageLimit(ctx.query.limit);
+    const after = decodeJudgmentCursor(ctx.query.cursor);
+    const page = await loadJudgmentPage(dataSource, filter, fin.rules(), after, limit);
+    ctx.body = { items: page.items, nextCursor: page.hasMore && page.lastKey ? encodeCursor(page.lastKey) : null };
+  });
+
   router.get('/api/judgments/:workOrderId', async (ctx: Context) => {
-    const id = Number(ctx.params.workOrderId);
-    if (!Number.isSafeInteger(id) || id < 1) throw badRequest('workOrderId', 'must be a positive integer');
+    const id = workOrderIdParam(ctx);
     const workOrder = await dataSource.getRepository(WorkOrder).findOneBy({ id });
     if (!workOrder) throw notFound(`work order ${id}`);
 
@@ -31,18 +61,32 @@ export function judgmentsRoutes(dataSource: DataSource): Router {
     const claimIds = claims.map((c) => c.id);
     const attempts = claimIds.length ? await dataSource.getRepository(ClaimAttempt).find({ where: { claimId: In(claimIds) }, order: { id: 'ASC' } }) : [];
     const events = claimIds.length ? await dataSource.getRepository(ClaimEvent).find({ where: { claimId: In(claimIds) }, order: { id: 'ASC' } }) : [];
+    const audit = claimIds.length
+      ? await dataSource.getRepository(AuditLog).find({ where: { targetType: 'claim', targetId: In(claimIds.map(String)) }, order: { id: 'ASC' } })
+      : [];
+    const rules = fin.rules();
+    const submitted = await submittedSince(dataSource, claims);
+    const facts = claims.map((c) => ({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }));
+    const latest = revisions[revisions.length - 1];
 
     ctx.body = {
-      ...presentJudgment(workOrder, revisions[revisions.length - 1]),
+      ...presentJudgment(workOrder, latest),
+      flags: judgmentFlags(latest, facts, rules),
       revisions: await Promise.all(
         revisions.map(async (r) => ({ ...presentRevision(r), rawPush: await presentRawPush(dataSource, rawPushes.get(r.rawPushId)!) })),
       ),
-      claims: claims.map((c) => ({
+      claims: claims.map((c, i) => ({
         ...presentClaim(c),
+        flags: claimFlags(facts[i], rules),
         attempts: attempts.filter((a) => a.claimId === c.id).map(presentAttempt),
         events: events.filter((e) => e.claimId === c.id).map(presentEvent),
+        audit: audit.filter((a) => a.targetId === String(c.id)).map(presentAudit),
       })),
     };
+  });
+
+  router.get('/api/judgments/:workOrderId/route-preview', async (ctx: Context) => {
+    ctx.body = await routePreview(dataSource, fin.config.routes, workOrderIdParam(ctx));
   });
 
   return router;

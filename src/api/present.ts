@@ -18,7 +18,7 @@ function safeParse(text: string): unknown {
 export function presentClaim(c: Claim) {
   return {
     id: c.id, workOrderId: c.workOrderId, route: c.route, platform: c.platform, status: c.status,
-    amount: money(c.amountMinor), currency: c.currency, platformClaimId: c.platformClaimId, platformStatus: c.platformStatus,
+    amount: money(c.amountMinor), acceptedAmount: money(c.acceptedAmountMinor), currency: c.currency, platformClaimId: c.platformClaimId, platformStatus: c.platformStatus,
     attempts: c.attempts, lastError: c.lastError, nextAttemptAt: iso(c.nextAttemptAt), revision: c.revision,
     createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
   };

@@ -71,6 +71,9 @@ const dispatch = z
     retrySchedule: z.array(duration).nonempty().default(['5s', '5m', '30m', '2h', '5h', '10h', '10h']),
     requestTimeoutMs: z.number().int().positive().default(15_000),
     leaseSeconds: z.number().int().positive().default(60),
+    /** Status polling (platforms without a push): first interval, doubled while nothing changes, up to the max. */
+    pollInitial: duration.default('1m'),
+    pollMax: duration.default('6h'),
   })
   .strict()
   .default({});
@@ -78,6 +81,8 @@ const dispatch = z
 const finance = z
   .object({
     tokens: z.array(z.object({ name: z.string().min(1), token: secret, role: z.enum(['viewer', 'operator']) }).strict()).default([]),
+    /** A claim still `submitted` after this many days is flagged `submitted-stale` (reconciliation). */
+    submittedStaleDays: z.number().int().positive().default(7),
   })
   .strict()
   .default({});

@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { leaseDueClaims } from './lease-claims';
+import { leaseDuePolls } from '../polling/lease-polls';
+import { pollLeasedClaim } from '../polling/poll-claim';
 import { sendLeasedClaim } from './send-claim';
 
 export interface DispatchWorkerOptions {
@@ -20,7 +22,8 @@ export interface DispatchWorkerOptions {
 }
 
 /**
- * The dispatch loop: lease due claims, send them, store the results; pause when nothing is due.
+ * The dispatch loop: lease due claims, send them, store the results; poll the status of claims on
+ * platforms without a push; pause when nothing is due.
  * `stop()` ends the loop after the round in flight (its sends finish and are stored).
  */
 export class DispatchWorker {
@@ -46,13 +49,10 @@ export class DispatchWorker {
   /** One round: lease and send what is due now. Returns how many claims were sent. */
   async runOnce(): Promise<number> {
     const now = this.opts.now ?? (() => new Date());
-    const claims = await leaseDueClaims(this.opts.dataSource, {
-      workerId: this.workerId,
-      limit: this.opts.batchSize ?? 16,
-      leaseMs: this.opts.config.dispatch.leaseSeconds * 1000,
-      now: now(),
-    });
-    const ctx = { dataSource: this.opts.dataSource, clients: this.opts.clients, retrySchedule: this.opts.config.dispatch.retrySchedule, workerId: this.workerId, now };
+    const { dispatch } = this.opts.config;
+    const lease = { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() };
+    const claims = await leaseDueClaims(this.opts.dataSource, lease);
+    const ctx = { ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial };
     await Promise.all(
       claims.map((claim) =>
         sendLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim send could not be stored; its lease will expire and it is retried')),
@@ -61,11 +61,25 @@ export class DispatchWorker {
     return claims.length;
   }
 
+  /** One round of status polls (platforms without a push). Returns how many claims were polled. */
+  async pollOnce(): Promise<number> {
+    const now = this.opts.now ?? (() => new Date());
+    const { dispatch } = this.opts.config;
+    const claims = await leaseDuePolls(this.opts.dataSource, { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() });
+    const ctx = { ...this.context(now), pollInitial: dispatch.pollInitial, pollMax: dispatch.pollMax };
+    await Promise.all(claims.map((claim) => pollLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim poll failed'))));
+    return claims.length;
+  }
+
+  private context(now: () => Date) {
+    return { dataSource: this.opts.dataSource, clients: this.opts.clients, workerId: this.workerId, now };
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       let sent = 0;
       try {
-        sent = await this.runOnce();
+        sent = (await this.runOnce()) + (await this.pollOnce());
       } catch (err) {
         this.opts.logger.error({ err }, 'dispatch round failed');
       }

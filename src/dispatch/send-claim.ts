@@ -1,5 +1,9 @@
 import type { DataSource } from 'typeorm';
+import { applyPlatformReport } from '../claims/apply-platform-status';
 import { recordClaimEvent } from '../claims/claim-events';
+import { mapPlatformStatus, POLLED_PLATFORMS } from '../claims/platform-statuses';
+import { parseDuration } from '../config/duration';
+import { assertMove } from '../domain/claim-state';
 import { Claim, ClaimAttempt, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
@@ -10,6 +14,8 @@ export interface SendContext {
   dataSource: DataSource;
   clients: ReadonlyMap<string, DuplicateAwareClient>;
   retrySchedule: readonly string[];
+  /** First status poll after a claim is submitted to a platform that is polled. */
+  pollInitial: string;
   workerId: string;
   now: () => Date;
 }
@@ -79,6 +85,9 @@ async function recordResult(
   const { outcome, exchange } = result;
   const now = ctx.now();
   const { status, delayMs } = statusAfter(outcome, attemptNo, ctx.retrySchedule);
+  assertMove(claim.status, status);
+  const pollSeconds = parseDuration(ctx.pollInitial)! / 1000;
+  const polled = outcome.kind === 'submitted' && POLLED_PLATFORMS.has(claim.platform);
   const error = outcome.kind === 'submitted' ? null : `${outcome.code}: ${outcome.message}`;
   return inTransaction(ctx.dataSource, async (em) => {
     await em.update(ClaimAttempt, { id: attemptId }, {
@@ -103,6 +112,7 @@ async function recordResult(
       ...(outcome.kind === 'submitted'
         ? { platformClaimId: outcome.platformClaimId, platformStatus: outcome.platformStatus, asyncMessageId: outcome.asyncMessageId ?? null, mayExistOnPlatform: false }
         : {}),
+      ...(polled ? { nextPollAt: new Date(now.getTime() + pollSeconds * 1000), pollIntervalSeconds: pollSeconds } : {}),
       ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
     });
     if (!updated.affected) return claim.status;
@@ -111,6 +121,16 @@ async function recordResult(
         claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', at: now,
         reason: describe(outcome, attemptNo, found, delayMs),
       });
+    }
+    // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
+    const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
+    if (reported && reported !== 'submitted') {
+      const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
+      await applyPlatformReport(em, submitted, {
+        status: reported, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
+        reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${reported})`,
+      });
+      return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
     }
     return status;
   });

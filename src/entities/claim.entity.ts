@@ -13,6 +13,8 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('IDX_claim_due', ['status', 'nextAttemptAt'])
 @Index('IDX_claim_platform_status', ['platform', 'status'])
 @Index('IDX_claim_async_message', ['platform', 'asyncMessageId'])
+@Index('IDX_claim_platform_id', ['platform', 'platformClaimId'])
+@Index('IDX_claim_poll', ['nextPollAt'])
 export class Claim {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -37,6 +39,10 @@ export class Claim {
   /** Claim amount in minor units (fen); null when the judgment had no claim amount. */
   @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
   amountMinor: number | null;
+
+  /** The amount the platform says it accepted (fen), where it reports one; reconciliation flags a difference. */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  acceptedAmountMinor: number | null;
 
   @Column({ type: 'varchar', length: 3 })
   currency: string;
@@ -81,6 +87,14 @@ export class Claim {
    */
   @Column({ type: 'boolean' })
   mayExistOnPlatform: boolean;
+
+  /** When to ask the platform for the claim's status next (platforms without a push); null: not polled. */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  nextPollAt: Date | null;
+
+  /** The current poll interval: doubles while nothing changes, resets on a change. */
+  @Column({ type: 'integer', nullable: true })
+  pollIntervalSeconds: number | null;
 
   @Column(UTC_DATETIME)
   createdAt: Date;

@@ -1,3 +1,5 @@
+import { AuditLog } from './audit-log.entity';
+import { CallbackInbox } from './callback-inbox.entity';
 import { Claim } from './claim.entity';
 import { ClaimAttempt } from './claim-attempt.entity';
 import { ClaimEvent } from './claim-event.entity';
@@ -7,8 +9,8 @@ import { RawPushChunk } from './raw-push-chunk.entity';
 import { ResponsibilityPackage } from './responsibility-package.entity';
 import { WorkOrder } from './work-order.entity';
 
-export { Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, RawPushChunk, ResponsibilityPackage, WorkOrder };
+export { AuditLog, CallbackInbox, Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, RawPushChunk, ResponsibilityPackage, WorkOrder };
 
 export { CLAIM_STATUSES, type ClaimStatus } from './claim.entity';
 
-export const ENTITIES = [WorkOrder, JudgmentRevision, ResponsibilityPackage, RawPush, RawPushChunk, Claim, ClaimAttempt, ClaimEvent];
+export const ENTITIES = [WorkOrder, JudgmentRevision, ResponsibilityPackage, RawPush, RawPushChunk, Claim, ClaimAttempt, ClaimEvent, CallbackInbox, AuditLog];

@@ -6,9 +6,20 @@
  * ASSUMPTIONS of this fake, where the spec is silent or unclear:
  * - answers are the bare object `{status, msg, data}` (the spec prints `result { … }`);
  * - a second submit for the same order answers 41 within 3 s of the last one, 54 after (a refund exists);
- * - the spec lists cancel under the URL of refundList.jsp with POST; the fake follows it literally;
- * - refundList lists newest first; a cancelled refund shows status '0' (a value of our own);
- * - getRefund's `refund` is a one-element list (the spec's `refund:{[ … ]}` is not valid JSON).
+ * - the spec lists cancel under the URL of refundList.jsp with POST; the fake follows it literally (a GET
+ *   there stays the list);
+ * - refund statuses follow src/platforms/appintf/statuses.ts (all ASSUMED): 1 submitted, 2 accepted,
+ *   3 completed, 4 rejected, 5 cancelled; a cancel sets 5; a refund already 3, 4 or 5 cannot be cancelled
+ *   and answers 18 (listed under getRefund in the spec, but its text is about cancelling); a cancel of a
+ *   refund that does not exist answers -1; an order not of the account answers 17 everywhere;
+ * - a cancelled refund does not block a new submit for its order;
+ * - getRefund answers 17 for a refund it does not know too; its `refund` is a one-element list (the
+ *   spec's `refund:{[ … ]}` is not valid JSON), beside `data.status`, both carrying the status;
+ * - refundList lists newest first.
+ *
+ * Over time: `setRefundStatus(refundId, status)` moves a refund at once; with `progression` every refund
+ * takes the listed statuses in order after its submit's '1', one every `everyMs` (a refund whose status
+ * changed otherwise, by a cancel or setRefundStatus, stops progressing). Timers end on close().
  */
 import type { AppintfSigner } from '../../src/verify/appintf-sign';
 import { verifyAppintfSign } from '../../src/verify/appintf-sign';
@@ -26,6 +37,8 @@ export interface AppintfFakeOptions {
   ineligibleOrders?: number[];
   /** When set, every request must carry the sign this signer computes (-4 otherwise). */
   signer?: AppintfSigner;
+  /** Moves every refund through `statuses` (after its initial '1'), one step every `everyMs`. */
+  progression?: { everyMs: number; statuses: string[] };
 }
 
 export interface AppintfFakeRefund {
@@ -44,7 +57,13 @@ export interface AppintfFake extends Omit<FakeServer, 'origin'> {
   baseUrl: string;
   sessionId: string;
   refunds: AppintfFakeRefund[];
+  /** Sets a refund's status now (a refund the fake does not know throws). */
+  setRefundStatus(refundId: string | number, status: string): void;
 }
+
+/** Statuses from which a refund can no longer be cancelled (ASSUMED: completed, rejected, cancelled). */
+const FINAL_STATUSES = ['3', '4', '5'];
+export const APPINTF_FAKE_CANCELLED = '5';
 
 const status = (code: number, msg: string, extra: Record<string, unknown> = {}): FakeReply => ({ body: { status: code, msg, ...extra } });
 const OK_MSG = '请求成功';
@@ -59,6 +78,21 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   const sessionId = options.sessionId ?? APPINTF_FAKE_SESSION;
   const orders = options.orders ?? [APPINTF_FAKE_ORDER_ID];
   const refunds: AppintfFakeRefund[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  /** Schedules the progression's next step for a refund expected to be at `current`. */
+  function progress(refund: AppintfFakeRefund, current: string, step: number): void {
+    const plan = options.progression;
+    if (!plan || closed || step >= plan.statuses.length) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (refund.status !== current) return; // changed by a cancel or setRefundStatus: stop
+      refund.status = plan.statuses[step];
+      progress(refund, refund.status, step + 1);
+    }, plan.everyMs);
+    timers.add(timer);
+  }
 
   function submit(form: Record<string, string>): FakeReply {
     const orderId = Number(param(form, 'orderId'));
@@ -67,11 +101,11 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
     if (param(form, 'cause').length > 200) return status(51, '赔付说明不能超过200字');
     if (param(form, 'proofs') === '') return status(52, '赔付凭证照片不能为空');
     if (options.ineligibleOrders?.includes(orderId)) return status(53, '当前订单不能申请赔付!');
-    const existing = refunds.find((r) => r.orderId === orderId && r.status !== '0');
+    const existing = refunds.find((r) => r.orderId === orderId && r.status !== APPINTF_FAKE_CANCELLED);
     if (existing && Date.now() - existing.submittedAt < RESUBMIT_WINDOW_MS) return status(41, '请勿重复提交!');
     if (existing) return status(54, '不能修改赔付申请!');
     const n = refunds.length + 1;
-    refunds.push({
+    const refund: AppintfFakeRefund = {
       refundId: 700000 + n,
       orderId,
       refundNo: String(1482816 + n),
@@ -80,7 +114,9 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
       cause: form.cause,
       proofs: form.proofs,
       submittedAt: Date.now(),
-    });
+    };
+    refunds.push(refund);
+    progress(refund, refund.status, 0);
     return status(1, OK_MSG);
   }
 
@@ -101,6 +137,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   }
 
   function getRefund(query: Record<string, string>): FakeReply {
+    if (!orders.includes(Number(query.orderId))) return status(17, '订单不存在!');
     const refund = refunds.find((r) => String(r.refundId) === query.refundId && String(r.orderId) === query.orderId);
     if (!refund) return status(17, '订单不存在!');
     const detail = { refundStatus: Number(refund.status), aduitcustomer: '', processingDate: '', processingReason: '', causeType: refund.causeType, causeTypeDesc: refund.cause, proofs: refund.proofs };
@@ -108,9 +145,11 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   }
 
   function cancel(form: Record<string, string>): FakeReply {
+    if (!orders.includes(Number(form.orderId))) return status(17, '订单不存在!');
     const refund = refunds.find((r) => String(r.refundId) === form.refundId && String(r.orderId) === form.orderId);
     if (!refund) return status(-1, '请求失败');
-    refund.status = '0';
+    if (FINAL_STATUSES.includes(refund.status)) return status(18, '当前的订单状态不支持取消');
+    refund.status = APPINTF_FAKE_CANCELLED;
     return status(1, OK_MSG);
   }
 
@@ -132,5 +171,22 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   }
 
   const server = await startFakeServer(handle);
-  return { baseUrl: server.origin, requests: server.requests, failNext: server.failNext, close: server.close, sessionId, refunds };
+  return {
+    baseUrl: server.origin,
+    requests: server.requests,
+    failNext: server.failNext,
+    sessionId,
+    refunds,
+    setRefundStatus(refundId, newStatus) {
+      const refund = refunds.find((r) => String(r.refundId) === String(refundId));
+      if (!refund) throw new Error(`no refund ${refundId}`);
+      refund.status = newStatus;
+    },
+    async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await server.close();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import {
   APPINTF_ERROR_TABLE, APPINTF_STATUS_TABLE, AppintfClient, type AppintfConfig, AppintfLookupError, appintfClaimStatus,
-  appintfErrorRule, interpretAppintfSubmit,
+  appintfErrorRule, interpretAppintfCancel, interpretAppintfSubmit, readAppintfRefundDetail,
 } from '../../src/platforms/appintf';
 import type { AppintfSigner } from '../../src/verify/appintf-sign';
 import { APPINTF_FAKE_ORDER_ID, APPINTF_FAKE_SESSION, type AppintfFake, startFakeAppintf } from '../fakes';
@@ -188,14 +188,191 @@ describe('appintf error table', () => {
   });
 });
 
-describe('appintf status mapping', () => {
-  it('maps the spec\'s example refundStatus 1 to submitted (assumed) and nothing else', () => {
-    expect(APPINTF_STATUS_TABLE).toEqual({ '1': 'submitted' });
-    expect(appintfClaimStatus(1)).toBe('submitted');
-    expect(appintfClaimStatus('1')).toBe('submitted');
+describe('appintf status mapping (all ASSUMED: the spec gives no meanings)', () => {
+  it.each([
+    ['1', 'submitted'], ['2', 'accepted'], ['3', 'completed'], ['4', 'rejected'], ['5', 'cancelled'],
+  ])('maps refundStatus %s to %s', (code, ours) => {
+    expect(appintfClaimStatus(code)).toBe(ours);
+  });
+
+  it('maps a numeric refundStatus like its text', () => {
+    expect(appintfClaimStatus(3)).toBe('completed');
+  });
+
+  it('lists exactly the statuses 1–5', () => {
+    expect(Object.keys(APPINTF_STATUS_TABLE).sort()).toEqual(['1', '2', '3', '4', '5']);
   });
 
   it('maps an unknown refundStatus to null', () => {
-    expect(appintfClaimStatus(2)).toBeNull();
+    expect(appintfClaimStatus(6)).toBeNull();
+    expect(appintfClaimStatus('0')).toBeNull();
   });
+
+  it('maps an inherited property name to null, not to a prototype member', () => {
+    expect(appintfClaimStatus('constructor')).toBeNull();
+  });
+});
+
+/** Files the spec's example claim on the fake and returns its refundId. */
+async function fileOne(fields: Record<string, unknown> = SPEC_FIELDS): Promise<string> {
+  const { outcome } = await client.send(claimOf(fields));
+  if (outcome.kind !== 'submitted' || outcome.platformClaimId === null) throw new Error(`not filed: ${JSON.stringify(outcome)}`);
+  return outcome.platformClaimId;
+}
+
+const ok = (body: unknown) => ({ kind: 'response' as const, status: 200, body: JSON.stringify(body) });
+const ASKED = { orderId: '123456', refundId: '700001' };
+
+describe('appintf client: getRefund', () => {
+  it('reads refundStatus and refundNo of a filed refund', async () => {
+    const refundId = await fileOne();
+    await expect(client.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).resolves.toMatchObject({ refundStatus: '1', refundNo: fake.refunds[0].refundNo });
+  });
+
+  it('returns the whole parsed answer as raw', async () => {
+    const refundId = await fileOne();
+    const { raw } = await client.getRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    expect(raw).toMatchObject({ status: 1, data: { refundId: Number(refundId), orderId: APPINTF_FAKE_ORDER_ID } });
+  });
+
+  it('sends GET getRefund.jsp with refundId and orderId in the query and the session cookie', async () => {
+    const refundId = await fileOne();
+    await client.getRefund(String(APPINTF_FAKE_ORDER_ID), refundId);
+    const req = fake.requests[fake.requests.length - 1];
+    expect(`${req.method} ${req.path}`).toBe('GET /appIntf/refund/getRefund.jsp');
+    expect(req.query).toEqual({ refundId, orderId: String(APPINTF_FAKE_ORDER_ID) });
+    expect(req.headers.cookie).toBe(`common_session_id=${APPINTF_FAKE_SESSION}`);
+  });
+
+  it('reads a status the refund moved to since', async () => {
+    const refundId = await fileOne();
+    fake.setRefundStatus(refundId, '3');
+    expect((await client.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).refundStatus).toBe('3');
+  });
+
+  it('throws AppintfLookupError 17 for an order not of the account', async () => {
+    await expect(client.getRefund(999, '700001')).rejects.toMatchObject({ name: 'AppintfLookupError', code: '17', operation: 'getRefund' });
+  });
+
+  it('throws AppintfLookupError -2 for an expired session', async () => {
+    const refundId = await fileOne();
+    await withClient(() => new AppintfClient(configFor(fake.baseUrl, 'expired')), async (expired) => {
+      await expect(expired.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).rejects.toMatchObject({ code: '-2' });
+    });
+  });
+
+  it('throws AppintfLookupError on HTTP 500', async () => {
+    const refundId = await fileOne();
+    fake.failNext(1, 'http500');
+    await expect(client.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).rejects.toMatchObject({ code: 'http_500' });
+  });
+
+  it('throws AppintfLookupError on a timeout', async () => {
+    const refundId = await fileOne();
+    fake.failNext(1, 'hang');
+    await expect(client.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('throws AppintfLookupError on a non-JSON answer', async () => {
+    const refundId = await fileOne();
+    fake.failNext(1, 'nonjson');
+    await expect(client.getRefund(APPINTF_FAKE_ORDER_ID, refundId)).rejects.toBeInstanceOf(AppintfLookupError);
+  });
+
+  it('throws AppintfLookupError for a non-integer refundId, sending nothing', async () => {
+    await expect(client.getRefund(APPINTF_FAKE_ORDER_ID, 'R-1')).rejects.toMatchObject({ code: 'precheck:refundId' });
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('appintf getRefund answer: where refundStatus is read (the spec\'s data.refund is malformed)', () => {
+  it('reads data.refund.refundStatus when refund is an object', () => {
+    const read = readAppintfRefundDetail(ok({ status: 1, data: { ...ASKED, refundNo: '1111111111', status: 1, refund: { refundStatus: 2 } } }), ASKED);
+    expect(read).toMatchObject({ ok: true, detail: { refundStatus: '2', refundNo: '1111111111' } });
+  });
+
+  it('reads the first element of data.refund when refund is an array', () => {
+    const read = readAppintfRefundDetail(ok({ status: 1, data: { ...ASKED, status: 1, refund: [{ refundStatus: 4 }, { refundStatus: 1 }] } }), ASKED);
+    expect(read).toMatchObject({ ok: true, detail: { refundStatus: '4', refundNo: null } });
+  });
+
+  it('falls back to data.status when data.refund carries no refundStatus', () => {
+    const read = readAppintfRefundDetail(ok({ status: 1, data: { ...ASKED, status: 3, refund: {} } }), ASKED);
+    expect(read).toMatchObject({ ok: true, detail: { refundStatus: '3' } });
+  });
+
+  it('fails when neither data.refund nor data.status carries a status', () => {
+    expect(readAppintfRefundDetail(ok({ status: 1, data: { ...ASKED } }), ASKED)).toMatchObject({ ok: false, outcome: { code: 'invalid_response' } });
+  });
+
+  it('fails when the answer is about another refund', () => {
+    const read = readAppintfRefundDetail(ok({ status: 1, data: { ...ASKED, refundId: 700002, status: 1 } }), ASKED);
+    expect(read).toMatchObject({ ok: false, outcome: { code: 'invalid_response' } });
+  });
+
+  it('reads an answer wrapped in "result" as well', () => {
+    const read = readAppintfRefundDetail(ok({ result: { status: 1, data: { ...ASKED, refund: [{ refundStatus: 5 }] } } }), ASKED);
+    expect(read).toMatchObject({ ok: true, detail: { refundStatus: '5' } });
+  });
+});
+
+describe('appintf client: cancelRefund', () => {
+  it('answers submitted with the refundId when the app answers 1', async () => {
+    const refundId = await fileOne();
+    const { outcome } = await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    expect(outcome).toEqual({ kind: 'submitted', platformClaimId: refundId, platformStatus: null });
+  });
+
+  it('form-posts orderId and refundId to refundList.jsp, as the spec lists the cancel', async () => {
+    const refundId = await fileOne();
+    await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    const req = fake.requests[fake.requests.length - 1];
+    expect(`${req.method} ${req.path}`).toBe('POST /appIntf/refund/refundList.jsp');
+    expect(req.body).toEqual({ orderId: String(APPINTF_FAKE_ORDER_ID), refundId });
+    expect(req.headers.cookie).toBe(`common_session_id=${APPINTF_FAKE_SESSION}`);
+  });
+
+  it('leaves the refund reading status 5 (cancelled) afterwards', async () => {
+    const refundId = await fileOne();
+    await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    const { refundStatus } = await client.getRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    expect(appintfClaimStatus(refundStatus)).toBe('cancelled');
+  });
+
+  it('answers 18 (order state does not allow a cancel) as terminal and rejected', async () => {
+    const refundId = await fileOne();
+    fake.setRefundStatus(refundId, '3');
+    expect((await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId)).outcome).toEqual({
+      kind: 'terminal', code: '18', message: '当前的订单状态不支持取消', rejected: true,
+    });
+  });
+
+  it('answers 17 (order not of the account) as terminal and rejected', async () => {
+    expect((await client.cancelRefund(999, '700001')).outcome).toMatchObject({ kind: 'terminal', code: '17', rejected: true });
+  });
+
+  it('answers -1 as retryable', async () => {
+    const refundId = await fileOne();
+    fake.failNext(1, 'code:-1');
+    expect((await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId)).outcome).toMatchObject({ kind: 'retryable', code: '-1' });
+  });
+
+  it('refuses a non-integer refundId, sending nothing', async () => {
+    const { outcome, exchange } = await client.cancelRefund(APPINTF_FAKE_ORDER_ID, 'R-1');
+    expect(outcome).toMatchObject({ kind: 'terminal', code: 'precheck:refundId', rejected: false });
+    expect(exchange).toBeNull();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('keeps the session id out of the stored exchange', async () => {
+    const refundId = await fileOne();
+    const { exchange } = await client.cancelRefund(APPINTF_FAKE_ORDER_ID, refundId);
+    expect(JSON.stringify(exchange)).not.toContain(APPINTF_FAKE_SESSION);
+  });
+
+  it('reads a cancel answer wrapped in "result" as well', () => {
+    expect(interpretAppintfCancel(ok({ result: { status: 18, msg: 'x' } }))).toMatchObject({ kind: 'terminal', code: '18', rejected: true });
+  });
+
+  itClassifiesTransportFaults(() => ({ send: () => client.cancelRefund(APPINTF_FAKE_ORDER_ID, '700001'), failNext: (n, kind) => fake.failNext(n, kind) }));
 });

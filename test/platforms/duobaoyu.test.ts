@@ -159,12 +159,25 @@ describe('Duobaoyu error table', () => {
 });
 
 describe('Duobaoyu status mapping', () => {
-  it('maps the one state the spec names, 待审核, to submitted', () => {
-    expect(DUOBAOYU_STATUS_TABLE).toEqual({ 待审核: 'submitted' });
-    expect(duobaoyuClaimStatus('待审核')).toBe('submitted');
+  it.each([
+    ['待审核', 'submitted'], ['审核通过', 'accepted'], ['审核驳回', 'rejected'], ['已完成', 'completed'], ['已取消', 'cancelled'],
+  ])('maps %s to %s', (state, ours) => {
+    expect(duobaoyuClaimStatus(state)).toBe(ours);
+  });
+
+  it('lists exactly the five named states', () => {
+    expect(Object.keys(DUOBAOYU_STATUS_TABLE).sort()).toEqual(['待审核', '审核通过', '审核驳回', '已完成', '已取消'].sort());
   });
 
   it('maps an unknown state to null', () => {
-    expect(duobaoyuClaimStatus('已完成')).toBeNull();
+    expect(duobaoyuClaimStatus('处理中')).toBeNull();
+  });
+
+  it('maps a numeric state code to null (no source gives the numbering)', () => {
+    expect(duobaoyuClaimStatus('1')).toBeNull();
+  });
+
+  it('maps an inherited property name to null, not to a prototype member', () => {
+    expect(duobaoyuClaimStatus('toString')).toBeNull();
   });
 });

@@ -18,14 +18,18 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh, migrated database of `kind`, listening on a loopback port. */
-export async function startTestService(kind: DatabaseKind, rawConfig: object = {}): Promise<TestService> {
+/**
+ * The real app on a fresh, migrated database of `kind`, listening on a loopback port. `rawConfig` may
+ * be a function of the service's own base URL (for callback URLs the fakes post to).
+ */
+export async function startTestService(kind: DatabaseKind, rawConfig: object | ((baseUrl: string) => object) = {}): Promise<TestService> {
   const { dataSource, close: closeDb } = await openMigratedDatabase(kind);
-  const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...rawConfig });
-  const app = createApp({ config, dataSource, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  const server: Server = createServer(app.callback());
+  const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...(typeof rawConfig === 'function' ? rawConfig(baseUrl) : rawConfig) });
+  const app = createApp({ config, dataSource, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  server.on('request', app.callback());
   return {
     baseUrl,
     dataSource,

@@ -4,6 +4,12 @@
  * spec's types (orderId, causeType int; cause, proofs string) and checked against its own rules before
  * sending: cause and causeType not empty (50), cause ≤ 200 characters (51), proofs not empty (52).
  * The unpublished sign rule is a hook (src/verify/appintf-sign.ts), a no-op by default.
+ *
+ * Look-up and cancel: `GET getRefund.jsp?refundId=…&orderId=…` reads one refund; the cancel (取消赔付申请)
+ * is, as the spec lists it, a form POST of `orderId` + `refundId` to **refundList.jsp**, the same URL whose
+ * GET is the list. That looks like a copy-paste slip in the wiki (one would expect a cancelRefund.jsp), but
+ * it is the only URL the spec gives, so it is followed literally: {@link APPINTF_CANCEL_PATH}, one constant
+ * to change when the real URL is known.
  */
 import { type AppintfSigner, APPINTF_SIGN_PARAM, applyAppintfSigner } from '../../verify/appintf-sign';
 import type { OutgoingClaim } from '../types';
@@ -15,6 +21,9 @@ import type { AppintfConfig } from './config';
 
 export const APPINTF_SUBMIT_PATH = '/appIntf/refund/submitRefund.jsp';
 export const APPINTF_LIST_PATH = '/appIntf/refund/refundList.jsp';
+export const APPINTF_GET_REFUND_PATH = '/appIntf/refund/getRefund.jsp';
+/** ODDITY of the spec: cancel is listed under refundList.jsp (POST), the list's own URL (GET). Followed as written. */
+export const APPINTF_CANCEL_PATH = APPINTF_LIST_PATH;
 export const APPINTF_SESSION_COOKIE = 'common_session_id';
 export const APPINTF_CAUSE_MAX = 200;
 
@@ -58,4 +67,34 @@ export function buildAppintfRefundList(config: AppintfConfig, signer: AppintfSig
   const url = `${endpoint(config, APPINTF_LIST_PATH)}?${new URLSearchParams(params).toString()}`;
   const cookie = cookieHeaders(config);
   return { method: 'GET', url, headers: cookie.wire, body: null, redacted: { url: redactQuery(url, [APPINTF_SIGN_PARAM]), headers: cookie.redacted, body: '' } };
+}
+
+/** An order or refund id as the decimal text the spec's `int` params take; throws FieldRuleError otherwise. */
+export function appintfIdParam(name: 'orderId' | 'refundId', value: string | number): string {
+  return String(integerField({ [name]: value }, name, { required: true, min: 1 }));
+}
+
+/** `GET getRefund.jsp?refundId=…&orderId=…` with the session cookie. Throws FieldRuleError on a non-integer id. */
+export function buildAppintfGetRefund(config: AppintfConfig, signer: AppintfSigner, orderId: string | number, refundId: string | number): PlatformHttpRequest {
+  const params = applyAppintfSigner({ refundId: appintfIdParam('refundId', refundId), orderId: appintfIdParam('orderId', orderId) }, signer);
+  const url = `${endpoint(config, APPINTF_GET_REFUND_PATH)}?${new URLSearchParams(params).toString()}`;
+  const cookie = cookieHeaders(config);
+  return { method: 'GET', url, headers: cookie.wire, body: null, redacted: { url: redactQuery(url, [APPINTF_SIGN_PARAM]), headers: cookie.redacted, body: '' } };
+}
+
+/** The cancel: a form POST of `orderId` + `refundId` to refundList.jsp (see APPINTF_CANCEL_PATH). */
+export function buildAppintfCancel(config: AppintfConfig, signer: AppintfSigner, orderId: string | number, refundId: string | number): BuiltRequest {
+  return buildChecked(() => {
+    const params = applyAppintfSigner({ orderId: appintfIdParam('orderId', orderId), refundId: appintfIdParam('refundId', refundId) }, signer);
+    const url = endpoint(config, APPINTF_CANCEL_PATH);
+    const cookie = cookieHeaders(config);
+    const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+    return {
+      method: 'POST',
+      url,
+      headers: { ...form, ...cookie.wire },
+      body: new URLSearchParams(params).toString(),
+      redacted: { url, headers: { ...form, ...cookie.redacted }, body: new URLSearchParams(redactKeys(params, [APPINTF_SIGN_PARAM])).toString() },
+    };
+  });
 }

@@ -17,7 +17,7 @@ export interface AppintfListedRefund {
   status: string | null;
 }
 
-type Envelope = { ok: true; data: unknown; status: string | null } | { ok: false; outcome: FailureOutcome };
+type Envelope = { ok: true; data: unknown; status: string | null; json: unknown } | { ok: false; outcome: FailureOutcome };
 
 function readEnvelope(reply: HttpReply): Envelope {
   const read = readJsonReply(reply);
@@ -27,7 +27,7 @@ function readEnvelope(reply: HttpReply): Envelope {
   const code = scalarText(envelope?.status);
   if (envelope === null || code === null) return { ok: false, outcome: unrecognisedReply(read.status, 'no status in the answer') };
   if (code !== APPINTF_OK) return { ok: false, outcome: appintfErrorOutcome(code, scalarText(envelope.msg) ?? '') };
-  return { ok: true, data: envelope.data, status: code };
+  return { ok: true, data: envelope.data, status: code, json: read.json };
 }
 
 /** The submit answer: `submitted` with no refundId (the answer carries none), or the failure. */
@@ -49,4 +49,59 @@ export function readAppintfRefundPage(reply: HttpReply): { ok: true; refunds: Ap
     if (orderId !== null && refundId !== null) refunds.push({ orderId, refundId, status: scalarText(r?.status) });
   }
   return { ok: true, refunds };
+}
+
+/** One refund as getRefund.jsp answers it. */
+export interface AppintfRefundDetail {
+  /** The refund's status (see statuses.ts), as text. */
+  refundStatus: string;
+  refundNo: string | null;
+  /** The whole parsed answer, as the platform sent it (for the claim event's payload). */
+  raw: unknown;
+}
+
+/**
+ * Where getRefund.jsp's status is read. The spec prints `data.refund` as `{ [ refundStatus: 1, … ] }`,
+ * which is neither an object nor an array, so all three readings are taken, in this order:
+ * 1. `data.refund.refundStatus` when `data.refund` is an object;
+ * 2. `data.refund[0].refundStatus` when it is an array (the first element: the spec shows one);
+ * 3. `data.status` (the spec's example carries one beside `refund`, with the same value 1) as fallback.
+ */
+export function appintfRefundStatusOf(data: Record<string, unknown>): string | null {
+  const refund = Array.isArray(data.refund) ? asRecord(data.refund[0]) : asRecord(data.refund);
+  return scalarText(refund?.refundStatus) ?? scalarText(data.status);
+}
+
+/**
+ * getRefund.jsp's answer: the refund's status and number, or the failure (transport, HTTP, a status ≠ 1,
+ * no readable refund status, or an answer about another refund/order than the one asked for).
+ */
+export function readAppintfRefundDetail(
+  reply: HttpReply,
+  asked: { orderId: string; refundId: string },
+): { ok: true; detail: AppintfRefundDetail } | { ok: false; outcome: FailureOutcome } {
+  const envelope = readEnvelope(reply);
+  if (!envelope.ok) return envelope;
+  const status = reply.kind === 'response' ? reply.status : 200;
+  const data = asRecord(envelope.data);
+  if (data === null) return { ok: false, outcome: unrecognisedReply(status, 'no data in the getRefund answer') };
+  for (const key of ['orderId', 'refundId'] as const) {
+    const answered = scalarText(data[key]);
+    if (answered !== null && answered !== asked[key]) {
+      return { ok: false, outcome: unrecognisedReply(status, `getRefund answered ${key} ${answered}, not ${asked[key]}`) };
+    }
+  }
+  const refundStatus = appintfRefundStatusOf(data);
+  if (refundStatus === null) return { ok: false, outcome: unrecognisedReply(status, 'no refundStatus in the getRefund answer') };
+  return { ok: true, detail: { refundStatus, refundNo: scalarText(data.refundNo), raw: envelope.json } };
+}
+
+/**
+ * The cancel answer (`{status: 1, msg}`): `submitted` (the platform took the cancel; the answer carries no
+ * refund status, so platformStatus is null and a getRefund confirms it), or the classified failure
+ * (18: the order state does not allow a cancel → terminal, rejected).
+ */
+export function interpretAppintfCancel(reply: HttpReply): SendOutcome {
+  const envelope = readEnvelope(reply);
+  return envelope.ok ? { kind: 'submitted', platformClaimId: null, platformStatus: null } : envelope.outcome;
 }

@@ -1,0 +1,17 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/schema';
+import { ReconciliationRules, reconciliationRules } from '../domain/reconciliation';
+
+/** What every finance route reads: the database, the config, the clock and the reconciliation rules. */
+export interface FinanceContext {
+  dataSource: DataSource;
+  config: Config;
+  now(): Date;
+  /** The rules in force now (a submitted claim's staleness moves with the clock). */
+  rules(): ReconciliationRules;
+}
+
+export function financeContext(dataSource: DataSource, config: Config, nowMs: () => number = Date.now): FinanceContext {
+  const now = () => new Date(nowMs());
+  return { dataSource, config, now, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now()) };
+}

@@ -1,0 +1,86 @@
+import { DataSource, In } from 'typeorm';
+import { ClaimFacts, claimFlags, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
+import { Claim, ClaimEvent, JudgmentRevision, WorkOrder } from '../entities';
+import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
+import { presentClaim, presentJudgment } from './present';
+
+/**
+ * The judgment list, one keyset page at a time: newest first by the work order's first received time,
+ * then id. A new push only ever lands before the first page (a later received time) or revises a work
+ * order in place (same key), so paging never repeats or skips a row while pushes arrive. Used by the
+ * JSON list (≤ 500 a page) and the CSV export (batches of 1,000).
+ */
+export type JudgmentKey = [receivedAt: string, workOrderId: number];
+
+export async function loadJudgmentPage(
+  dataSource: DataSource,
+  filter: JudgmentFilter,
+  rules: ReconciliationRules,
+  after: JudgmentKey | null,
+  limit: number,
+) {
+  const qb = dataSource
+    .getRepository(WorkOrder)
+    .createQueryBuilder('w')
+    .innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
+  applyJudgmentFilter(qb, filter, rules);
+  if (after) {
+    const at = new Date(after[0]);
+    qb.andWhere('(w.receivedAt < :kAt OR (w.receivedAt = :kAt AND w.id < :kId))', { kAt: at, kId: after[1] });
+  }
+  const workOrders = await qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(limit + 1).getMany();
+  const pageRows = workOrders.slice(0, limit);
+  const items = await presentJudgments(dataSource, pageRows, rules);
+  const last = pageRows[pageRows.length - 1];
+  return { items, hasMore: workOrders.length > limit, lastKey: last ? ([last.receivedAt.toISOString(), last.id] as JudgmentKey) : null };
+}
+
+export type JudgmentListItem = Awaited<ReturnType<typeof presentJudgments>>[number];
+
+/** List items for work orders: the latest revision's fields, flags, and the claims with theirs. */
+export async function presentJudgments(dataSource: DataSource, workOrders: WorkOrder[], rules: ReconciliationRules) {
+  if (workOrders.length === 0) return [];
+  const ids = workOrders.map((w) => w.id);
+  const revisions = await dataSource
+    .getRepository(JudgmentRevision)
+    .createQueryBuilder('r')
+    .innerJoin(WorkOrder, 'w', 'w.id = r.workOrderId AND r.revision = w.latestRevision')
+    .select([
+      'r.id', 'r.workOrderId', 'r.revision', 'r.externalOrderId', 'r.tenantId', 'r.bizType', 'r.responsibilityParty', 'r.warehouseRatioBp',
+      'r.deliveryRatioBp', 'r.claimAmountMinor', 'r.paymentAmountMinor', 'r.currency',
+    ])
+    .where('r.workOrderId IN (:...ids)', { ids })
+    .getMany();
+  const latest = new Map(revisions.map((r) => [r.workOrderId, r]));
+  const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId: In(ids) }, order: { id: 'ASC' } });
+  const submittedAt = await submittedSince(dataSource, claims);
+
+  const claimsOf = new Map<number, Array<{ claim: Claim; facts: ClaimFacts }>>();
+  for (const claim of claims) {
+    const facts: ClaimFacts = { ...claim, submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null };
+    claimsOf.set(claim.workOrderId, [...(claimsOf.get(claim.workOrderId) ?? []), { claim, facts }]);
+  }
+  return workOrders.map((w) => {
+    const r = latest.get(w.id)!;
+    const own = claimsOf.get(w.id) ?? [];
+    return {
+      ...presentJudgment(w, r),
+      flags: judgmentFlags(r, own.map((c) => c.facts), rules),
+      claims: own.map(({ claim, facts }) => ({ ...presentClaim(claim), flags: claimFlags(facts, rules) })),
+    };
+  });
+}
+
+/** When each submitted claim last entered `submitted` (from its events). */
+export async function submittedSince(dataSource: DataSource, claims: Claim[]): Promise<Map<number, Date>> {
+  const ids = claims.filter((c) => c.status === 'submitted').map((c) => c.id);
+  const since = new Map<number, Date>();
+  if (ids.length === 0) return since;
+  const events = await dataSource.getRepository(ClaimEvent).find({ where: { claimId: In(ids), toStatus: 'submitted' }, select: { claimId: true, fromStatus: true, createdAt: true } });
+  for (const e of events) {
+    if (e.fromStatus === 'submitted') continue;
+    const seen = since.get(e.claimId);
+    if (!seen || e.createdAt > seen) since.set(e.claimId, e.createdAt);
+  }
+  return since;
+}

@@ -1,0 +1,49 @@
+import { CLAIM_FLAGS, ClaimFlag, Flag, ReconciliationRules } from '../domain/reconciliation';
+
+/**
+ * The reconciliation flags of src/domain/reconciliation.ts as SQL conditions, for filtering and counting.
+ * Aliases are TypeORM aliases of the caller's query (`w` work_order, `r` its latest judgment_revision,
+ * `c` a claim); values only ever travel as named parameters, prefixed by `key` so conditions combine.
+ */
+export interface SqlCondition {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+export const isClaimFlag = (flag: Flag): flag is ClaimFlag => (CLAIM_FLAGS as readonly string[]).includes(flag);
+
+/** When a claim last entered `submitted`: its newest such event, else its last update. */
+const submittedSince = (c: string, e: string) =>
+  `COALESCE((SELECT MAX(${e}.createdAt) FROM claim_event ${e} WHERE ${e}.claimId = ${c}.id AND ${e}.toStatus = 'submitted'` +
+  ` AND (${e}.fromStatus IS NULL OR ${e}.fromStatus <> 'submitted')), ${c}.updatedAt)`;
+
+/** A claim-level flag on the claim aliased `c`. */
+export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRules, key: string): SqlCondition {
+  switch (flag) {
+    case 'claim-failed':
+      return { sql: `${c}.status IN ('dead', 'rejected')`, params: {} };
+    case 'submitted-stale':
+      return { sql: `(${c}.status = 'submitted' AND ${submittedSince(c, `${key}_ev`)} < :${key}StaleBefore)`, params: { [`${key}StaleBefore`]: rules.staleBefore } };
+    case 'accepted-differs':
+      return { sql: `(${c}.acceptedAmountMinor IS NOT NULL AND (${c}.amountMinor IS NULL OR ${c}.acceptedAmountMinor <> ${c}.amountMinor))`, params: {} };
+  }
+}
+
+/** Any flag on the judgment of work order `w` with latest revision `r` (claim flags: any of its claims). */
+export function judgmentFlagSql(flag: Flag, w: string, r: string, rules: ReconciliationRules, key: string): SqlCondition {
+  if (isClaimFlag(flag)) {
+    const inner = claimFlagSql(flag, `${key}_c`, rules, key);
+    return { sql: `EXISTS (SELECT 1 FROM claim ${key}_c WHERE ${key}_c.workOrderId = ${w}.id AND ${inner.sql})`, params: inner.params };
+  }
+  if (flag === 'payment-differs') {
+    return { sql: `(${r}.paymentAmountMinor IS NOT NULL AND ${r}.paymentAmountMinor <> COALESCE(${r}.claimAmountMinor, 0))`, params: {} };
+  }
+  const shares =
+    `${r}.claimAmountMinor > 0 AND (${r}.warehouseRatioBp IS NOT NULL OR ${r}.deliveryRatioBp IS NOT NULL)` +
+    ` AND COALESCE(${r}.warehouseRatioBp, 0) + COALESCE(${r}.deliveryRatioBp, 0) < 10000`;
+  if (rules.wholeAmountRoutes.length === 0) return { sql: `(${shares})`, params: {} };
+  return {
+    sql: `(${shares} AND NOT EXISTS (SELECT 1 FROM claim ${key}_c WHERE ${key}_c.workOrderId = ${w}.id AND ${key}_c.status <> 'cancelled' AND ${key}_c.route IN (:...${key}WholeRoutes)))`,
+    params: { [`${key}WholeRoutes`]: [...rules.wholeAmountRoutes] },
+  };
+}

@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { FinanceContext } from './finance-context';
+import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter } from './judgment-filter';
+import { intInRange, onlyKnown } from './query-params';
+import { dailySummary, summary } from './summary';
+
+/** GET /api/summary (totals per currency, by party, platform and status) and GET /api/summary/daily. */
+export function summaryRoutes(fin: FinanceContext): Router {
+  const router = new Router();
+
+  router.get('/api/summary', async (ctx: Context) => {
+    onlyKnown(ctx.query, JUDGMENT_FILTER_PARAMS);
+    ctx.body = await summary(fin, parseJudgmentFilter(ctx.query));
+  });
+
+  router.get('/api/summary/daily', async (ctx: Context) => {
+    onlyKnown(ctx.query, [...JUDGMENT_FILTER_PARAMS, 'utcOffsetMinutes']);
+    const filter = parseJudgmentFilter(ctx.query);
+    const offset = intInRange('utcOffsetMinutes', ctx.query.utcOffsetMinutes, -840, 840) ?? 0;
+    ctx.body = await dailySummary(fin, filter, offset);
+  });
+
+  return router;
+}

@@ -1,0 +1,217 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
+import { formatMinorTotal, minorFromSum } from '../domain/money-totals';
+import { Claim, JudgmentRevision, WorkOrder } from '../entities';
+import type { FinanceContext } from './finance-context';
+import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
+import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
+import { sqlDialect } from './sql-dialect';
+
+/**
+ * GET /api/summary and /api/summary/daily. Every amount is a SUM over integer fen columns, read as text
+ * and added as BigInt: never a float. Definitions (per currency):
+ * - judgedClaimAmount: judgeResult.claimAmount of each judgment's latest revision;
+ * - paidAmount: paymentInfo.paymentAmount of the latest revision;
+ * - claimedAmount: amount of the claims the platforms took (submitted, accepted, rejected, completed);
+ * - acceptedAmount: of accepted and completed claims, the platform's accepted amount where it gave one,
+ *   else the amount claimed;
+ * - completedAmount (recovered): the same for completed claims only.
+ * Claim totals count only claims that satisfy the filter's claim conditions (status, platform, claim flag).
+ */
+export const FILED_STATUSES = ['submitted', 'accepted', 'rejected', 'completed'];
+const ACCEPTED_STATUSES = ['accepted', 'completed'];
+
+function judgmentQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
+  const qb = fin.dataSource.getRepository(WorkOrder).createQueryBuilder('w').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
+  return applyJudgmentFilter(qb, filter, rules);
+}
+
+/** Claims of the filtered judgments that themselves meet the filter's claim conditions. */
+function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
+  const qb = fin.dataSource
+    .getRepository(Claim)
+    .createQueryBuilder('c')
+    .innerJoin(WorkOrder, 'w', 'w.id = c.workOrderId')
+    .innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
+  applyJudgmentFilter(qb, filter, rules);
+  if (filter.status) qb.andWhere('c.status = :cStatus', { cStatus: filter.status });
+  if (filter.platform) qb.andWhere('c.platform = :cPlatform', { cPlatform: filter.platform });
+  if (filter.flag && isClaimFlag(filter.flag)) {
+    const cond = claimFlagSql(filter.flag, 'c', rules, 'cFlag');
+    qb.andWhere(cond.sql, cond.params);
+  }
+  return qb;
+}
+
+interface Measures {
+  judgments: number;
+  judgedClaimAmount: bigint;
+  paidAmount: bigint;
+  claims: number;
+  claimedAmount: bigint;
+  acceptedAmount: bigint;
+  completedAmount: bigint;
+}
+
+const emptyMeasures = (): Measures => ({ judgments: 0, judgedClaimAmount: 0n, paidAmount: 0n, claims: 0, claimedAmount: 0n, acceptedAmount: 0n, completedAmount: 0n });
+
+function presentMeasures(m: Measures) {
+  return {
+    judgments: m.judgments, judgedClaimAmount: formatMinorTotal(m.judgedClaimAmount), paidAmount: formatMinorTotal(m.paidAmount),
+    claims: m.claims, claimedAmount: formatMinorTotal(m.claimedAmount), acceptedAmount: formatMinorTotal(m.acceptedAmount),
+    completedAmount: formatMinorTotal(m.completedAmount),
+  };
+}
+
+function presentClaimMeasures(m: Measures & { amount: bigint }) {
+  return {
+    claims: m.claims, amount: formatMinorTotal(m.amount), claimedAmount: formatMinorTotal(m.claimedAmount),
+    acceptedAmount: formatMinorTotal(m.acceptedAmount), completedAmount: formatMinorTotal(m.completedAmount),
+  };
+}
+
+/** Adds a claim group's sums to measures by its status. */
+function addClaims(m: Measures, row: { status: string; claims: number; amount: bigint; settled: bigint }) {
+  m.claims += row.claims;
+  if (FILED_STATUSES.includes(row.status)) m.claimedAmount += row.amount;
+  if (ACCEPTED_STATUSES.includes(row.status)) m.acceptedAmount += row.settled;
+  if (row.status === 'completed') m.completedAmount += row.settled;
+}
+
+function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (!value) map.set(key, (value = make()));
+  return value;
+}
+
+const sorted = <V>(map: Map<string, V>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
+  const rules = fin.rules();
+  const d = sqlDialect(fin.dataSource);
+
+  const judgmentRows = await judgmentQuery(fin, filter, rules)
+    .select('r.currency', 'currency')
+    .addSelect('w.responsibilityParty', 'party')
+    .addSelect('COUNT(*)', 'judgments')
+    .addSelect(d.sumText('r.claimAmountMinor'), 'judged')
+    .addSelect(d.sumText('r.paymentAmountMinor'), 'paid')
+    .groupBy('r.currency')
+    .addGroupBy('w.responsibilityParty')
+    .getRawMany<{ currency: string; party: string | null; judgments: unknown; judged: unknown; paid: unknown }>();
+
+  const claimRows = (
+    await claimQuery(fin, filter, rules)
+      .select('c.currency', 'currency')
+      .addSelect('w.responsibilityParty', 'party')
+      .addSelect('c.platform', 'platform')
+      .addSelect('c.status', 'status')
+      .addSelect('COUNT(*)', 'claims')
+      .addSelect(d.sumText('c.amountMinor'), 'amount')
+      .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
+      .groupBy('c.currency')
+      .addGroupBy('w.responsibilityParty')
+      .addGroupBy('c.platform')
+      .addGroupBy('c.status')
+      .getRawMany<{ currency: string; party: string | null; platform: string; status: string; claims: unknown; amount: unknown; settled: unknown }>()
+  ).map((row) => ({ ...row, claims: Number(row.claims), amount: minorFromSum(row.amount), settled: minorFromSum(row.settled) }));
+
+  const flagCounts = await flagCountsByCurrency(fin, filter, rules);
+
+  type Totals = Measures & { parties: Map<string, Measures>; platforms: Map<string, Measures & { amount: bigint }>; statuses: Map<string, { claims: number; amount: bigint }> };
+  const currencies = new Map<string, Totals>();
+  const totalsOf = (currency: string) =>
+    bucket(currencies, currency, () => ({ ...emptyMeasures(), parties: new Map(), platforms: new Map(), statuses: new Map() }));
+  const partyKey = (party: string | null) => party ?? '';
+
+  for (const row of judgmentRows) {
+    const t = totalsOf(row.currency);
+    const p = bucket(t.parties, partyKey(row.party), emptyMeasures);
+    for (const m of [t, p]) {
+      m.judgments += Number(row.judgments);
+      m.judgedClaimAmount += minorFromSum(row.judged);
+      m.paidAmount += minorFromSum(row.paid);
+    }
+  }
+  for (const row of claimRows) {
+    const t = totalsOf(row.currency);
+    addClaims(t, row);
+    addClaims(bucket(t.parties, partyKey(row.party), emptyMeasures), row);
+    const pl = bucket(t.platforms, row.platform, () => ({ ...emptyMeasures(), amount: 0n }));
+    pl.amount += row.amount;
+    addClaims(pl, row);
+    const st = bucket(t.statuses, row.status, () => ({ claims: 0, amount: 0n }));
+    st.claims += row.claims;
+    st.amount += row.amount;
+  }
+
+  return {
+    currencies: sorted(currencies).map(([currency, t]) => ({
+      currency,
+      ...presentMeasures(t),
+      flags: flagCounts.get(currency) ?? zeroFlags(),
+      byResponsibilityParty: sorted(t.parties).map(([party, m]) => ({ responsibilityParty: party === '' ? null : party, ...presentMeasures(m) })),
+      byPlatform: sorted(t.platforms).map(([platform, m]) => ({ platform, ...presentClaimMeasures(m) })),
+      byStatus: sorted(t.statuses).map(([status, m]) => ({ status, claims: m.claims, amount: formatMinorTotal(m.amount) })),
+    })),
+  };
+}
+
+const zeroFlags = () => Object.fromEntries(FLAGS.map((f) => [f, 0])) as Record<Flag, number>;
+
+/** How many of the filtered judgments carry each flag, per currency (one query, a CASE per flag). */
+async function flagCountsByCurrency(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
+  const qb: SelectQueryBuilder<ObjectLiteral> = judgmentQuery(fin, filter, rules).select('r.currency', 'currency');
+  FLAGS.forEach((flag, i) => {
+    const cond = judgmentFlagSql(flag, 'w', 'r', rules, `sf${i}`);
+    qb.addSelect(`SUM(CASE WHEN ${cond.sql} THEN 1 ELSE 0 END)`, `f${i}`).setParameters({ ...qb.getParameters(), ...cond.params });
+  });
+  const rows = await qb.groupBy('r.currency').getRawMany<Record<string, unknown>>();
+  return new Map(rows.map((row) => [String(row.currency), Object.fromEntries(FLAGS.map((f, i) => [f, Number(row[`f${i}`] ?? 0)])) as Record<Flag, number>]));
+}
+
+/** Judged, paid, claimed, accepted and completed amounts per local day of the judgments' received time. */
+export async function dailySummary(fin: FinanceContext, filter: JudgmentFilter, utcOffsetMinutes: number) {
+  const rules = fin.rules();
+  const d = sqlDialect(fin.dataSource);
+  const shift = { dayShift: d.dayShift(utcOffsetMinutes) };
+
+  const judged = await judgmentQuery(fin, filter, rules)
+    .select('r.currency', 'currency')
+    .addSelect(d.localDay('w.receivedAt', 'dayShift'), 'bucket')
+    .addSelect('COUNT(*)', 'judgments')
+    .addSelect(d.sumText('r.claimAmountMinor'), 'judged')
+    .addSelect(d.sumText('r.paymentAmountMinor'), 'paid')
+    .setParameters(shift)
+    .groupBy('r.currency')
+    .addGroupBy('bucket')
+    .getRawMany<{ currency: string; bucket: string; judgments: unknown; judged: unknown; paid: unknown }>();
+  const claimed = await claimQuery(fin, filter, rules)
+    .select('c.currency', 'currency')
+    .addSelect(d.localDay('w.receivedAt', 'dayShift'), 'bucket')
+    .addSelect('c.status', 'status')
+    .addSelect('COUNT(*)', 'claims')
+    .addSelect(d.sumText('c.amountMinor'), 'amount')
+    .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
+    .setParameters(shift)
+    .groupBy('c.currency')
+    .addGroupBy('bucket')
+    .addGroupBy('c.status')
+    .getRawMany<{ currency: string; bucket: string; status: string; claims: unknown; amount: unknown; settled: unknown }>();
+
+  const currencies = new Map<string, Map<string, Measures>>();
+  for (const row of judged) {
+    const m = bucket(bucket(currencies, row.currency, () => new Map()), row.bucket, emptyMeasures);
+    m.judgments += Number(row.judgments);
+    m.judgedClaimAmount += minorFromSum(row.judged);
+    m.paidAmount += minorFromSum(row.paid);
+  }
+  for (const row of claimed) {
+    const m = bucket(bucket(currencies, row.currency, () => new Map()), row.bucket, emptyMeasures);
+    addClaims(m, { status: row.status, claims: Number(row.claims), amount: minorFromSum(row.amount), settled: minorFromSum(row.settled) });
+  }
+  return {
+    utcOffsetMinutes,
+    currencies: sorted(currencies).map(([currency, days]) => ({ currency, days: sorted(days).map(([day, m]) => ({ day, ...presentMeasures(m) })) })),
+  };
+}

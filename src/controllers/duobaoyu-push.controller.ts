@@ -1,0 +1,31 @@
+import type { Context } from 'koa';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/schema';
+import { handleDuobaoyuPush } from '../handlers/duobaoyu-push.handler';
+import { DUOBAOYU_PUSH_SUCCESS, readDuobaoyuPush, verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
+
+/** Anything but the exact text SUCCESS makes Duobaoyu push again (up to 8 times). */
+export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
+
+/**
+ * POST /callbacks/duobaoyu: a JSON status push signed with the app secret (the assumed rule of
+ * SIGNING.md, a named strategy in platforms/duobaoyu/push.ts). Answers the text SUCCESS only after the
+ * push is stored; a bad sign or an unreadable push answers FAIL and stores nothing.
+ */
+export function duobaoyuPushController(deps: { config: Config; dataSource: DataSource; now?: () => Date }) {
+  return async (ctx: Context) => {
+    ctx.type = 'text/plain';
+    const body = (ctx.request as { body?: unknown }).body;
+    const secret = deps.config.platforms.duobaoyu?.appSecret;
+    const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+    const push = record ? readDuobaoyuPush(record) : null;
+    if (!secret || !record || !push || !verifyDuobaoyuPush(record, secret)) {
+      ctx.state.callbackOutcome = !push ? 'unreadable' : 'bad-sign';
+      ctx.body = DUOBAOYU_PUSH_FAILURE;
+      return;
+    }
+    const { sign: _sign, ...payload } = record;
+    await handleDuobaoyuPush(deps.dataSource, push, payload, (deps.now ?? (() => new Date()))());
+    ctx.body = DUOBAOYU_PUSH_SUCCESS;
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Reconciliation flags (issue 5): where money does not add up. Plain functions over plain data; the
+ * finance API filters with SQL that says the same (src/api/reconciliation-sql.ts), and the tests hold
+ * the two together.
+ */
+import type { RouteConfig } from '../config/schema';
+
+/** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
+export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered'] as const;
+export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs'] as const;
+export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
+
+export type JudgmentFlag = (typeof JUDGMENT_FLAGS)[number];
+export type ClaimFlag = (typeof CLAIM_FLAGS)[number];
+export type Flag = (typeof FLAGS)[number];
+
+/** What each flag means, for the API document and the page. */
+export const FLAG_MEANINGS: Record<Flag, string> = {
+  'payment-differs': 'a payment amount is recorded and differs from the judged claim amount',
+  'share-uncovered': 'warehouse + delivery ratios are under 100 and no whole-amount route filed a claim for the rest',
+  'claim-failed': 'a route matched but its claim is dead or rejected',
+  'submitted-stale': 'a claim has been submitted for longer than finance.submittedStaleDays without the platform deciding',
+  'accepted-differs': 'the platform reported an accepted amount that differs from the amount claimed',
+};
+
+/** The rules in force: which routes claim the whole amount, and since when a submitted claim is stale. */
+export interface ReconciliationRules {
+  /** Routes without `share`: they claim the whole judged amount, the rest included. */
+  wholeAmountRoutes: readonly string[];
+  /** A claim submitted before this instant (and still submitted) is stale. */
+  staleBefore: Date;
+}
+
+export function reconciliationRules(routes: readonly RouteConfig[], submittedStaleDays: number, now: Date): ReconciliationRules {
+  return {
+    wholeAmountRoutes: routes.filter((r) => !r.share).map((r) => r.name),
+    staleBefore: new Date(now.getTime() - submittedStaleDays * 86_400_000),
+  };
+}
+
+export interface JudgmentFacts {
+  claimAmountMinor: number | null;
+  paymentAmountMinor: number | null;
+  /** Basis points: 100% = 10000. */
+  warehouseRatioBp: number | null;
+  deliveryRatioBp: number | null;
+}
+
+export interface ClaimFacts {
+  route: string;
+  status: string;
+  amountMinor: number | null;
+  acceptedAmountMinor: number | null;
+  /** When the claim last entered `submitted` (null when unknown). */
+  submittedAt: Date | null;
+}
+
+/** Flags of one claim. */
+export function claimFlags(claim: ClaimFacts, rules: ReconciliationRules): ClaimFlag[] {
+  const flags: ClaimFlag[] = [];
+  if (claim.status === 'dead' || claim.status === 'rejected') flags.push('claim-failed');
+  if (claim.status === 'submitted' && claim.submittedAt !== null && claim.submittedAt < rules.staleBefore) flags.push('submitted-stale');
+  if (claim.acceptedAmountMinor !== null && claim.acceptedAmountMinor !== claim.amountMinor) flags.push('accepted-differs');
+  return flags;
+}
+
+/** Payment recorded and not equal to the judged claim amount (an absent claim amount counts as 0). */
+export function paymentDiffers(j: JudgmentFacts): boolean {
+  return j.paymentAmountMinor !== null && j.paymentAmountMinor !== (j.claimAmountMinor ?? 0);
+}
+
+/**
+ * There is money to claim, warehouse + delivery shares leave part of it to nobody, and no route that
+ * claims the whole amount has a live (not cancelled) claim for this judgment.
+ */
+export function shareUncovered(j: JudgmentFacts, claims: readonly Pick<ClaimFacts, 'route' | 'status'>[], rules: ReconciliationRules): boolean {
+  if (j.claimAmountMinor === null || j.claimAmountMinor <= 0) return false;
+  if (j.warehouseRatioBp === null && j.deliveryRatioBp === null) return false;
+  if ((j.warehouseRatioBp ?? 0) + (j.deliveryRatioBp ?? 0) >= 10_000) return false;
+  return !claims.some((c) => c.status !== 'cancelled' && rules.wholeAmountRoutes.includes(c.route));
+}
+
+/** Flags of a judgment: its own, then every flag of its claims, each once, in FLAGS order. */
+export function judgmentFlags(j: JudgmentFacts, claims: readonly ClaimFacts[], rules: ReconciliationRules): Flag[] {
+  const found = new Set<Flag>();
+  if (paymentDiffers(j)) found.add('payment-differs');
+  if (shareUncovered(j, claims, rules)) found.add('share-uncovered');
+  for (const c of claims) for (const f of claimFlags(c, rules)) found.add(f);
+  return FLAGS.filter((f) => found.has(f));
+}

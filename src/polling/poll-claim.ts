@@ -1,0 +1,76 @@
+import type { DataSource } from 'typeorm';
+import { applyPlatformReport } from '../claims/apply-platform-status';
+import { mapPlatformStatus } from '../claims/platform-statuses';
+import { parseDuration } from '../config/duration';
+import { Claim } from '../entities';
+import { AppintfClient } from '../platforms/appintf';
+import type { DuplicateAwareClient } from '../platforms/shared/lookup';
+import { inTransaction } from '../storage/transactions';
+
+export interface PollContext {
+  dataSource: DataSource;
+  clients: ReadonlyMap<string, DuplicateAwareClient>;
+  workerId: string;
+  pollInitial: string;
+  pollMax: string;
+  now: () => Date;
+}
+
+/** What the platform says of a claim now: its own id (found if it was missing) and status text. */
+interface Observation {
+  platformClaimId: string;
+  platformStatus: string;
+}
+
+/**
+ * appintf has no push: getRefund.jsp gives a refund's status. A claim whose submit answer was lost has
+ * no refundId yet: refundList.jsp finds it by orderId first (never a second submit).
+ */
+async function observeAppintf(client: AppintfClient, claim: Claim): Promise<Observation | null> {
+  const orderId = String((JSON.parse(claim.fields) as Record<string, unknown>).orderId ?? '');
+  const refundId = claim.platformClaimId ?? (await client.findRefund(orderId));
+  if (!refundId) return null;
+  const refund = await client.getRefund(orderId, refundId);
+  return { platformClaimId: refundId, platformStatus: refund.refundStatus };
+}
+
+/**
+ * Polls one leased claim and stores what changed. The interval resets to `pollInitial` after a change
+ * and doubles (up to `pollMax`) while nothing changes; a final status stops polling.
+ */
+export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<'applied' | 'same' | 'ignored' | 'failed'> {
+  const client = ctx.clients.get(claim.platform);
+  let observed: Observation | null = null;
+  let failed = false;
+  try {
+    if (client instanceof AppintfClient) observed = await observeAppintf(client, claim);
+  } catch {
+    failed = true; // a failed look-up is tried again on the backed-off schedule
+  }
+  const now = ctx.now();
+  return inTransaction(ctx.dataSource, async (em) => {
+    let outcome: 'applied' | 'same' | 'ignored' | 'failed' = failed ? 'failed' : 'same';
+    const mapped = observed ? mapPlatformStatus(claim.platform, observed.platformStatus) : null;
+    if (observed && mapped) {
+      outcome = await applyPlatformReport(em, claim, {
+        status: mapped, source: 'poll', platformClaimId: observed.platformClaimId, platformStatus: observed.platformStatus, at: now,
+        reason: `poll: the platform reports ${observed.platformStatus} (${mapped})`, payload: observed,
+      });
+    } else if (observed && observed.platformClaimId !== claim.platformClaimId) {
+      await em.update(Claim, { id: claim.id }, { platformClaimId: observed.platformClaimId });
+    }
+    const fresh = await em.findOneByOrFail(Claim, { id: claim.id });
+    const initial = parseDuration(ctx.pollInitial)! / 1000;
+    const max = parseDuration(ctx.pollMax)! / 1000;
+    const interval = outcome === 'applied' ? initial : Math.min(max, (claim.pollIntervalSeconds ?? initial) * 2);
+    const stillPolled = fresh.status === 'submitted' || fresh.status === 'accepted';
+    await em.update(Claim, { id: claim.id, leaseOwner: ctx.workerId }, {
+      leaseOwner: null,
+      leaseUntil: null,
+      pollIntervalSeconds: stillPolled ? interval : null,
+      nextPollAt: stillPolled ? new Date(now.getTime() + interval * 1000) : null,
+      updatedAt: now,
+    });
+    return outcome;
+  });
+}
