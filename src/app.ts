@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
 import { financeRouter } from './api';
+import { openApiRoutes } from './api/openapi.routes';
 import { callbackErrors } from './callbacks/callback-errors';
 import { healthz, readyz } from './controllers/health.controller';
 import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
@@ -14,6 +15,7 @@ import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
 import { jsonErrors } from './http/json-errors';
 import { requestContext } from './http/request-context';
+import { financePageRoutes } from './web/finance-page';
 
 export interface AppDeps {
   config: Config;
@@ -58,5 +60,6 @@ export function createApp(deps: AppDeps): Koa {
   app.use(router.allowedMethods());
   app.use(api.routes());
   app.use(api.allowedMethods());
+  for (const open of [openApiRoutes(), financePageRoutes()]) app.use(open.routes()).use(open.allowedMethods()); // no auth
   return app;
 }

@@ -13,81 +13,91 @@ export interface RevisionForClaims {
   at: Date;
 }
 
+/** One change the routes call for on a work order's claims. */
+export type ClaimAction =
+  | { kind: 'create'; route: string; plan: PlannedClaim; reason: string }
+  | { kind: 'cancel'; route: string; claim: Claim; reason: string }
+  | { kind: 'update'; route: string; claim: Claim; plan: PlannedClaim; reason: string }
+  | { kind: 'note'; route: string; claim: Claim; reason: string };
+
 const money = (minor: number | null, currency: string) => (minor === null ? 'none' : `${formatMinorUnits(minor)} ${currency}`);
 
 /**
+ * What the routes call for, given the claims a work order already has (pure; no database):
+ * - a route that matches and has no claim yet: `create` a pending claim;
+ * - an unsent claim (never attempted) follows the revision: `cancel` when the route no longer matches,
+ *   `update` when its amount or fields changed (or a cancelled-unsent one matches again);
+ * - a claim already sent is never filed again: a differing revision is only a `note`.
+ */
+export function diffClaims(existing: readonly Claim[], routes: readonly RouteConfig[], rev: RevisionForClaims): ClaimAction[] {
+  const byRoute = new Map(existing.map((c) => [c.route, c]));
+  const actions: ClaimAction[] = [];
+  for (const plan of planClaims(routes, rev.judgment)) {
+    const claim = byRoute.get(plan.route);
+    const route = plan.route;
+    if (!claim) {
+      if (plan.matched) {
+        actions.push({ kind: 'create', route, plan, reason: `revision ${rev.revision} matches route ${route} (${plan.reasons.join('; ') || 'no conditions'}); amount ${money(plan.amountMinor, rev.currency)}` });
+      }
+      continue;
+    }
+    const unsent = claim.attempts === 0 && claim.leaseOwner === null;
+    const changed = plan.amountMinor !== claim.amountMinor || JSON.stringify(plan.fields) !== claim.fields || rev.currency !== claim.currency;
+    if (!unsent || (claim.status !== 'pending' && claim.status !== 'cancelled')) {
+      if (!plan.matched || changed) {
+        actions.push({ kind: 'note', route, claim, reason: `revision ${rev.revision} ${plan.matched ? `would claim ${money(plan.amountMinor, rev.currency)}` : 'no longer matches'}, but the claim was already sent: not filed again` });
+      }
+    } else if (!plan.matched) {
+      if (claim.status !== 'cancelled') actions.push({ kind: 'cancel', route, claim, reason: `revision ${rev.revision} no longer matches route ${route}: ${plan.reasons.join('; ')}` });
+    } else if (claim.status === 'cancelled') {
+      actions.push({ kind: 'update', route, claim, plan, reason: `revision ${rev.revision} matches route ${route} again; amount ${money(plan.amountMinor, rev.currency)}` });
+    } else if (changed) {
+      const fieldsNote = JSON.stringify(plan.fields) !== claim.fields ? ', fields changed' : '';
+      actions.push({ kind: 'update', route, claim, plan, reason: `revision ${rev.revision} changed the unsent claim: amount ${money(claim.amountMinor, claim.currency)} → ${money(plan.amountMinor, rev.currency)}${fieldsNote}` });
+    }
+  }
+  return actions;
+}
+
+/** Carries out the actions in the caller's transaction, each with its claim event. */
+export async function applyClaimActions(em: EntityManager, actions: readonly ClaimAction[], rev: RevisionForClaims, source: 'push' | 'operator' = 'push'): Promise<void> {
+  for (const a of actions) {
+    const event = (claimId: number, from: string | null, to: string) => recordClaimEvent(em, { claimId, from, to, source, at: rev.at, reason: a.reason });
+    switch (a.kind) {
+      case 'create': {
+        const inserted = await em.insert(Claim, {
+          workOrderId: rev.workOrderId, route: a.route, platform: a.plan.platform, status: 'pending', revision: rev.revision,
+          amountMinor: a.plan.amountMinor, currency: rev.currency, fields: JSON.stringify(a.plan.fields), platformClaimId: null,
+          platformStatus: null, asyncMessageId: null, attempts: 0, lastError: null, nextAttemptAt: rev.at, leaseOwner: null,
+          leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at,
+        });
+        await event(Number(inserted.identifiers[0].id), null, 'pending');
+        break;
+      }
+      case 'cancel':
+        await em.update(Claim, { id: a.claim.id }, { status: 'cancelled', nextAttemptAt: null, revision: rev.revision, updatedAt: rev.at });
+        await event(a.claim.id, a.claim.status, 'cancelled');
+        break;
+      case 'update':
+        await em.update(Claim, { id: a.claim.id }, {
+          status: 'pending', amountMinor: a.plan.amountMinor, currency: rev.currency, fields: JSON.stringify(a.plan.fields),
+          revision: rev.revision, nextAttemptAt: rev.at, updatedAt: rev.at,
+        });
+        await event(a.claim.id, a.claim.status, 'pending');
+        break;
+      case 'note':
+        await event(a.claim.id, a.claim.status, a.claim.status);
+        break;
+    }
+  }
+}
+
+/**
  * The transactional outbox: called inside the push's transaction, right after a new revision is written,
- * so an acknowledged push always has its claims. Per route and work order there is at most one claim:
- * - a route that matches and has no claim yet gets a `pending` claim, due now;
- * - an unsent claim (never attempted) follows the new revision: cancelled when the route no longer
- *   matches, updated when its amount or fields changed, re-opened when a cancelled-unsent one matches again;
- * - a claim already sent is never filed again; a differing revision is only recorded as an event.
+ * so an acknowledged push always has its claims.
  */
 export async function syncClaims(em: EntityManager, routes: readonly RouteConfig[], rev: RevisionForClaims): Promise<void> {
   if (routes.length === 0) return;
-  const existing = new Map((await em.find(Claim, { where: { workOrderId: rev.workOrderId } })).map((c) => [c.route, c]));
-  for (const plan of planClaims(routes, rev.judgment)) {
-    const claim = existing.get(plan.route);
-    if (!claim) {
-      if (plan.matched) await createClaim(em, plan, rev);
-      continue;
-    }
-    await followRevision(em, claim, plan, rev);
-  }
-}
-
-async function createClaim(em: EntityManager, plan: PlannedClaim, rev: RevisionForClaims): Promise<void> {
-  const inserted = await em.insert(Claim, {
-    workOrderId: rev.workOrderId,
-    route: plan.route,
-    platform: plan.platform,
-    status: 'pending',
-    revision: rev.revision,
-    amountMinor: plan.amountMinor,
-    currency: rev.currency,
-    fields: JSON.stringify(plan.fields),
-    platformClaimId: null,
-    platformStatus: null,
-    asyncMessageId: null,
-    attempts: 0,
-    lastError: null,
-    nextAttemptAt: rev.at,
-    leaseOwner: null,
-    leaseUntil: null,
-    mayExistOnPlatform: false,
-    createdAt: rev.at,
-    updatedAt: rev.at,
-  });
-  await recordClaimEvent(em, {
-    claimId: Number(inserted.identifiers[0].id), from: null, to: 'pending', source: 'push', at: rev.at,
-    reason: `revision ${rev.revision} matches route ${plan.route} (${plan.reasons.join('; ') || 'no conditions'}); amount ${money(plan.amountMinor, rev.currency)}`,
-  });
-}
-
-async function followRevision(em: EntityManager, claim: Claim, plan: PlannedClaim, rev: RevisionForClaims): Promise<void> {
-  const unsent = claim.attempts === 0 && claim.leaseOwner === null;
-  const fields = JSON.stringify(plan.fields);
-  const changed = plan.amountMinor !== claim.amountMinor || fields !== claim.fields || rev.currency !== claim.currency;
-  const event = (to: string, reason: string) => recordClaimEvent(em, { claimId: claim.id, from: claim.status, to, source: 'push', at: rev.at, reason });
-
-  if (!unsent || (claim.status !== 'pending' && claim.status !== 'cancelled')) {
-    if (!plan.matched || changed) {
-      await event(claim.status, `revision ${rev.revision} ${plan.matched ? `would claim ${money(plan.amountMinor, rev.currency)}` : 'no longer matches'}, but the claim was already sent: not filed again`);
-    }
-    return;
-  }
-  if (!plan.matched) {
-    if (claim.status === 'cancelled') return;
-    await em.update(Claim, { id: claim.id }, { status: 'cancelled', nextAttemptAt: null, revision: rev.revision, updatedAt: rev.at });
-    await event('cancelled', `revision ${rev.revision} no longer matches route ${plan.route}: ${plan.reasons.join('; ')}`);
-    return;
-  }
-  if (claim.status === 'cancelled' || changed) {
-    await em.update(Claim, { id: claim.id }, {
-      status: 'pending', amountMinor: plan.amountMinor, currency: rev.currency, fields, revision: rev.revision, nextAttemptAt: rev.at, updatedAt: rev.at,
-    });
-    await event('pending', claim.status === 'cancelled'
-      ? `revision ${rev.revision} matches route ${plan.route} again; amount ${money(plan.amountMinor, rev.currency)}`
-      : `revision ${rev.revision} changed the unsent claim: amount ${money(claim.amountMinor, claim.currency)} → ${money(plan.amountMinor, rev.currency)}${fields !== claim.fields ? ', fields changed' : ''}`);
-  }
+  const existing = await em.find(Claim, { where: { workOrderId: rev.workOrderId } });
+  await applyClaimActions(em, diffClaims(existing, routes, rev), rev);
 }

@@ -95,13 +95,18 @@ export interface PlannedClaim {
 /** Every route, in order, with whether it matches this judgment and, if so, the claim it calls for. */
 export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): PlannedClaim[] {
   return routes.map((route) => {
-    const { matched, reasons } = matchRoute(route, judgment);
+    const match = matchRoute(route, judgment);
+    const amount = match.matched ? claimAmountMinor(route, judgment) : null;
+    // A share of 0 (e.g. deliveryRatio 0) leaves nothing to claim on this route.
+    const nothingToClaim = route.share !== undefined && amount === 0;
+    const matched = match.matched && !nothingToClaim;
+    const reasons = nothingToClaim ? [...match.reasons, `${route.share} is 0: nothing to claim`] : match.reasons;
     return {
       route: route.name,
       platform: route.platform,
       matched,
       reasons,
-      amountMinor: matched ? claimAmountMinor(route, judgment) : null,
+      amountMinor: matched ? amount : null,
       fields: matched ? resolveFields(route.fields, judgment) : {},
     };
   });

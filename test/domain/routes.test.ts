@@ -99,6 +99,14 @@ describe('field templating', () => {
 });
 
 describe('planning claims', () => {
+  it('does not call for a claim when the route\'s share is 0', () => {
+    const j = judgment();
+    j.judgeResult.deliveryRatio = 0;
+    const [plan] = planClaims([route({ share: 'deliveryRatio' })], j);
+    expect([plan.matched, plan.amountMinor]).toEqual([false, null]);
+    expect(plan.reasons.at(-1)).toBe('deliveryRatio is 0: nothing to claim');
+  });
+
   it('lists every route in order with its match, amount and fields', () => {
     const routes = parseConfig({
       qimen: { apps: [{ appKey: 'k', secret: 's' }] },

@@ -213,7 +213,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
       ...(fault === 'fail' ? { rsp: 'fail' as const, res: SHOPEX_FAKE_FAIL_CALLBACK.res, errMsg: SHOPEX_FAKE_FAIL_CALLBACK.errMsg } : {}),
     });
     let delivered = false;
-    for (let post_ = 0; post_ < (fault === 'duplicate' ? 2 : 1) && !closed; post_++) {
+    for (let copy = 0; copy < (fault === 'duplicate' ? 2 : 1) && !closed; copy++) {
       const tried: ShopexCallbackTry = { msgId, attempt, fault, fields, status: null, body: null };
       callbackTries.push(tried);
       try {

@@ -83,7 +83,7 @@ describe('ShopEx fake: auto-callback', () => {
   });
 
   it('reports the trade status set for one application', async () => {
-    await start(likeOurService, { ...FAST, delayMs: 40 });
+    await start(likeOurService, { ...FAST, delayMs: 150 });
     const msgId = await fileAsync();
     fake.setTradeStatus('5', msgId);
     await fake.callbackDone(msgId);
@@ -91,9 +91,9 @@ describe('ShopEx fake: auto-callback', () => {
   });
 
   it('waits delayMs after accepting before the first try', async () => {
-    await start(likeOurService, { ...FAST, delayMs: 80 });
+    await start(likeOurService, { ...FAST, delayMs: 200 });
     const msgId = await fileAsync();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(receiver.received).toHaveLength(0);
     await fake.callbackDone(msgId);
     expect(receiver.received).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('ShopEx fake: auto-callback', () => {
   });
 
   it('stops waiting and sends nothing more once closed', async () => {
-    await start(likeOurService, { ...FAST, delayMs: 60 });
+    await start(likeOurService, { ...FAST, delayMs: 500 });
     const msgId = await fileAsync();
     const done = fake.callbackDone(msgId);
     await fake.close();

@@ -1,0 +1,89 @@
+import { TEST_DATABASES } from '../support/databases';
+import { startTestService, TestService } from '../support/test-service';
+import { buildWorld, call, FINANCE_CONFIG, TOKENS } from './finance-fixture';
+
+const NO_FLAGS = { 'payment-differs': 0, 'share-uncovered': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0 };
+
+/** Totals hand-computed from the table in finance-fixture.ts. */
+const CNY = {
+  currency: 'CNY', judgments: 5, judgedClaimAmount: '219.90', paidAmount: '219.89', claims: 5, claimedAmount: '169.90', acceptedAmount: '75.00', completedAmount: '60.00',
+  flags: { 'payment-differs': 1, 'share-uncovered': 1, 'claim-failed': 1, 'submitted-stale': 1, 'accepted-differs': 1 },
+  byResponsibilityParty: [
+    { responsibilityParty: 'DELIVERY', judgments: 1, judgedClaimAmount: '20.00', paidAmount: '19.99', claims: 1, claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00' },
+    { responsibilityParty: 'WAREHOUSE', judgments: 4, judgedClaimAmount: '199.90', paidAmount: '199.90', claims: 4, claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00' },
+  ],
+  byPlatform: [
+    { platform: 'appintf', claims: 2, amount: '30.00', claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00' },
+    { platform: 'glitzcloud', claims: 3, amount: '154.90', claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00' },
+  ],
+  byStatus: [
+    { status: 'accepted', claims: 1, amount: '20.00' },
+    { status: 'completed', claims: 1, amount: '60.00' },
+    { status: 'dead', claims: 1, amount: '10.00' },
+    { status: 'pending', claims: 1, amount: '5.00' },
+    { status: 'submitted', claims: 1, amount: '89.90' },
+  ],
+};
+const USD = {
+  currency: 'USD', judgments: 1, judgedClaimAmount: '12.34', paidAmount: '12.34', claims: 1, claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00',
+  flags: NO_FLAGS,
+  byResponsibilityParty: [{ responsibilityParty: 'WAREHOUSE', judgments: 1, judgedClaimAmount: '12.34', paidAmount: '12.34', claims: 1, claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00' }],
+  byPlatform: [{ platform: 'glitzcloud', claims: 1, amount: '12.34', claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00' }],
+  byStatus: [{ status: 'pending', claims: 1, amount: '12.34' }],
+};
+
+describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
+  let svc: TestService;
+  const get = async (path: string) => {
+    const res = await call(svc.baseUrl, path, { token: TOKENS.viewer });
+    expect(res.status).toBe(200);
+    return res.json;
+  };
+  beforeAll(async () => {
+    svc = await startTestService(kind, FINANCE_CONFIG);
+    await buildWorld(svc);
+  });
+  afterAll(() => svc.close());
+
+  it('totals every currency by party, platform and status, in exact decimals', async () => {
+    expect(await get('/api/summary')).toEqual({ currencies: [CNY, USD] });
+  });
+
+  it('totals only what the filter selects', async () => {
+    const tmall = await get('/api/summary?tenantId=TMALL');
+    expect(tmall.currencies).toHaveLength(1);
+    expect(tmall.currencies[0]).toMatchObject({
+      currency: 'CNY', judgments: 2, judgedClaimAmount: '30.00', paidAmount: '29.99', claims: 3, claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00',
+      flags: { ...NO_FLAGS, 'payment-differs': 1, 'claim-failed': 1, 'accepted-differs': 1 },
+    });
+    // A claim filter narrows the claim totals to the claims that meet it.
+    const dead = await get('/api/summary?status=dead');
+    expect(dead.currencies[0]).toMatchObject({ judgments: 1, judgedClaimAmount: '10.00', claims: 1, claimedAmount: '0.00', byStatus: [{ status: 'dead', claims: 1, amount: '10.00' }] });
+    expect((await get('/api/summary?flag=share-uncovered')).currencies[0]).toMatchObject({ judgments: 1, judgedClaimAmount: '100.00', completedAmount: '60.00' });
+    expect(await get('/api/summary?from=2030-01-01')).toEqual({ currencies: [] });
+  });
+
+  it('answers the daily amounts in the viewer\'s time zone', async () => {
+    const utc = await get('/api/summary/daily');
+    expect(utc.currencies.map((c: any) => [c.currency, c.days.map((d: any) => d.day)])).toEqual([
+      ['CNY', ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05']],
+      ['USD', ['2026-01-05']],
+    ]);
+    expect(utc.currencies[0].days[2]).toEqual({
+      day: '2026-01-03', judgments: 1, judgedClaimAmount: '100.00', paidAmount: '100.00', claims: 1, claimedAmount: '60.00', acceptedAmount: '60.00', completedAmount: '60.00',
+    });
+    const beijing = await get('/api/summary/daily?utcOffsetMinutes=480');
+    expect(beijing.currencies[1].days.map((d: any) => d.day)).toEqual(['2026-01-06']);
+    const newYork = await get('/api/summary/daily?utcOffsetMinutes=-600&tenantId=TMALL');
+    expect(newYork.currencies[0].days.map((d: any) => [d.day, d.judgedClaimAmount])).toEqual([['2026-01-02', '20.00'], ['2026-01-04', '10.00']]);
+    expect(newYork.utcOffsetMinutes).toBe(-600);
+  });
+
+  it('answers 400 naming the field for a bad filter', async () => {
+    for (const [query, field] of [['from=2026-1-1', 'from'], ['status=gone', 'status'], ['utcOffsetMinutes=900', 'utcOffsetMinutes'], ['nope=1', 'nope']]) {
+      const path = query.startsWith('utc') ? `/api/summary/daily?${query}` : `/api/summary?${query}`;
+      const { status, json } = await call(svc.baseUrl, path, { token: TOKENS.viewer });
+      expect([status, json.message.split(':')[0]]).toEqual([400, field]);
+    }
+  });
+});
