@@ -98,3 +98,38 @@ describe.each(TEST_DATABASES)('POST /callbacks/shopex on %s', (kind) => {
     expect(JSON.parse(answer.body)).toMatchObject({ rsp: 'fail' });
   });
 });
+
+describe.each(TEST_DATABASES)("the ShopEx fake's repeat-until-success callback loop on %s", (kind) => {
+  it('ends with the claim updated once, after a bad-signed try was refused and repeated', async () => {
+    const { startFakeShopex } = await import('../fakes');
+    const fakes = await startFakes();
+    const shopex = await startFakeShopex({ autoCallback: { delayMs: 10, retryMs: 30, maxTries: 5 } });
+    const svc = await startTestService(kind, (baseUrl) => {
+      const c = fakesConfig(fakes, { only: ['shopex-aftersale'], callbackUrl: `${baseUrl}/callbacks/shopex` });
+      return { ...c, platforms: { ...c.platforms, shopex: { ...c.platforms.shopex, baseUrl: shopex.baseUrl } } };
+    });
+    try {
+      shopex.callbackFaults('badsign', 1);
+      shopex.setTradeStatus('3');
+      const j = specExample();
+      j.judgeResult.claimAmount = 89.9;
+      await svc.push(j);
+      const worker = new DispatchWorker({
+        dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
+        now: () => new Date(Date.now() + 1000),
+      });
+      await worker.runOnce();
+      const msgId = shopex.applications[0].msgId;
+      const done = await shopex.callbackDone(msgId);
+      expect(done.delivered).toBe(true);
+      expect(shopex.callbackTries.map((t) => JSON.parse(t.body).rsp)).toEqual(['fail', 'succ']);
+      const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ route: 'shopex-aftersale' });
+      expect(claim).toMatchObject({ status: 'accepted', platformClaimId: shopex.applications[0].trade.aftersale_id });
+      expect(await svc.dataSource.getRepository(CallbackInbox).count()).toBe(1);
+    } finally {
+      await svc.close();
+      await shopex.close();
+      await fakes.close();
+    }
+  });
+});
