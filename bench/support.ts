@@ -1,0 +1,174 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+
+/** Helpers of the benchmark: child processes, ports, HTTP on loopback, /proc memory figures. */
+
+export const LOOPBACK = '127.0.0.1';
+
+/** A free TCP port on the loopback interface (the OS picks it; released before the child binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  pid: number;
+  /** Last lines of its stdout/stderr, for failure reports. */
+  tail(): string;
+  /** Lines it wrote in all. */
+  lines(): number;
+  exited(): boolean;
+}
+
+/** Starts `node <script>` with the given environment; its output is kept (last 40 lines), not shown. */
+export function startNode(name: string, script: string, env: NodeJS.ProcessEnv, execArgv: string[] = [], cwd?: string): Child {
+  const proc = spawn(process.execPath, [...execArgv, script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const kept: string[] = [];
+  let count = 0;
+  let exited = false;
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      count++;
+      kept.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
+      if (kept.length > 40) kept.shift();
+    }
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  proc.on('exit', () => {
+    exited = true;
+  });
+  if (proc.pid === undefined) throw new Error(`${name}: could not start ${script}`);
+  return { name, proc, pid: proc.pid, tail: () => kept.join('\n'), lines: () => count, exited: () => exited || proc.exitCode !== null };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+export async function stopChild(child: Child | undefined, graceMs = 10_000): Promise<void> {
+  if (!child || child.exited()) return;
+  const exited = new Promise<void>((resolve) => child.proc.once('exit', () => resolve()));
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (!child.exited()) child.proc.kill('SIGKILL');
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/** One HTTP request on loopback (no keep-alive), timed from the first byte written to the last byte read. */
+export function httpRequest(port: number, method: string, path: string, body?: Buffer, timeoutMs = 60_000): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const headers: Record<string, string | number> = {};
+    if (body) {
+      headers['content-type'] = 'application/json; charset=utf-8';
+      headers['content-length'] = body.length;
+    }
+    const req = request({ host: LOOPBACK, port, method, path, headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path.split('?')[0]}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Polls GET `path` until it answers 200; fails when the child exits or `timeoutMs` passes. */
+export async function waitForOk(child: Child, port: number, path: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child.exited()) throw new Error(`${child.name} exited before ${path} answered 200:\n${child.tail()}`);
+    try {
+      const answer = await httpRequest(port, 'GET', path, undefined, 2000);
+      if (answer.status === 200) return;
+      last = `${answer.status} ${answer.body.slice(0, 200)}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${child.name}: ${path} did not answer 200 within ${timeoutMs} ms (last: ${last}):\n${child.tail()}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** VmRSS (current) and VmHWM (peak since start) of a process, in bytes, from /proc/<pid>/status. */
+export function memoryOf(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!m) throw new Error(`/proc/${pid}/status has no ${key}`);
+    return Number(m[1]) * 1024;
+  };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+export const MiB = 1024 * 1024;
+export const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2)),
+  mib: (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`,
+};
+
+/** User + system CPU seconds a process has used, from /proc/<pid>/stat (null when unreadable). */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesized command name; utime and stime are fields 14 and 15 (clock ticks, 100/s on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** The pid of the first process whose command name is one of `names` (e.g. the local mariadbd), or null. */
+export function findPid(names: string[]): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+/** CPU seconds all processes of the machine have spent busy (not idle, not waiting for I/O), from /proc/stat. */
+export function machineBusySeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+    void idle, iowait;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
+  } catch {
+    return null;
+  }
+}
