@@ -58,6 +58,9 @@ export function dataSourceOptions(
     url: url.replace(/^mariadb:/, 'mysql:'),
     charset: 'utf8mb4',
     timezone: 'Z',
+    // Multi-statement batches carry a new work order's whole first push in one round trip
+    // (src/storage/mysql-one-trip.ts); every value in them is bound as a parameter.
+    multipleStatements: true,
     extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
   };
 }

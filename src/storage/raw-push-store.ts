@@ -3,12 +3,16 @@ import { gzip, gunzip } from 'node:zlib';
 import { DataSource, EntityManager } from 'typeorm';
 import { RawPush, RawPushChunk } from '../entities';
 import { sha256Hex } from './canonical-json';
+import { fastInsert } from './fast-insert';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Largest chunk row: fits a BLOB (64 KiB) on MySQL/MariaDB and keeps every packet far below 16 MiB. */
 export const CHUNK_BYTES = 60_000;
+
+/** Bodies up to this size are stored as received: gzip would cost more CPU than it saves. */
+const COMPRESS_ABOVE = 4096;
 
 /** Headers whose values are credentials: never stored. */
 const SECRET_HEADER = /authorization|cookie|secret|token|password|api[-_]?key|session/i;
@@ -33,17 +37,26 @@ export function storableHeaders(headers: ReceivedPush['headers']): Record<string
   return kept;
 }
 
-/** Compression runs off the event loop (zlib's thread pool); do it before opening the transaction. */
-export async function compressBody(body: Buffer): Promise<Buffer[]> {
-  const packed = await gzipAsync(body);
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < packed.length; at += CHUNK_BYTES) chunks.push(packed.subarray(at, at + CHUNK_BYTES));
-  return chunks.length ? chunks : [Buffer.alloc(0)];
+/** A body ready to store: inline when it fits one BLOB, else in chunks. */
+export interface EncodedBody {
+  encoding: 'identity' | 'gzip';
+  inline: Buffer | null;
+  chunks: Buffer[];
 }
 
-export async function insertRawPush(em: EntityManager, push: ReceivedPush, chunks: Buffer[]): Promise<number> {
+/** Encodes a body for storing. Compression runs off the event loop (zlib's thread pool), before the transaction. */
+export async function encodeBody(body: Buffer): Promise<EncodedBody> {
+  const encoding = body.length > COMPRESS_ABOVE ? 'gzip' : 'identity';
+  const packed = encoding === 'gzip' ? await gzipAsync(body) : body;
+  if (packed.length <= CHUNK_BYTES) return { encoding, inline: packed, chunks: [] };
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < packed.length; at += CHUNK_BYTES) chunks.push(packed.subarray(at, at + CHUNK_BYTES));
+  return { encoding, inline: null, chunks };
+}
+
+export async function insertRawPush(em: EntityManager, push: ReceivedPush, encoded: EncodedBody): Promise<number> {
   const query = Object.fromEntries([...push.query].filter(([k]) => k !== 'sign'));
-  const result = await em.insert(RawPush, {
+  const rawPushId = await fastInsert(em.connection, RawPush).insert(em, {
     receivedAt: push.receivedAt,
     method: push.method,
     appKey: push.appKey,
@@ -52,12 +65,12 @@ export async function insertRawPush(em: EntityManager, push: ReceivedPush, chunk
     verification: `${push.signMethod}:ok`,
     bodySha256: push.bodySha256,
     bodyBytes: push.body.length,
-    bodyEncoding: 'gzip',
-    chunkCount: chunks.length,
+    bodyEncoding: encoded.encoding,
+    body: encoded.inline,
+    chunkCount: encoded.chunks.length,
   });
-  const rawPushId = Number(result.identifiers[0].id);
   // One INSERT per chunk keeps each packet ≤ 60 KB of data whatever the body size.
-  for (const [seq, data] of chunks.entries()) await em.insert(RawPushChunk, { rawPushId, seq, data });
+  for (const [seq, data] of encoded.chunks.entries()) await em.insert(RawPushChunk, { rawPushId, seq, data });
   return rawPushId;
 }
 
@@ -65,8 +78,8 @@ export async function insertRawPush(em: EntityManager, push: ReceivedPush, chunk
 export async function readRawPushBody(dataSource: DataSource | EntityManager, rawPushId: number): Promise<Buffer> {
   const em = 'manager' in dataSource ? dataSource.manager : dataSource;
   const push = await em.findOneByOrFail(RawPush, { id: rawPushId });
-  const chunks = await em.find(RawPushChunk, { where: { rawPushId }, order: { seq: 'ASC' } });
-  const body = await gunzipAsync(Buffer.concat(chunks.map((c) => c.data)));
+  const encoded = push.body ?? Buffer.concat((await em.find(RawPushChunk, { where: { rawPushId }, order: { seq: 'ASC' } })).map((c) => c.data));
+  const body = push.bodyEncoding === 'gzip' ? await gunzipAsync(encoded) : encoded;
   if (sha256Hex(body) !== push.bodySha256) throw new Error(`raw push ${rawPushId}: stored body does not match its sha256`);
   return body;
 }

@@ -1,9 +1,12 @@
-import { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { syncClaims } from '../claims/sync-claims';
 import type { RouteConfig } from '../config/schema';
 import type { Judgment } from '../domain/routes';
 import { JudgmentRevision, WorkOrder } from '../entities';
-import { compressBody, insertRawPush, ReceivedPush } from './raw-push-store';
+import { fastInsert } from './fast-insert';
+import { ONE_TRIP_MAX_PACKAGES, storeNewWorkOrderInOneTrip } from './mysql-one-trip';
+import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
+import { isUniqueViolation } from './unique-violation';
 import { isSqlite, inTransaction } from './transactions';
 
 /** Revision columns as the handler maps them from the pushed judgment. */
@@ -35,79 +38,97 @@ export interface StoredJudgment {
 /** Rows per multi-row INSERT of packages: 4 parameters a row stays under SQLite's 32,766 limit. */
 const PACKAGE_BATCH = 5000;
 
+interface KnownWorkOrder {
+  id: number;
+  latestRevision: number;
+  latestContentHash: string;
+}
+
+const q = (em: EntityManager | DataSource, name: string) => ('connection' in em ? em.connection : em).driver.escape(name);
+
+function selectWorkOrderSql(db: EntityManager | DataSource, lock: boolean): string {
+  return `SELECT ${q(db, 'id')} AS id, ${q(db, 'latestRevision')} AS latestRevision, ${q(db, 'latestContentHash')} AS latestContentHash ` +
+    `FROM ${q(db, 'work_order')} WHERE ${q(db, 'identityKey')} = ?${lock ? ' FOR UPDATE' : ''}`;
+}
+
+function asKnown(rows: Array<Record<string, unknown>>): KnownWorkOrder | null {
+  const row = rows[0];
+  return row ? { id: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: String(row.latestContentHash) } : null;
+}
+
 /**
  * Stores a verified, validated judgment once: work order, revision, packages and raw push in one
  * transaction with the claims it calls for (the outbox), or nothing when it equals the latest revision.
+ * The statements are few and hand-written: this is the hot path of every push (see BENCHMARKS.md).
  */
 export async function storeJudgment(dataSource: DataSource, input: JudgmentToStore): Promise<StoredJudgment> {
   // Fast path: a re-push of the latest revision reads one row and writes nothing.
-  const known = await dataSource.manager.findOne(WorkOrder, {
-    where: { identityKey: input.identityKey },
-    select: { id: true, latestRevision: true, latestContentHash: true },
-  });
+  const known = asKnown(await dataSource.query(selectWorkOrderSql(dataSource, false), [input.identityKey]));
   if (known && known.latestContentHash === input.contentHash) {
     return { workOrderId: known.id, revision: known.latestRevision, outcome: 'duplicate' };
   }
-  const chunks = await compressBody(input.push.body);
-  return inTransaction(dataSource, (em) => storeInTransaction(em, input, chunks));
+  const encoded = await encodeBody(input.push.body);
+  if (!known && !isSqlite(dataSource) && encoded.inline && input.packageNos.length <= ONE_TRIP_MAX_PACKAGES) {
+    const workOrderId = await storeNewWorkOrderInOneTrip(dataSource, input, encoded);
+    if (workOrderId !== null) return { workOrderId, revision: 1, outcome: 'created' };
+    // Someone stored this identity meanwhile: the general path compares and adds a revision.
+  }
+  return inTransaction(dataSource, (em) => storeInTransaction(em, input, encoded));
 }
 
-async function storeInTransaction(em: EntityManager, input: JudgmentToStore, chunks: Buffer[]): Promise<StoredJudgment> {
+async function storeInTransaction(em: EntityManager, input: JudgmentToStore, encoded: EncodedBody): Promise<StoredJudgment> {
   const now = input.push.receivedAt;
-  const workOrder = await lockOrCreateWorkOrder(em, input, now);
-  if (workOrder.latestContentHash === input.contentHash) {
-    return { workOrderId: workOrder.id, revision: workOrder.latestRevision, outcome: 'duplicate' };
+  const created = await insertNewWorkOrder(em, input, now);
+  let workOrderId: number;
+  let revision = 1;
+  if (created === null) {
+    // The identity exists: lock its row, so concurrent revisions of one work order queue up here.
+    const locked = asKnown(await em.query(selectWorkOrderSql(em, !isSqlite(em.connection)), [input.identityKey]));
+    if (!locked) throw new Error('work order vanished between its unique-key conflict and the read');
+    if (locked.latestContentHash === input.contentHash) return { workOrderId: locked.id, revision: locked.latestRevision, outcome: 'duplicate' };
+    workOrderId = locked.id;
+    revision = locked.latestRevision + 1;
+  } else {
+    workOrderId = created;
   }
-  const rawPushId = await insertRawPush(em, input.push, chunks);
-  const revision = workOrder.latestRevision + 1;
-  const inserted = await em.insert(JudgmentRevision, {
-    ...input.columns,
-    workOrderId: workOrder.id,
-    revision,
-    rawPushId,
-    receivedAt: now,
-    contentHash: input.contentHash,
-    packageCount: input.packageNos.length,
+  const rawPushId = await insertRawPush(em, input.push, encoded);
+  const revisionId = await fastInsert(em.connection, JudgmentRevision).insert(em, {
+    ...input.columns, workOrderId, revision, rawPushId, receivedAt: now, contentHash: input.contentHash, packageCount: input.packageNos.length,
   });
-  await insertPackages(em, Number(inserted.identifiers[0].id), workOrder.id, input.packageNos);
-  await syncClaims(em, input.routes, { workOrderId: workOrder.id, revision, currency: input.columns.currency, judgment: input.judgment, at: now });
-  await em.update(WorkOrder, { id: workOrder.id }, {
-    latestRevision: revision,
-    latestContentHash: input.contentHash,
-    responsibilityParty: input.columns.responsibilityParty,
-    updatedAt: now,
-  });
-  return { workOrderId: workOrder.id, revision, outcome: revision === 1 ? 'created' : 'revised' };
+  await insertPackages(em, revisionId, workOrderId, input.packageNos);
+  if (created === null) {
+    await em.query(
+      `UPDATE ${q(em, 'work_order')} SET ${['latestRevision', 'latestContentHash', 'responsibilityParty', 'updatedAt'].map((c) => `${q(em, c)} = ?`).join(', ')} WHERE ${q(em, 'id')} = ?`,
+      [revision, input.contentHash, input.columns.responsibilityParty, em.connection.driver.preparePersistentValue(now, workOrderColumn(em, 'updatedAt')), workOrderId],
+    );
+  }
+  await syncClaims(em, input.routes, { workOrderId, revision, currency: input.columns.currency, judgment: input.judgment, at: now });
+  return { workOrderId, revision, outcome: revision === 1 ? 'created' : 'revised' };
 }
 
 /**
- * Inserts the work order if its identity is new (revision 0, no content yet), then reads it with a row
- * lock. The unique identity index makes two parallel first pushes meet here: the second waits for the
- * first to commit and then sees its row, so one identity never gets two work orders.
+ * Inserts the work order of a new identity, already at revision 1; null when the identity exists. The
+ * unique identity index makes two parallel first pushes meet here: the second waits for the first to
+ * commit, gets the unique-key error and takes the locked-read path, so one identity never gets two work orders.
  */
-async function lockOrCreateWorkOrder(em: EntityManager, input: JudgmentToStore, now: Date): Promise<WorkOrder> {
-  const sqlite = isSqlite(em.connection);
-  const q = (name: string) => em.connection.driver.escape(name);
-  const columns = ['identityKey', 'tenantId', 'externalOrderId', 'receivedAt', 'latestRevision', 'latestContentHash', 'updatedAt'];
-  const values = [input.identityKey, input.tenantId, input.externalOrderId, now, 0, '', now];
-  const prepared = em.connection.driver.escapeQueryWithParameters(
-    `INSERT INTO ${q('work_order')} (${columns.map(q).join(', ')}) VALUES (${columns.map((c) => `:${c}`).join(', ')}) ` +
-      (sqlite ? `ON CONFLICT (${q('identityKey')}) DO NOTHING` : `ON DUPLICATE KEY UPDATE ${q('id')} = ${q('id')}`),
-    Object.fromEntries(columns.map((c, i) => [c, em.connection.driver.preparePersistentValue(values[i], metadataColumn(em, c))])),
-  );
-  await em.query(prepared[0], prepared[1]);
-  const qb = em.createQueryBuilder(WorkOrder, 'w').where('w.identityKey = :key', { key: input.identityKey });
-  if (!sqlite) qb.setLock('pessimistic_write');
-  return qb.getOneOrFail();
+async function insertNewWorkOrder(em: EntityManager, input: JudgmentToStore, now: Date): Promise<number | null> {
+  try {
+    return await fastInsert(em.connection, WorkOrder).insert(em, {
+      identityKey: input.identityKey, tenantId: input.tenantId, externalOrderId: input.externalOrderId, receivedAt: now,
+      latestRevision: 1, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: now,
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
 }
 
-function metadataColumn(em: EntityManager, property: string) {
+function workOrderColumn(em: EntityManager, property: string) {
   return em.connection.getMetadata(WorkOrder).findColumnWithPropertyName(property)!;
 }
 
 async function insertPackages(em: EntityManager, revisionId: number, workOrderId: number, packageNos: string[]): Promise<void> {
-  const q = (name: string) => em.connection.driver.escape(name);
-  const head = `INSERT INTO ${q('responsibility_package')} (${['revisionId', 'seq', 'workOrderId', 'packageNo'].map(q).join(', ')}) VALUES `;
+  const head = `INSERT INTO ${q(em, 'responsibility_package')} (${['revisionId', 'seq', 'workOrderId', 'packageNo'].map((c) => q(em, c)).join(', ')}) VALUES `;
   for (let start = 0; start < packageNos.length; start += PACKAGE_BATCH) {
     const batch = packageNos.slice(start, start + PACKAGE_BATCH);
     const params: unknown[] = [];

@@ -122,7 +122,7 @@ describe.each(TEST_DATABASES)("the ShopEx fake's repeat-until-success callback l
       const msgId = shopex.applications[0].msgId;
       const done = await shopex.callbackDone(msgId);
       expect(done.delivered).toBe(true);
-      expect(shopex.callbackTries.map((t) => JSON.parse(t.body).rsp)).toEqual(['fail', 'succ']);
+      expect(shopex.callbackTries.map((t) => JSON.parse(t.body ?? '{}').rsp)).toEqual(['fail', 'succ']);
       const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ route: 'shopex-aftersale' });
       expect(claim).toMatchObject({ status: 'accepted', platformClaimId: shopex.applications[0].trade.aftersale_id });
       expect(await svc.dataSource.getRepository(CallbackInbox).count()).toBe(1);
