@@ -1,0 +1,128 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../ormconfig';
+import { createApp } from '../../src/app';
+import { parseConfig } from '../../src/config/load';
+import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
+import { createPlatformClients } from '../../src/dispatch/platform-clients';
+import { Claim, WorkOrder } from '../../src/entities';
+import { createLogger } from '../../src/logging';
+import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
+import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
+import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
+import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
+
+/** How long the database stays cut (issue 7 asks for 10 s; FAULT_CUT_MS shortens it locally). */
+const CUT_MS = Number(process.env.FAULT_CUT_MS ?? 10_000);
+const onMysql = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
+
+onMysql('the MariaDB connection cut for a while under a steady stream of pushes', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let dataSource: DataSource;
+  let server: Server;
+  let baseUrl: string;
+  let fakes: Fakes;
+  let worker: DispatchWorker;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mysql');
+    const direct = await createDataSource(db.url);
+    await direct.initialize();
+    await direct.runMigrations();
+    await direct.destroy();
+    const url = new URL(db.url);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 3306) });
+    url.port = String(proxy.port);
+    dataSource = await createDataSource(url.toString());
+    await dataSource.initialize();
+    fakes = await startFakes();
+    const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...fakesConfig(fakes, { only: ['glitzcloud-loss'], retrySchedule: ['1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s', '1s'] }) });
+    const logger = createLogger({ level: 'silent' });
+    server = createServer(createApp({ config, dataSource, logger }).callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    worker = new DispatchWorker({ dataSource, config, clients: createPlatformClients(config), logger, idleMs: 100 });
+  });
+  afterAll(async () => {
+    await worker.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await dataSource.destroy();
+    await proxy.close();
+    await fakes.close();
+    await db.drop();
+  });
+
+  async function push(i: number): Promise<{ i: number; status: number; json: any }> {
+    const j = specExample();
+    j.externalOrderId = `CUT-${i}`;
+    j.logisticsOrderNo = `LOGI-CUT-${i}`;
+    j.judgeResult.claimAmount = 10;
+    const signed = signedPush(JSON.stringify(j));
+    try {
+      const res = await fetch(`${baseUrl}/qimen?${signed.query}`, { method: 'POST', body: signed.body, signal: AbortSignal.timeout(20_000) });
+      return { i, status: res.status, json: await res.json() };
+    } catch (err) {
+      return { i, status: 0, json: { error: 'network', message: String(err) } };
+    }
+  }
+  const readyz = async () => (await fetch(`${baseUrl}/readyz`)).status;
+
+  it('acknowledges only stored pushes, answers the rest with a failure envelope, and recovers without a restart', async () => {
+    worker.start();
+    const answers: Array<{ i: number; status: number; json: any }> = [];
+    let next = 0;
+    let stop = false;
+    const streams = Array.from({ length: 4 }, async () => {
+      while (!stop && next < 5000) answers.push(await push(next++));
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await readyz()).toBe(200);
+
+    proxy.cut();
+    const cutAt = answers.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await readyz()).toBe(503);
+    await new Promise((r) => setTimeout(r, CUT_MS - 500));
+    const duringCut = answers.slice(cutAt);
+    proxy.restore();
+
+    let ready = 0;
+    for (let i = 0; i < 100 && ready !== 200; i++) {
+      ready = await readyz();
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    stop = true;
+    await Promise.all(streams);
+
+    const ok = answers.filter((a) => a.json.error === '200');
+    const failed = answers.filter((a) => a.json.error !== '200');
+    // Pushes went through before and after the cut, and failed during it, each with an envelope.
+    expect(ok.length).toBeGreaterThan(20);
+    expect(duringCut.filter((a) => a.json.error !== '200').length).toBeGreaterThan(0);
+    expect(failed.every((a) => a.json.errorId === 'internal-error' && a.status === 500)).toBe(true);
+    // Every acknowledged push is stored, under the id it was answered with.
+    const stored = new Map((await dataSource.getRepository(WorkOrder).find()).map((w) => [w.externalOrderId, w.id]));
+    for (const a of ok) expect(stored.get(`CUT-${a.i}`)).toBe(a.json.data.workOrderId);
+    process.stdout.write(`database cut ${CUT_MS} ms: ${answers.length} pushes, ${ok.length} acknowledged and stored, ${failed.length} failure envelopes, ${duringCut.length} answered during the cut\n`);
+
+    // The dispatcher, cut too, loses no claim and sends none twice.
+    for (let i = 0; i < 200; i++) {
+      const pending = await dataSource.getRepository(Claim).countBy({ status: 'pending' });
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await worker.stop();
+    const claims = await dataSource.getRepository(Claim).find();
+    expect(claims.length).toBe(stored.size);
+    expect(claims.filter((c) => c.status !== 'submitted')).toEqual([]);
+    const sns = fakes.glitzcloud.requests.map((r) => (r.body as { connect_order_sn: string }).connect_order_sn);
+    expect(new Set(sns).size).toBe(claims.length);
+    expect(fakes.glitzcloud.orders.length).toBe(claims.length);
+    expect(fakes.glitzcloud.requests.length).toBe(claims.length);
+  }, CUT_MS + 60_000);
+});
