@@ -9,13 +9,17 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  */
 export class FastInsert<T extends ObjectLiteral> {
   private readonly sql: string;
+  private readonly head: string;
+  private readonly placeholders: string;
   private readonly columns: ColumnMetadata[];
 
   constructor(private readonly dataSource: DataSource, entity: EntityTarget<T>) {
     const meta = dataSource.getMetadata(entity);
     this.columns = meta.columns.filter((c) => !c.isGenerated);
     const q = (name: string) => dataSource.driver.escape(name);
-    this.sql = `INSERT INTO ${q(meta.tableName)} (${this.columns.map((c) => q(c.databaseName)).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')})`;
+    this.head = `INSERT INTO ${q(meta.tableName)} (${this.columns.map((c) => q(c.databaseName)).join(', ')})`;
+    this.placeholders = this.columns.map(() => '?').join(', ');
+    this.sql = `${this.head} VALUES (${this.placeholders})`;
   }
 
   /** The INSERT with `?` placeholders and its values, converted as the driver stores them. */
@@ -28,6 +32,11 @@ export class FastInsert<T extends ObjectLiteral> {
       return driver.preparePersistentValue(transformed ?? null, c);
     });
     return { sql: this.sql, params };
+  }
+
+  /** The same INSERT of one row, made only when `condition` (SQL) holds: `INSERT … SELECT … FROM DUAL WHERE …`. */
+  statementWhen(condition: string, values: Partial<T>, override: Partial<Record<keyof T, unknown>> = {}): { sql: string; params: unknown[] } {
+    return { sql: `${this.head} SELECT ${this.placeholders} FROM DUAL WHERE ${condition}`, params: this.statement(values, override).params };
   }
 
   /** Inserts one row inside `em`'s transaction; returns the generated id (0 when the table has none). */

@@ -20,49 +20,68 @@ export const ONE_TRIP_MAX_PACKAGES = 1000;
 const run = (conn: PoolConnection, sql: string, values: unknown[] = []) =>
   new Promise<unknown>((resolve, reject) => conn.query(sql, values, (err, results) => (err ? reject(err) : resolve(results))));
 
+/** What one trip found: a new work order it created, or the identity's existing work order (nothing written). */
+export type OneTripResult =
+  | { kind: 'created'; workOrderId: number }
+  | { kind: 'exists'; workOrderId: number; latestRevision: number; latestContentHash: string };
+
 /**
- * MySQL/MariaDB: the whole first push of a new work order — work order, raw push, revision, packages,
- * claims and their events, COMMIT — in ONE round trip, as a multi-statement batch whose ids flow through
- * session variables (`@wo := LAST_INSERT_ID()`). On loopback every statement's round trip costs more CPU
- * than the statement (BENCHMARKS.md), so this is the push's hot path.
+ * MySQL/MariaDB: a push of a new identity — work order, raw push, revision, packages, claims and their
+ * events, COMMIT — or the finding that the identity exists, in ONE round trip: a multi-statement batch in
+ * which every insert is conditional on the work order having been inserted (`@ins`), ids flowing through
+ * session variables (`@wo := LAST_INSERT_ID()`). On this machine every round trip to the database costs
+ * more CPU than the statements it carries (BENCHMARKS.md), so this is the push's hot path; an exact
+ * duplicate is also answered from this one trip.
  *
- * Returns the new workOrderId, or null when the identity already exists (the batch stops at the unique-key
- * error and is rolled back) so the caller takes the general, locking path. All values are bound as
- * parameters (mysql2 escapes them); success is returned only after the batch's COMMIT.
+ * Returns null when two pushes of a new identity raced and this one lost (the unique key stopped the batch,
+ * which is rolled back): the caller then takes the general, locking path. All values are bound as
+ * parameters (mysql2 escapes them); `created` is returned only after the batch's COMMIT.
  */
-export async function storeNewWorkOrderInOneTrip(dataSource: DataSource, input: JudgmentToStore, encoded: EncodedBody): Promise<number | null> {
-  const statements: Array<{ sql: string; params: unknown[] }> = [{ sql: 'START TRANSACTION', params: [] }];
+export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToStore, encoded: EncodedBody): Promise<OneTripResult | null> {
+  // READ COMMITTED for this one transaction: the NOT EXISTS read then takes no gap locks, so two new
+  // identities that land in the same index gap do not deadlock; the unique index still refuses doubles.
+  const statements: Array<{ sql: string; params: unknown[] }> = [
+    { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
+    { sql: 'START TRANSACTION', params: [] },
+  ];
   const add = (sql: string, params: unknown[] = []) => statements.push({ sql, params });
+  const when = '@ins = 1';
   const at = input.push.receivedAt;
 
-  const wo = fastInsert(dataSource, WorkOrder).statement({
+  const wo = fastInsert(dataSource, WorkOrder).statementWhen('NOT EXISTS (SELECT 1 FROM work_order WHERE identityKey = ?)', {
     identityKey: input.identityKey, tenantId: input.tenantId, externalOrderId: input.externalOrderId, receivedAt: at,
     latestRevision: 1, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: at,
   });
-  add(wo.sql, wo.params);
-  add('SET @wo := LAST_INSERT_ID()');
+  add(wo.sql, [...wo.params, input.identityKey]);
+  add('SET @ins := ROW_COUNT()');
+  add('SET @wo := IF(@ins = 1, LAST_INSERT_ID(), NULL)');
   const query = Object.fromEntries([...input.push.query].filter(([k]) => k !== 'sign'));
-  const raw = fastInsert(dataSource, RawPush).statement({
+  const raw = fastInsert(dataSource, RawPush).statementWhen(when, {
     receivedAt: at, method: input.push.method, appKey: input.push.appKey, query: JSON.stringify(query),
     headers: JSON.stringify(storableHeaders(input.push.headers)), verification: `${input.push.signMethod}:ok`,
     bodySha256: input.push.bodySha256, bodyBytes: input.push.body.length, bodyEncoding: encoded.encoding, body: encoded.inline, chunkCount: 0,
   });
   add(raw.sql, raw.params);
   add('SET @rp := LAST_INSERT_ID()');
-  const rev = fastInsert(dataSource, JudgmentRevision).statement(
+  const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(
+    when,
     { ...input.columns, revision: 1, receivedAt: at, contentHash: input.contentHash, packageCount: input.packageNos.length },
     { workOrderId: VAR_WO, rawPushId: VAR_RP },
   );
   add(rev.sql, rev.params);
   if (input.packageNos.length) {
     add('SET @rev := LAST_INSERT_ID()');
-    const rows = input.packageNos.map(() => '(@rev, ?, @wo, ?)').join(', ');
-    add(`INSERT INTO responsibility_package (revisionId, seq, workOrderId, packageNo) VALUES ${rows}`, input.packageNos.flatMap((no, i) => [i, no]));
+    const rows = input.packageNos.map((_no, i) => (i === 0 ? 'SELECT ? AS seq, ? AS packageNo' : 'SELECT ?, ?')).join(' UNION ALL ');
+    add(
+      `INSERT INTO responsibility_package (revisionId, seq, workOrderId, packageNo) SELECT @rev, p.seq, @wo, p.packageNo FROM (${rows}) p WHERE ${when}`,
+      input.packageNos.flatMap((no, i) => [i, no]),
+    );
   }
   const revForClaims = { workOrderId: 0, revision: 1, currency: input.columns.currency, judgment: input.judgment, at };
   for (const action of diffClaims([], input.routes, revForClaims)) {
     if (action.kind !== 'create') continue; // a new work order has no claims to update, cancel or note
-    const claim = fastInsert(dataSource, Claim).statement(
+    const claim = fastInsert(dataSource, Claim).statementWhen(
+      when,
       {
         route: action.route, platform: action.plan.platform, status: 'pending', revision: 1, amountMinor: action.plan.amountMinor,
         currency: input.columns.currency, fields: JSON.stringify(action.plan.fields), attempts: 0, nextAttemptAt: at,
@@ -71,27 +90,31 @@ export async function storeNewWorkOrderInOneTrip(dataSource: DataSource, input: 
       { workOrderId: VAR_WO },
     );
     add(claim.sql, claim.params);
-    const event = fastInsert(dataSource, ClaimEvent).statement(
+    const event = fastInsert(dataSource, ClaimEvent).statementWhen(
+      when,
       { fromStatus: null, toStatus: 'pending', source: 'push', reason: action.reason.slice(0, 4000), payload: null, createdAt: at },
       { claimId: VAR_LAST_ID },
     );
     add(event.sql, event.params);
   }
   add('COMMIT');
-  add('SELECT @wo AS workOrderId');
+  add('SELECT @ins AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?', [input.identityKey]);
 
   const conn = await (dataSource.driver as unknown as { obtainMasterConnection(): Promise<PoolConnection> }).obtainMasterConnection();
   let reusable = true;
   try {
     const sql = statements.map((s) => s.sql).join(';\n');
     const results = (await run(conn, sql, statements.flatMap((s) => s.params))) as unknown[];
-    const last = results[results.length - 1] as Array<{ workOrderId: number | string }>;
-    return Number(last[0].workOrderId);
+    const [row] = results[results.length - 1] as Array<{ inserted: number | string; id: number | string; latestRevision: number | string; latestContentHash: string }>;
+    const workOrderId = Number(row.id);
+    if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
+    return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };
   } catch (err) {
     // The batch stopped at the failing statement with the transaction open: roll it back on this
     // connection, or drop the connection (which rolls back) when even that fails.
     await run(conn, 'ROLLBACK').catch(() => (reusable = false));
-    if ((err as { code?: string }).code === 'ER_DUP_ENTRY') return null;
+    const code = (err as { code?: string }).code;
+    if (code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK') return null;
     throw err;
   } finally {
     if (reusable) conn.release();

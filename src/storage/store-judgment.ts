@@ -4,10 +4,11 @@ import type { RouteConfig } from '../config/schema';
 import type { Judgment } from '../domain/routes';
 import { JudgmentRevision, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
-import { ONE_TRIP_MAX_PACKAGES, storeNewWorkOrderInOneTrip } from './mysql-one-trip';
+import { ONE_TRIP_MAX_PACKAGES, storeInOneTrip } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
 import { isSqlite, inTransaction } from './transactions';
+import { recordStore, secondsSince } from '../metrics';
 
 /** Revision columns as the handler maps them from the pushed judgment. */
 export type RevisionColumns = Omit<JudgmentRevision, 'id' | 'workOrderId' | 'revision' | 'rawPushId' | 'receivedAt' | 'contentHash' | 'packageCount'>;
@@ -34,6 +35,9 @@ export interface StoredJudgment {
   /** 'created': a new work order; 'revised': a new revision; 'duplicate': equal to the latest, nothing written. */
   outcome: 'created' | 'revised' | 'duplicate';
 }
+
+/** MySQL pushes up to this size try the one-trip path (their body fits a BLOB even uncompressed). */
+const ONE_TRIP_MAX_BODY = 60_000;
 
 /** Rows per multi-row INSERT of packages: 4 parameters a row stays under SQLite's 32,766 limit. */
 const PACKAGE_BATCH = 5000;
@@ -62,17 +66,24 @@ function asKnown(rows: Array<Record<string, unknown>>): KnownWorkOrder | null {
  * The statements are few and hand-written: this is the hot path of every push (see BENCHMARKS.md).
  */
 export async function storeJudgment(dataSource: DataSource, input: JudgmentToStore): Promise<StoredJudgment> {
+  if (!isSqlite(dataSource) && input.push.body.length <= ONE_TRIP_MAX_BODY && input.packageNos.length <= ONE_TRIP_MAX_PACKAGES) {
+    const encoded = await encodeBody(input.push.body);
+    if (encoded.inline) {
+      const trip = await storeInOneTrip(dataSource, input, encoded);
+      if (trip?.kind === 'created') return { workOrderId: trip.workOrderId, revision: 1, outcome: 'created' };
+      if (trip?.kind === 'exists' && trip.latestContentHash === input.contentHash) {
+        return { workOrderId: trip.workOrderId, revision: trip.latestRevision, outcome: 'duplicate' };
+      }
+      // A changed push of a known identity, or a race lost to a parallel first push: the locking path.
+      return inTransaction(dataSource, (em) => storeInTransaction(em, input, encoded));
+    }
+  }
   // Fast path: a re-push of the latest revision reads one row and writes nothing.
   const known = asKnown(await dataSource.query(selectWorkOrderSql(dataSource, false), [input.identityKey]));
   if (known && known.latestContentHash === input.contentHash) {
     return { workOrderId: known.id, revision: known.latestRevision, outcome: 'duplicate' };
   }
   const encoded = await encodeBody(input.push.body);
-  if (!known && !isSqlite(dataSource) && encoded.inline && input.packageNos.length <= ONE_TRIP_MAX_PACKAGES) {
-    const workOrderId = await storeNewWorkOrderInOneTrip(dataSource, input, encoded);
-    if (workOrderId !== null) return { workOrderId, revision: 1, outcome: 'created' };
-    // Someone stored this identity meanwhile: the general path compares and adds a revision.
-  }
   return inTransaction(dataSource, (em) => storeInTransaction(em, input, encoded));
 }
 
