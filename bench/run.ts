@@ -1,22 +1,27 @@
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
+import { createDataSource } from '../ormconfig';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
 import { exampleBody } from './fixture';
-import { Child, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, memoryOf, MiB, sleep, startNode, stopChild, waitForOk } from './support';
+import { Child, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, memoryOf, MiB, sleep, startNode, stopChild, waitForLine, waitForOk } from './support';
 
 /**
  * `npm run bench`: claim-relay against MariaDB under load, next to a bare Koa route (the ceiling of HTTP +
- * body reading). Scenarios: A unique pushes, B bare Koa, C duplicate pushes, D one 999,999-package push.
+ * body reading). Scenarios: A unique pushes, B bare Koa, C duplicate pushes, D one 999,999-package push,
+ * E claim dispatch (worker processes draining seeded claims to the fake platforms).
  * Writes BENCHMARKS.md at the repo root. Everything runs on loopback; every load is bounded in time.
  *
  * Environment (all optional):
- *   BENCH_SCENARIOS=A,B,C,D   run only these (BENCHMARKS.md is written only by a full run: all four, scale 1)
+ *   BENCH_SCENARIOS=A,B,C,D,E run only these (BENCHMARKS.md is written whole only by a run of A–D at scale 1;
+ *                             a run with E and the default claims/workers writes its own section, keeping the rest)
  *   BENCH_CONNECTIONS=32,64   connection counts tried in scenario A (B and C use A's best)
  *   BENCH_DURATION_SCALE=1    multiplies the load durations (e.g. 0.2 for a quick smoke run)
- *   BENCH_CPU_PROF=/tmp/dir   run the service with --cpu-prof, writing its .cpuprofile there
+ *   BENCH_CPU_PROF=/tmp/dir   run the service (and E's workers) with --cpu-prof, writing the .cpuprofiles there
+ *   BENCH_DISPATCH_CLAIMS=3000     claims per round of scenario E
+ *   BENCH_DISPATCH_WORKERS=1,2,3,4 worker process counts of scenario E, one round each
  *   BENCH_MYSQL=mysql://root@127.0.0.1:3306   the MariaDB server
  */
 
@@ -28,8 +33,26 @@ const MYSQL = (process.env.BENCH_MYSQL ?? `mysql://root@${LOOPBACK}:3306`).repla
 const SCALE = Number(process.env.BENCH_DURATION_SCALE ?? 1);
 const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE };
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,64').split(',').map(Number).filter((n) => n > 0);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'A,B,C,D').toUpperCase().split(','));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'A,B,C,D,E').toUpperCase().split(','));
+/** The load scenarios, run against the service; E runs worker processes on a database of its own. */
+const LOAD_SCENARIOS = ['A', 'B', 'C', 'D'].filter((s) => SCENARIOS.has(s));
 const BIG_PACKAGES = 999_999;
+const BENCHMARKS_MD = join(ROOT, 'BENCHMARKS.md');
+
+/** Per run: two benches started at once (several people share this machine) must not drop each other's claims. */
+const DISPATCH_DATABASE = `claim_relay_bench_dispatch_${process.pid}`;
+const FAKES_SCRIPT = join(__dirname, 'fakes-server.js');
+const WORKER_SCRIPT = join(ROOT, 'dist/src/worker.js');
+const DEFAULT_DISPATCH = { claims: 3000, workers: '1,2,3,4' };
+const DISPATCH_CLAIMS = Number(process.env.BENCH_DISPATCH_CLAIMS ?? DEFAULT_DISPATCH.claims);
+const DISPATCH_WORKERS = (process.env.BENCH_DISPATCH_WORKERS ?? DEFAULT_DISPATCH.workers).split(',').map(Number).filter((n) => n > 0);
+/** A full E run (the default claims and worker counts) writes its section of BENCHMARKS.md. */
+const DISPATCH_FULL = DISPATCH_CLAIMS === DEFAULT_DISPATCH.claims && DISPATCH_WORKERS.join(',') === DEFAULT_DISPATCH.workers;
+const DISPATCH_WAIT_MS = 120_000;
+/** Claims each worker sends before the measured ones (JIT, pools and connections warm; not counted). */
+const DISPATCH_WARMUP_PER_WORKER = 100;
+/** Issue 3: 300 claims/s with 3 workers; issue 6: 500 claims/s with 4. */
+const DISPATCH_TARGETS = [{ issue: 3, workers: 3, perSecond: 300 }, { issue: 6, workers: 4, perSecond: 500 }];
 
 const TARGET = { storedPerSecond: 1500, bigPushMs: 5000, bigPushPeakRss: 512 * MiB };
 
@@ -179,6 +202,270 @@ async function settledWorkOrders(db: Connection): Promise<number> {
   return last;
 }
 
+// ---------------------------------------------------------------------------------------------- E claim dispatch
+
+/** One round of scenario E: `workers` worker processes drain `claims` due claims. */
+interface DispatchRound {
+  workers: number;
+  claims: number;
+  /** From the moment the claims were made due until none was pending (or the bound). */
+  seconds: number;
+  /** Claims that left `pending` per second. */
+  perSecond: number;
+  timedOut: boolean;
+  /** Requests the fakes received, and distinct claims among them (connect_order_sn, orderItemId). */
+  requests: number;
+  distinct: number;
+  duplicates: number;
+  /** Claims not `submitted` at the end, and the statuses of all. */
+  notSubmitted: number;
+  statuses: Record<string, number>;
+  attempts: number;
+  queriesPerClaim: number;
+  fsyncsPerClaim: number;
+  /** CPU used while draining, in cores: all workers together, MariaDB, the fakes' process, everything else. */
+  cpu: { workers: number | null; mariadb: number | null; fakes: number | null; other: number | null };
+  /** Worker log lines at warn or above (from the last lines each kept), with a sample. */
+  workerWarnings: number;
+  warningSample: string;
+}
+
+interface DispatchRun {
+  rounds: DispatchRound[];
+  date: string;
+  loadAtStart: string;
+  mariadb: string;
+}
+
+/** Claims seeded as not due; the round makes them all due at once. */
+const NOT_DUE = '2999-01-01 00:00:00.000';
+const dispatchTable = (name: string) => `\`${DISPATCH_DATABASE}\`.\`${name}\``;
+const sqlUtc = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/**
+ * `n` measured claims (routes `bench-…`) and `warmup` warm-up claims (routes `warmup-…`), all pending and not
+ * due, alternately Glitzcloud and Duobaoyu, each with its own key, in multi-row INSERTs.
+ */
+async function seedClaims(db: Connection, round: number, n: number, warmup: number): Promise<void> {
+  for (const table of ['claim', 'claim_attempt', 'claim_event']) await db.query(`TRUNCATE TABLE ${dispatchTable(table)}`);
+  const now = sqlUtc(new Date());
+  const rows: unknown[][] = [];
+  for (let i = 0; i < n + warmup; i++) {
+    const measured = i < n;
+    const key = `E${runTag}R${round}${measured ? 'N' : 'W'}${i}`;
+    const glitz = i % 2 === 0;
+    const fields = glitz
+      ? { type: '1', connect_order_sn: key, problem_description: 'x' }
+      : { orderItemId: key, afterSaleType: '4', skuCode: 'SKU-BENCH', reasonCode: '11060778541', reasonName: '包装损坏', refundFreightAmount: 0, remark: 'x' };
+    const platform = glitz ? 'glitzcloud' : 'duobaoyu';
+    rows.push([i + 1, `${measured ? 'bench' : 'warmup'}-${platform}`, platform, 'pending', 1, 100 + i, 'CNY', JSON.stringify(fields), 0, NOT_DUE, 0, now, now]);
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    await db.query(
+      `INSERT INTO ${dispatchTable('claim')} (workOrderId, route, platform, status, revision, amountMinor, currency, fields, attempts, nextAttemptAt, mayExistOnPlatform, createdAt, updatedAt) VALUES ?`,
+      [rows.slice(i, i + 500)],
+    );
+  }
+}
+
+interface DispatchEnv {
+  db: Connection;
+  children: Child[];
+  databases: string[];
+  tmp: string;
+  mariadbPid: number | null;
+  log: (msg: string) => void;
+}
+
+/**
+ * E: a fresh database (migrations), the fakes in their own process, then per worker count a freshly seeded set
+ * of claims drained by that many `node dist/src/worker.js` processes. Workers and fakes are stopped here;
+ * main's cleanup stops them (and drops the database) should anything fail.
+ */
+async function dispatchScenario(env: DispatchEnv): Promise<DispatchRun> {
+  const { db, log } = env;
+  const loadAtStart = loadavg()[0].toFixed(2);
+  const url = `${MYSQL}/${DISPATCH_DATABASE}`;
+  await db.query(`DROP DATABASE IF EXISTS \`${DISPATCH_DATABASE}\``);
+  await db.query(`CREATE DATABASE \`${DISPATCH_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  env.databases.push(DISPATCH_DATABASE);
+  const dataSource = await createDataSource(url);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+
+  const fakes = startNode('fakes', FAKES_SCRIPT, { ...process.env }, [], ROOT);
+  env.children.push(fakes);
+  const announced = JSON.parse(await waitForLine(fakes, (l) => l.startsWith('{'), 15_000)) as { platforms: Record<string, unknown>; control: number };
+  const { glitzcloud, duobaoyu } = announced.platforms;
+  const configPath = join(env.tmp, 'dispatch-config.json');
+  writeFileSync(configPath, JSON.stringify({ qimen: { apps: [TEST_APP] }, platforms: { glitzcloud, duobaoyu } }));
+  const summary = async () => JSON.parse((await httpRequest(announced.control, 'GET', '/summary')).body) as Record<string, { requests: number; distinct: number }>;
+  log(`E claim dispatch: database ${DISPATCH_DATABASE} migrated; fakes on loopback (pid ${fakes.pid}); ${fmt.int(DISPATCH_CLAIMS)} claims per round, workers ${DISPATCH_WORKERS.join(', ')}`);
+
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const rounds: DispatchRound[] = [];
+  for (const [round, count] of DISPATCH_WORKERS.entries()) {
+    await seedClaims(db, round, DISPATCH_CLAIMS, DISPATCH_WARMUP_PER_WORKER * count);
+
+    // Workers up (LOG_LEVEL=info only adds their start/stop lines: nothing on the send path logs below warn),
+    // then warmed up on their own claims; the fakes forget those before the measured claims are made due.
+    const workers = Array.from({ length: count }, (_, i) =>
+      startNode(`worker ${i + 1}/${count}`, WORKER_SCRIPT, { ...process.env, DATABASE_URL: url, CLAIM_RELAY_CONFIG: configPath, LOG_LEVEL: 'info' },
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [], ROOT),
+    );
+    env.children.push(...workers);
+    await Promise.all(workers.map((w) => waitForLine(w, (l) => l.includes('dispatch worker running'), 60_000)));
+    const drained = await drainClaims(db, 'warmup-%');
+    if (drained.pending > 0) throw new Error(`the warm-up claims were not sent within ${DISPATCH_WAIT_MS / 1000} s`);
+    const reset = await httpRequest(announced.control, 'POST', '/reset');
+    if (reset.status !== 200) throw new Error(`fakes reset failed: ${reset.status} ${reset.body}`);
+
+    const workerCpu = () => workers.reduce<number | null>((sum, w) => { const s = cpuSecondsOf(w.pid); return sum === null || s === null ? null : sum + s; }, 0);
+    const mariadbCpu = () => (env.mariadbPid ? cpuSecondsOf(env.mariadbPid) : null);
+    const before = { workers: workerCpu(), mariadb: mariadbCpu(), fakes: cpuSecondsOf(fakes.pid), machine: machineBusySeconds() };
+    const countersBefore = await serverCounters(db);
+    const { seconds, pending } = await drainClaims(db, 'bench-%');
+    const timedOut = pending > 0;
+    const after = { workers: workerCpu(), mariadb: mariadbCpu(), fakes: cpuSecondsOf(fakes.pid), machine: machineBusySeconds() };
+    const countersAfter = await serverCounters(db);
+    await Promise.all(workers.map((w) => stopChild(w)));
+
+    const cores = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / seconds);
+    const cpu = { workers: cores(before.workers, after.workers), mariadb: cores(before.mariadb, after.mariadb), fakes: cores(before.fakes, after.fakes), other: null as number | null };
+    const machine = cores(before.machine, after.machine);
+    if (machine !== null) cpu.other = Math.max(0, machine - (cpu.workers ?? 0) - (cpu.mariadb ?? 0) - (cpu.fakes ?? 0));
+
+    const seen = Object.values(await summary());
+    const requests = seen.reduce((s, p) => s + p.requests, 0);
+    const distinct = seen.reduce((s, p) => s + p.distinct, 0);
+    const [statusRows] = await db.query<RowDataPacket[]>(
+      `SELECT status, COUNT(*) AS n FROM ${dispatchTable('claim')} WHERE route LIKE 'bench-%' GROUP BY status ORDER BY status`,
+    );
+    const statuses = Object.fromEntries(statusRows.map((r) => [String(r.status), Number(r.n)]));
+    const attempts = await scalar(
+      db, `SELECT COUNT(*) FROM ${dispatchTable('claim_attempt')} a JOIN ${dispatchTable('claim')} c ON c.id = a.claimId WHERE c.route LIKE 'bench-%'`,
+    );
+    const warnings = workers.flatMap((w) => w.tail().split('\n').filter((l) => /"level":[456]0/.test(l)));
+    const done = DISPATCH_CLAIMS - pending;
+    const r: DispatchRound = {
+      workers: count, claims: DISPATCH_CLAIMS, seconds, perSecond: done / seconds, timedOut, requests, distinct, duplicates: requests - distinct,
+      notSubmitted: DISPATCH_CLAIMS - (statuses.submitted ?? 0), statuses, attempts,
+      queriesPerClaim: (countersAfter.questions - countersBefore.questions) / Math.max(done, 1),
+      fsyncsPerClaim: (countersAfter.fsyncs - countersBefore.fsyncs) / Math.max(done, 1),
+      cpu, workerWarnings: warnings.length, warningSample: warnings.slice(-2).join('\n'),
+    };
+    rounds.push(r);
+    log(`  ${count} worker(s): ${fmt.int(done)} claims in ${seconds.toFixed(2)} s${timedOut ? ` (STOPPED at the ${DISPATCH_WAIT_MS / 1000} s bound, ${pending} pending)` : ''} = ` +
+      `${fmt.int(r.perSecond)} claims/s; ${fmt.int(requests)} platform requests for ${fmt.int(distinct)} distinct claims (${r.duplicates} duplicates); ` +
+      `statuses ${JSON.stringify(statuses)}; ${fmt.int(attempts)} attempts; CPU cores ${dispatchCpuCell(r)}; ` +
+      `${r.queriesPerClaim.toFixed(1)} SQL statements and ${r.fsyncsPerClaim.toFixed(2)} InnoDB fsyncs per claim`);
+    if (warnings.length) log(`  the workers logged ${warnings.length} lines at warn or above, e.g.:\n${r.warningSample}`);
+  }
+  await stopChild(fakes);
+  const mariadb = String((await db.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0].v);
+  return { rounds, date: new Date().toISOString(), loadAtStart, mariadb };
+}
+
+/**
+ * Makes the claims whose route is LIKE `routes` due at once, then polls every 100 ms until none of them is
+ * pending, bounded at DISPATCH_WAIT_MS. Returns the seconds from the UPDATE to the last poll, and what is
+ * still pending.
+ */
+async function drainClaims(db: Connection, routes: string): Promise<{ seconds: number; pending: number }> {
+  const startedAt = process.hrtime.bigint();
+  const elapsedMs = () => Number(process.hrtime.bigint() - startedAt) / 1e6;
+  await db.query(`UPDATE ${dispatchTable('claim')} SET nextAttemptAt = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE status = 'pending' AND route LIKE ?`, [routes]);
+  for (;;) {
+    const pending = await scalar(db, `SELECT COUNT(*) FROM ${dispatchTable('claim')} WHERE status = 'pending' AND route LIKE ?`, [routes]);
+    if (pending === 0 || elapsedMs() >= DISPATCH_WAIT_MS) return { seconds: elapsedMs() / 1000, pending };
+    await sleep(100);
+  }
+}
+
+function dispatchCpuCell(r: DispatchRound): string {
+  const c = (n: number | null) => (n === null ? '?' : n.toFixed(2));
+  return `${c(r.cpu.workers)} / ${c(r.cpu.mariadb)} / ${c(r.cpu.fakes)} / ${c(r.cpu.other)}`;
+}
+
+function dispatchMsPerClaim(r: DispatchRound): string {
+  const ms = (cores: number | null) => (cores === null ? '?' : fmt.ms((1000 * cores * r.seconds) / Math.max(r.claims, 1)));
+  return `${ms(r.cpu.workers)} / ${ms(r.cpu.mariadb)}`;
+}
+
+function dispatchMarkdownTable(run: DispatchRun): string {
+  return markdownTable(
+    ['E claim dispatch', 'Claims', 'Secs', 'Claims/s', 'Platform requests', 'Duplicates', 'Not submitted', 'SQL stmts / claim', 'CPU cores workers / MariaDB / fakes / other', 'CPU ms per claim workers / MariaDB'],
+    run.rounds.map((r) => [
+      `${r.workers} worker${r.workers === 1 ? '' : 's'}`, fmt.int(r.claims), `${r.seconds.toFixed(2)}${r.timedOut ? ' (bound)' : ''}`, fmt.int(r.perSecond),
+      fmt.int(r.requests), fmt.int(r.duplicates), fmt.int(r.notSubmitted), r.queriesPerClaim.toFixed(1), dispatchCpuCell(r), dispatchMsPerClaim(r),
+    ]),
+  );
+}
+
+function dispatchTargetsParagraph(run: DispatchRun): string {
+  return DISPATCH_TARGETS.map((t) => {
+    const r = run.rounds.find((x) => x.workers === t.workers);
+    if (!r) return `Issue ${t.issue}, at least ${t.perSecond} claims/s with ${t.workers} workers: **not measured** (no ${t.workers}-worker round).`;
+    const clean = !r.timedOut && r.duplicates === 0 && r.notSubmitted === 0;
+    const met = clean && r.perSecond >= t.perSecond;
+    return `Issue ${t.issue}, at least ${t.perSecond} claims/s with ${t.workers} workers: **${met ? 'met' : 'not met'}**, ${fmt.int(r.perSecond)} claims/s` +
+      `${clean ? '' : ` (${r.duplicates} duplicates, ${r.notSubmitted} not submitted${r.timedOut ? ', stopped at the bound' : ''})`}.`;
+  }).join(' ');
+}
+
+/** The `## E claim dispatch` section of BENCHMARKS.md (self-contained: it may be written by an E-only run). */
+function dispatchSection(run: DispatchRun): string {
+  const cpu = cpus();
+  return [
+    '## E claim dispatch',
+    '',
+    `Written by \`npm run bench\` (also alone: \`BENCH_SCENARIOS=E npm run bench\`), ${run.date}; ${cpu.length} cores, ${cpu[0]?.model.trim() ?? 'unknown CPU'};`,
+    `Node ${process.version}; MariaDB ${run.mariadb}; load average (1 min) at the start of E: ${run.loadAtStart}.`,
+    '',
+    `- Each round: a fresh set of ${fmt.int(DISPATCH_CLAIMS)} pending claims (half Glitzcloud, half Duobaoyu, each with its own`,
+    `  connect_order_sn / orderItemId) inserted directly into \`claim\` of a fresh database (claim_relay_bench_dispatch_<pid>, migrated), not yet due;`,
+    '  then W `node dist/src/worker.js` processes (default batch 16, pool 10, the config\'s default dispatch settings) are',
+    `  started and first send ${DISPATCH_WARMUP_PER_WORKER} warm-up claims each (not counted: JIT, pools and connections warm, as in a`,
+    '  long-running worker); then all measured claims are made due by one UPDATE, and the clock runs until none is `pending`',
+    `  (polled every 100 ms, bounded at ${DISPATCH_WAIT_MS / 1000} s). Claims/s = measured claims that left \`pending\` / seconds.`,
+    '- The four fake platforms (test/fakes: signature checks, JSON parsing, a record of every request) run in a process of',
+    '  their own (bench/fakes-server.ts) on loopback. "Duplicates" = platform requests received − distinct claims among them',
+    '  (must be 0); "Not submitted" = claims whose status is not `submitted` at the end.',
+    '- "CPU cores" is CPU time over wall time while draining: all workers together, MariaDB, the fakes\' process, everything',
+    '  else on the machine (the bench process polling, other people\'s work, loopback softirqs). "SQL stmts / claim" is',
+    '  MariaDB\'s status Questions per claim (it includes the idle polls of the workers and the bench\'s own polling, and',
+    '  other people\'s statements on a shared server). The machine is shared: a round whose "other" is well above 0.1 core',
+    '  ran beside someone else\'s load and is slower for it; run E again when the machine is quiet.',
+    '',
+    dispatchMarkdownTable(run),
+    '',
+    dispatchTargetsParagraph(run),
+    '',
+  ].join('\n');
+}
+
+/** BENCHMARKS.md with its `## E claim dispatch` section replaced by (or, when absent, followed by) `section`. */
+function withDispatchSection(current: string, section: string): string {
+  const start = current.indexOf('\n## E claim dispatch');
+  if (start < 0) return `${current.replace(/\n*$/, '')}\n\n${section}`;
+  const next = current.indexOf('\n## ', start + 1);
+  return `${current.slice(0, start).replace(/\n*$/, '')}\n\n${section}${next < 0 ? '' : `\n${current.slice(next + 1)}`}`;
+}
+
+/** The current `## E claim dispatch` section of BENCHMARKS.md, to keep across a run without E. */
+function existingDispatchSection(): string | null {
+  if (!existsSync(BENCHMARKS_MD)) return null;
+  const current = readFileSync(BENCHMARKS_MD, 'utf8');
+  const start = current.indexOf('\n## E claim dispatch');
+  if (start < 0) return null;
+  const next = current.indexOf('\n## ', start + 1);
+  return `${current.slice(start + 1, next < 0 ? undefined : next).replace(/\n*$/, '')}\n`;
+}
+
 // ---------------------------------------------------------------------------------------------- report
 
 interface UniqueRun extends LoadFigures {
@@ -212,6 +499,7 @@ interface Report {
   bare?: LoadFigures;
   duplicate?: LoadFigures & { storedDuring: number; sameWorkOrder: boolean };
   big?: BigPush;
+  dispatch?: DispatchRun;
 }
 
 function latencyCells(f: LoadFigures): string[] {
@@ -336,7 +624,8 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     targetsParagraph(best, report.big),
     '',
   ].join('\n');
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), text);
+  const dispatch = report.dispatch && DISPATCH_FULL ? dispatchSection(report.dispatch) : existingDispatchSection();
+  writeFileSync(BENCHMARKS_MD, dispatch ? withDispatchSection(text, dispatch) : text);
   return text;
 }
 
@@ -349,7 +638,8 @@ async function main(): Promise<void> {
   const log = (msg: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
   const children: Child[] = [];
   let admin: Connection | undefined;
-  let databaseCreated = false;
+  /** Databases this run created, dropped at the end. */
+  const databases: string[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'claim-relay-bench-'));
 
   let cleaning: Promise<void> | undefined;
@@ -357,7 +647,7 @@ async function main(): Promise<void> {
     (cleaning ??= (async () => {
       await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
       if (admin) {
-        if (databaseCreated) await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``).catch((err) => log(`could not drop ${DATABASE}: ${err.message}`));
+        for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``).catch((err) => log(`could not drop ${name}: ${err.message}`));
         await admin.end().catch(() => undefined);
       }
       rmSync(tmp, { recursive: true, force: true });
@@ -370,152 +660,169 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   try {
-    // 1. Fresh database and the service.
     admin = await createConnection({ uri: `${MYSQL}/`, connectTimeout: 5000, multipleStatements: false });
-    await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    databaseCreated = true;
     const db = admin;
-
-    // An explicit config file (the development app): a claim-relay.config.json someone leaves in the repo is not read.
-    const configPath = join(tmp, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ qimen: { apps: [TEST_APP] } }));
-    const servicePort = await freePort();
-    const profileDir = process.env.BENCH_CPU_PROF;
-    const service = startNode(
-      'service',
-      SERVICE_SCRIPT,
-      {
-        ...process.env,
-        DATABASE_URL: `${MYSQL}/${DATABASE}`,
-        PORT: String(servicePort),
-        LOG_LEVEL: 'warn',
-        CLAIM_RELAY_CONFIG: configPath,
-      },
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-      ROOT,
-    );
-    children.push(service);
-    await waitForOk(service, servicePort, '/readyz', 60_000);
-    log(`service ready on port ${servicePort} (pid ${service.pid})${profileDir ? `, CPU profile to ${profileDir}` : ''}`);
-
-    // 2. The bare Koa server.
-    const barePort = await freePort();
-    const bare = startNode('bare-koa', BARE_SCRIPT, { ...process.env, PORT: String(barePort) }, [], ROOT);
-    children.push(bare);
-
-    // Warm-up, and a check that a signed push is accepted at all before loading.
-    const first = uniquePush();
-    const warm = await httpRequest(servicePort, 'POST', first.path, first.body);
-    if (warm.status !== 200 || !warm.body.includes('"error":"200"')) throw new Error(`the service refused a signed push: ${warm.status} ${warm.body}`);
-    await waitBareListening(bare, barePort);
-
     const report: Report = { unique: [] };
     const mariadbPid = findPid(['mariadbd', 'mysqld']);
-    const serviceWatch: Watched = { server: service, mariadbPid };
+    let best: UniqueRun | undefined;
 
-    // 3. A: unique pushes.
-    if (SCENARIOS.has('A')) {
-      for (const connections of CONNECTIONS) {
+    if (LOAD_SCENARIOS.length) {
+      // 1. Fresh database and the service.
+      await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+      await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      databases.push(DATABASE);
+
+      // An explicit config file (the development app): a claim-relay.config.json someone leaves in the repo is not read.
+      const configPath = join(tmp, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ qimen: { apps: [TEST_APP] } }));
+      const servicePort = await freePort();
+      const profileDir = process.env.BENCH_CPU_PROF;
+      const service = startNode(
+        'service',
+        SERVICE_SCRIPT,
+        {
+          ...process.env,
+          DATABASE_URL: `${MYSQL}/${DATABASE}`,
+          PORT: String(servicePort),
+          LOG_LEVEL: 'warn',
+          CLAIM_RELAY_CONFIG: configPath,
+        },
+        profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        ROOT,
+      );
+      children.push(service);
+      await waitForOk(service, servicePort, '/readyz', 60_000);
+      log(`service ready on port ${servicePort} (pid ${service.pid})${profileDir ? `, CPU profile to ${profileDir}` : ''}`);
+
+      // 2. The bare Koa server.
+      const barePort = await freePort();
+      const bare = startNode('bare-koa', BARE_SCRIPT, { ...process.env, PORT: String(barePort) }, [], ROOT);
+      children.push(bare);
+
+      // Warm-up, and a check that a signed push is accepted at all before loading.
+      const first = uniquePush();
+      const warm = await httpRequest(servicePort, 'POST', first.path, first.body);
+      if (warm.status !== 200 || !warm.body.includes('"error":"200"')) throw new Error(`the service refused a signed push: ${warm.status} ${warm.body}`);
+      await waitBareListening(bare, barePort);
+
+      const serviceWatch: Watched = { server: service, mariadbPid };
+
+      // 3. A: unique pushes.
+      if (SCENARIOS.has('A')) {
+        for (const connections of CONNECTIONS) {
+          const before = await settledWorkOrders(db);
+          const countersBefore = await serverCounters(db);
+          log(`A unique pushes: ${connections} connections, ${SECONDS.unique} s`);
+          const figures = await load('A', servicePort, serviceWatch, connections, SECONDS.unique, uniquePush);
+          const stored = (await settledWorkOrders(db)) - before;
+          const countersAfter = await serverCounters(db);
+          const queriesPerPush = (countersAfter.questions - countersBefore.questions) / Math.max(stored, 1);
+          const fsyncsPerPush = (countersAfter.fsyncs - countersBefore.fsyncs) / Math.max(stored, 1);
+          const inFlight = stored - figures.ok;
+          const distinct = figures.workOrderIds.size === figures.ok;
+          const consistent = inFlight >= 0 && inFlight <= connections && distinct;
+          const consistency =
+            `${fmt.int(stored)} rows for ${fmt.int(figures.ok)} "200" answers (${inFlight} in flight at stop)` +
+            (distinct ? '' : `; only ${figures.workOrderIds.size} distinct workOrderIds answered`);
+          report.unique.push({ ...figures, stored, storedPerSec: stored / figures.seconds, consistent, consistency, queriesPerPush, fsyncsPerPush });
+          log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms; ${consistency}; CPU cores ${cpuCell(figures)}; ` +
+            `${queriesPerPush.toFixed(1)} SQL statements and ${fsyncsPerPush.toFixed(2)} InnoDB fsyncs per stored push`);
+          if (figures.failureSamples.length) log(`  failures, e.g.: ${figures.failureSamples.join(' | ')}`);
+        }
+      }
+      best = report.unique.reduce<UniqueRun | undefined>((b, u) => (!b || u.storedPerSec > b.storedPerSec ? u : b), undefined);
+      const loadConnections = best?.connections ?? CONNECTIONS[0];
+
+      // 4. B: the bare Koa route, same bodies.
+      if (SCENARIOS.has('B')) {
+        log(`B bare Koa route: ${loadConnections} connections, ${SECONDS.bare} s`);
+        report.bare = await load('B', barePort, { server: bare, mariadbPid }, loadConnections, SECONDS.bare, uniquePush);
+        log(`  ${fmt.int(report.bare.reqPerSec)} req/s, p50 ${report.bare.p50} ms, p99 ${report.bare.p99} ms; CPU cores ${cpuCell(report.bare)}`);
+      }
+
+      // 5. C: duplicates of one stored body.
+      if (SCENARIOS.has('C')) {
+        const dup = uniquePush();
+        const stored = await httpRequest(servicePort, 'POST', dup.path, dup.body);
+        if (!stored.body.includes('"error":"200"')) throw new Error(`could not store the duplicate body: ${stored.status} ${stored.body}`);
         const before = await settledWorkOrders(db);
-        const countersBefore = await serverCounters(db);
-        log(`A unique pushes: ${connections} connections, ${SECONDS.unique} s`);
-        const figures = await load('A', servicePort, serviceWatch, connections, SECONDS.unique, uniquePush);
-        const stored = (await settledWorkOrders(db)) - before;
-        const countersAfter = await serverCounters(db);
-        const queriesPerPush = (countersAfter.questions - countersBefore.questions) / Math.max(stored, 1);
-        const fsyncsPerPush = (countersAfter.fsyncs - countersBefore.fsyncs) / Math.max(stored, 1);
-        const inFlight = stored - figures.ok;
-        const distinct = figures.workOrderIds.size === figures.ok;
-        const consistent = inFlight >= 0 && inFlight <= connections && distinct;
-        const consistency =
-          `${fmt.int(stored)} rows for ${fmt.int(figures.ok)} "200" answers (${inFlight} in flight at stop)` +
-          (distinct ? '' : `; only ${figures.workOrderIds.size} distinct workOrderIds answered`);
-        report.unique.push({ ...figures, stored, storedPerSec: stored / figures.seconds, consistent, consistency, queriesPerPush, fsyncsPerPush });
-        log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms; ${consistency}; CPU cores ${cpuCell(figures)}; ` +
-          `${queriesPerPush.toFixed(1)} SQL statements and ${fsyncsPerPush.toFixed(2)} InnoDB fsyncs per stored push`);
-        if (figures.failureSamples.length) log(`  failures, e.g.: ${figures.failureSamples.join(' | ')}`);
+        log(`C duplicate pushes: ${loadConnections} connections, ${SECONDS.duplicate} s`);
+        const figures = await load('C', servicePort, serviceWatch, loadConnections, SECONDS.duplicate, () => resigned(dup.body));
+        const storedDuring = (await settledWorkOrders(db)) - before;
+        const expectedId = Number(/"workOrderId":(\d+)/.exec(stored.body)?.[1]);
+        const sameWorkOrder = figures.workOrderIds.size === 1 && figures.workOrderIds.has(expectedId);
+        report.duplicate = { ...figures, storedDuring, sameWorkOrder };
+        log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms; ${storedDuring} work orders added; CPU cores ${cpuCell(figures)}; ` +
+          `${sameWorkOrder ? 'every answer names the stored work order' : `answers named ${[...figures.workOrderIds].slice(0, 5).join(', ')}`}`);
       }
-    }
-    const best = report.unique.reduce<UniqueRun | undefined>((b, u) => (!b || u.storedPerSec > b.storedPerSec ? u : b), undefined);
-    const loadConnections = best?.connections ?? CONNECTIONS[0];
 
-    // 4. B: the bare Koa route, same bodies.
-    if (SCENARIOS.has('B')) {
-      log(`B bare Koa route: ${loadConnections} connections, ${SECONDS.bare} s`);
-      report.bare = await load('B', barePort, { server: bare, mariadbPid }, loadConnections, SECONDS.bare, uniquePush);
-      log(`  ${fmt.int(report.bare.reqPerSec)} req/s, p50 ${report.bare.p50} ms, p99 ${report.bare.p99} ms; CPU cores ${cpuCell(report.bare)}`);
-    }
-
-    // 5. C: duplicates of one stored body.
-    if (SCENARIOS.has('C')) {
-      const dup = uniquePush();
-      const stored = await httpRequest(servicePort, 'POST', dup.path, dup.body);
-      if (!stored.body.includes('"error":"200"')) throw new Error(`could not store the duplicate body: ${stored.status} ${stored.body}`);
-      const before = await settledWorkOrders(db);
-      log(`C duplicate pushes: ${loadConnections} connections, ${SECONDS.duplicate} s`);
-      const figures = await load('C', servicePort, serviceWatch, loadConnections, SECONDS.duplicate, () => resigned(dup.body));
-      const storedDuring = (await settledWorkOrders(db)) - before;
-      const expectedId = Number(/"workOrderId":(\d+)/.exec(stored.body)?.[1]);
-      const sameWorkOrder = figures.workOrderIds.size === 1 && figures.workOrderIds.has(expectedId);
-      report.duplicate = { ...figures, storedDuring, sameWorkOrder };
-      log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms; ${storedDuring} work orders added; CPU cores ${cpuCell(figures)}; ` +
-        `${sameWorkOrder ? 'every answer names the stored work order' : `answers named ${[...figures.workOrderIds].slice(0, 5).join(', ')}`}`);
-    }
-
-    // 6. D: the big push.
-    if (SCENARIOS.has('D')) {
-      const packageNos = Array.from({ length: BIG_PACKAGES }, (_, i) => `PK${String(i + 1).padStart(14, '0')}`);
-      const lastPackage = packageNos[packageNos.length - 1];
-      const big = signedPush(exampleBody(`BENCH_${runTag}_BIG`, packageNos));
-      await sleep(1000); // let the service settle after the load
-      const memBefore = memoryOf(service.pid);
-      const cpuBefore = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
-      log(`D big push: ${fmt.int(big.body.length)} bytes, ${fmt.int(BIG_PACKAGES)} package numbers`);
-      const answer = await httpRequest(servicePort, 'POST', `/qimen?${big.query}`, big.body, 120_000);
-      const memAfter = memoryOf(service.pid);
-      const cpuAfter = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
-      const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
-      const findStarted = process.hrtime.bigint();
-      let found = 0;
-      while (found === 0 && Number(process.hrtime.bigint() - findStarted) / 1e6 < 30_000) {
-        found = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE packageNo = ?`, [lastPackage]);
-        if (found === 0) await sleep(20);
+      // 6. D: the big push.
+      if (SCENARIOS.has('D')) {
+        const packageNos = Array.from({ length: BIG_PACKAGES }, (_, i) => `PK${String(i + 1).padStart(14, '0')}`);
+        const lastPackage = packageNos[packageNos.length - 1];
+        const big = signedPush(exampleBody(`BENCH_${runTag}_BIG`, packageNos));
+        await sleep(1000); // let the service settle after the load
+        const memBefore = memoryOf(service.pid);
+        const cpuBefore = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
+        log(`D big push: ${fmt.int(big.body.length)} bytes, ${fmt.int(BIG_PACKAGES)} package numbers`);
+        const answer = await httpRequest(servicePort, 'POST', `/qimen?${big.query}`, big.body, 120_000);
+        const memAfter = memoryOf(service.pid);
+        const cpuAfter = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
+        const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+        const findStarted = process.hrtime.bigint();
+        let found = 0;
+        while (found === 0 && Number(process.hrtime.bigint() - findStarted) / 1e6 < 30_000) {
+          found = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE packageNo = ?`, [lastPackage]);
+          if (found === 0) await sleep(20);
+        }
+        const findMs = Number(process.hrtime.bigint() - findStarted) / 1e6;
+        const workOrderId = Number(/"workOrderId":(\d+)/.exec(answer.body)?.[1] ?? -1);
+        const storedPackages = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE workOrderId = ?`, [workOrderId]);
+        report.big = {
+          bodyBytes: big.body.length,
+          status: answer.status,
+          ok: answer.status === 200 && answer.body.includes('"error":"200"'),
+          answerMs: answer.ms,
+          rssBefore: memBefore.rss,
+          hwmBefore: memBefore.hwm,
+          hwmAfter: memAfter.hwm,
+          rssAfter: memAfter.rss,
+          findMs: found ? findMs : NaN,
+          storedPackages,
+          cpuService: spent(cpuBefore.service, cpuAfter.service),
+          cpuMariadb: spent(cpuBefore.mariadb, cpuAfter.mariadb),
+        };
+        if (!report.big.ok) log(`  the big push failed: ${answer.status} ${answer.body.slice(0, 300)}`);
+        log(`  answered in ${fmt.int(answer.ms)} ms; peak RSS ${fmt.mib(memAfter.hwm)} (RSS before ${fmt.mib(memBefore.rss)}); ` +
+          `last package ${found ? `found after ${fmt.ms(findMs)} ms` : 'NOT found'}; ${fmt.int(storedPackages)} packages stored`);
       }
-      const findMs = Number(process.hrtime.bigint() - findStarted) / 1e6;
-      const workOrderId = Number(/"workOrderId":(\d+)/.exec(answer.body)?.[1] ?? -1);
-      const storedPackages = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE workOrderId = ?`, [workOrderId]);
-      report.big = {
-        bodyBytes: big.body.length,
-        status: answer.status,
-        ok: answer.status === 200 && answer.body.includes('"error":"200"'),
-        answerMs: answer.ms,
-        rssBefore: memBefore.rss,
-        hwmBefore: memBefore.hwm,
-        hwmAfter: memAfter.hwm,
-        rssAfter: memAfter.rss,
-        findMs: found ? findMs : NaN,
-        storedPackages,
-        cpuService: spent(cpuBefore.service, cpuAfter.service),
-        cpuMariadb: spent(cpuBefore.mariadb, cpuAfter.mariadb),
-      };
-      if (!report.big.ok) log(`  the big push failed: ${answer.status} ${answer.body.slice(0, 300)}`);
-      log(`  answered in ${fmt.int(answer.ms)} ms; peak RSS ${fmt.mib(memAfter.hwm)} (RSS before ${fmt.mib(memBefore.rss)}); ` +
-        `last package ${found ? `found after ${fmt.ms(findMs)} ms` : 'NOT found'}; ${fmt.int(storedPackages)} packages stored`);
+
+      if (service.lines() > 0) log(`the service wrote ${service.lines()} log lines at warn or above; last:\n${service.tail()}`);
+
+      // The service and the bare server are done with: E measures worker processes alone.
+      await Promise.all([stopChild(service), stopChild(bare)]);
     }
 
-    if (service.lines() > 0) log(`the service wrote ${service.lines()} log lines at warn or above; last:\n${service.tail()}`);
+    // 7. E: claim dispatch by worker processes, on a database of its own.
+    if (SCENARIOS.has('E')) report.dispatch = await dispatchScenario({ db, children, databases, tmp, mariadbPid, log });
 
-    // 7. Report.
-    process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big)}\n\n`);
+    // 8. Report.
+    if (LOAD_SCENARIOS.length) {
+      process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big)}\n\n`);
+    }
+    if (report.dispatch) process.stdout.write(`${LOAD_SCENARIOS.length ? '' : '\n'}${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
     if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1) {
       await writeBenchmarksMd(db, report, best, loadAtStart);
       log('wrote BENCHMARKS.md');
+    } else if (report.dispatch && DISPATCH_FULL) {
+      const current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n';
+      writeFileSync(BENCHMARKS_MD, withDispatchSection(current, dispatchSection(report.dispatch)));
+      log('wrote the E claim dispatch section of BENCHMARKS.md (the rest left as it is)');
     } else {
       log('a partial or shortened run (BENCH_SCENARIOS / BENCH_DURATION_SCALE): BENCHMARKS.md left as it is');
     }
   } finally {
-    // 8. Children stopped, database dropped, whatever happened.
+    // 9. Children stopped, databases dropped, whatever happened.
     await cleanup();
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -55,6 +55,33 @@ export function startNode(name: string, script: string, env: NodeJS.ProcessEnv, 
   return { name, proc, pid: proc.pid, tail: () => kept.join('\n'), lines: () => count, exited: () => exited || proc.exitCode !== null };
 }
 
+/**
+ * The first whole line of the child's stdout for which `test` holds (lines are not cut, unlike tail()).
+ * Call it right after startNode, before the event loop turns, so no line is missed. Fails when the child
+ * exits first or `timeoutMs` passes.
+ */
+export function waitForLine(child: Child, test: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let partial = '';
+    const done = (fn: () => void) => {
+      clearTimeout(timer);
+      child.proc.stdout!.off('data', onData);
+      child.proc.off('exit', onExit);
+      fn();
+    };
+    const onData = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      const found = lines.find(test);
+      if (found !== undefined) done(() => resolve(found));
+    };
+    const onExit = () => done(() => reject(new Error(`${child.name} exited before the expected line:\n${child.tail()}`)));
+    const timer = setTimeout(() => done(() => reject(new Error(`${child.name}: no expected line within ${timeoutMs} ms:\n${child.tail()}`))), timeoutMs);
+    child.proc.stdout!.on('data', onData);
+    child.proc.once('exit', onExit);
+  });
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
 export async function stopChild(child: Child | undefined, graceMs = 10_000): Promise<void> {
   if (!child || child.exited()) return;

@@ -105,5 +105,5 @@ onMysql('kill -9 of the service in the middle of pushes and dispatch', () => {
     const abandoned = await dataSource.getRepository(ClaimAttempt).countBy({ outcome: 'abandoned' });
     expect(resent).toBeLessThanOrEqual(abandoned);
     process.stdout.write(`kill -9 ×${KILLS}: ${next} pushes sent, ${acknowledged.size} acknowledged, ${workOrders.length} stored, ${claims.length} claims, ${fakes.glitzcloud.requests.length} platform requests, ${resent} resent after a crash (${abandoned} abandoned attempts)\n`);
-  }, 180_000);
+  }, 300_000);
 });
