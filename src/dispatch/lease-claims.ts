@@ -6,7 +6,8 @@ import { inTransaction, isSqlite } from '../storage/transactions';
  * Takes up to `limit` due claims for one worker: `pending`, due, and not leased (or leased by a worker
  * whose lease ran out: it died mid-send). MySQL/MariaDB lock the rows with `FOR UPDATE SKIP LOCKED`, so
  * any number of workers each take different claims; SQLite has one writer, so one worker process.
- * A claim taken over from a dead worker is marked `mayExistOnPlatform`: it may have been sent.
+ * A claim taken over from a dead worker is marked `mayExistOnPlatform`: it may have been sent. Each
+ * leased claim gets its `started` attempt row in the same transaction.
  */
 export async function leaseDueClaims(
   dataSource: DataSource,
@@ -32,6 +33,13 @@ export async function leaseDueClaims(
       await em.update(Claim, { id: In(takenOver) }, { mayExistOnPlatform: true });
       await em.update(ClaimAttempt, { claimId: In(takenOver), outcome: 'started' }, { outcome: 'abandoned', finishedAt: opts.now, errorMessage: 'worker lease expired mid-send' });
     }
-    return em.find(Claim, { where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } });
+    const claims = await em.find(Claim, { where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } });
+    // Each claim's attempt row, `started`, committed with the lease and before any request leaves: a
+    // worker that dies mid-send leaves this trace (one multi-row INSERT for the whole batch).
+    await em.insert(ClaimAttempt, claims.map((c) => ({
+      claimId: c.id, attemptNo: c.attempts + 1, workerId: opts.workerId, startedAt: opts.now, finishedAt: null, latencyMs: null,
+      outcome: 'started', httpStatus: null, errorCode: null, errorMessage: null, request: null, response: null,
+    })));
+    return claims;
   });
 }

@@ -7,6 +7,7 @@ import { assertMove } from '../domain/claim-state';
 import { Claim, ClaimAttempt, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
+import { recordDispatchAttempt } from '../metrics';
 import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
 
@@ -28,20 +29,15 @@ export function toOutgoing(claim: Claim): OutgoingClaim {
 }
 
 /**
- * Sends one leased claim and stores the result. The attempt row is committed as `started` before the
- * request leaves, so a crash mid-send leaves a trace. When an earlier attempt may have reached the
- * platform, the platform is asked first (lookupExisting) so a resend does not file a second claim.
+ * Sends one leased claim and stores the result on its attempt row (written `started` with the lease, so a
+ * crash mid-send leaves a trace). When an earlier attempt may have reached the platform, the platform is
+ * asked first (lookupExisting) so a resend does not file a second claim.
  */
 export async function sendLeasedClaim(ctx: SendContext, claim: Claim): Promise<ClaimStatus> {
   const attemptNo = claim.attempts + 1;
   const startedAt = ctx.now();
-  const { identifiers } = await ctx.dataSource.manager.insert(ClaimAttempt, {
-    claimId: claim.id, attemptNo, workerId: ctx.workerId, startedAt, finishedAt: null, latencyMs: null, outcome: 'started',
-    httpStatus: null, errorCode: null, errorMessage: null, request: null, response: null,
-  });
-  const attemptId = Number(identifiers[0].id);
   const { result, found } = await attempt(ctx, claim);
-  return recordResult(ctx, claim, attemptId, attemptNo, startedAt, result, found);
+  return recordResult(ctx, claim, attemptNo, startedAt, result, found);
 }
 
 async function attempt(ctx: SendContext, claim: Claim): Promise<{ result: SendResult; found: boolean }> {
@@ -80,7 +76,7 @@ function statusAfter(outcome: SendOutcome, attemptNo: number, schedule: readonly
 }
 
 async function recordResult(
-  ctx: SendContext, claim: Claim, attemptId: number, attemptNo: number, startedAt: Date, result: SendResult, found: boolean,
+  ctx: SendContext, claim: Claim, attemptNo: number, startedAt: Date, result: SendResult, found: boolean,
 ): Promise<ClaimStatus> {
   const { outcome, exchange } = result;
   const now = ctx.now();
@@ -89,11 +85,14 @@ async function recordResult(
   const pollSeconds = parseDuration(ctx.pollInitial)! / 1000;
   const polled = outcome.kind === 'submitted' && POLLED_PLATFORMS.has(claim.platform);
   const error = outcome.kind === 'submitted' ? null : `${outcome.code}: ${outcome.message}`;
+  const latencyMs = exchange?.latencyMs ?? now.getTime() - startedAt.getTime();
+  const attemptOutcome = found ? 'found' : outcome.kind === 'terminal' && outcome.rejected ? 'rejected' : outcome.kind;
+  recordDispatchAttempt(claim.platform, attemptOutcome, latencyMs / 1000); // the attempt is finished here
   return inTransaction(ctx.dataSource, async (em) => {
-    await em.update(ClaimAttempt, { id: attemptId }, {
+    await em.update(ClaimAttempt, { claimId: claim.id, attemptNo, workerId: ctx.workerId }, {
       finishedAt: now,
-      latencyMs: exchange?.latencyMs ?? now.getTime() - startedAt.getTime(),
-      outcome: found ? 'found' : outcome.kind === 'terminal' && outcome.rejected ? 'rejected' : outcome.kind,
+      latencyMs,
+      outcome: attemptOutcome,
       httpStatus: exchange?.response.status ?? null,
       errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
       errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
