@@ -14,7 +14,9 @@ import { qimenController } from './controllers/qimen.controller';
 import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
 import { jsonErrors } from './http/json-errors';
+import { callbackRateLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
+import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
 import { financePageRoutes } from './web/finance-page';
 
 export interface AppDeps {
@@ -33,21 +35,28 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   router.get('/healthz', healthz);
   router.get('/readyz', readyz(deps.dataSource));
+  router.get('/metrics', metricsRoute(deps.dataSource));
   router.post(
     '/qimen',
+    qimenMetrics(QIMEN_HANDLERS.keys()),
     qimenEnvelope(() => deps.logger),
+    qimenRateLimit(deps.config, deps.now),
     qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now }),
   );
 
   router.post(
     '/callbacks/shopex',
+    callbackMetrics('shopex'),
     callbackErrors(deps.logger, (ctx) => ({ rsp: 'fail', res: 'e00090', err_msg: 'not stored, please repeat', msg_id: String(ctx.state.shopexMsgId ?? '') })),
+    callbackRateLimit('shopex', deps.config, deps.now),
     bodyParser({ enableTypes: ['form'], formLimit: '1mb' }),
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(
     '/callbacks/duobaoyu',
+    callbackMetrics('duobaoyu'),
     callbackErrors(deps.logger, () => DUOBAOYU_PUSH_FAILURE),
+    callbackRateLimit('duobaoyu', deps.config, deps.now),
     bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', strict: true, extendTypes: { json: ['text/plain'] } }),
     duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
   );

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { createServer } from 'node:http';
 import { createApp } from './app';
 import { DispatchWorker } from './dispatch/dispatch-worker';
 import { createPlatformClients } from './dispatch/platform-clients';
+import { createHttpServer, httpServerOptionsFromEnv } from './http/server';
 import { createLogger } from './logging';
 import { loadConfigOrExit, onShutdown, openDatabase } from './runtime';
 
@@ -13,14 +13,12 @@ import { loadConfigOrExit, onShutdown, openDatabase } from './runtime';
 async function main(): Promise<void> {
   const logger = createLogger();
   const { config, source } = loadConfigOrExit(logger);
-  const dataSource = await openDatabase(logger, { migrate: true });
+  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (README: Running several instances).
+  const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
 
   const app = createApp({ config, dataSource, logger });
-  const server = createServer(app.callback());
-  // A 20 MB push on a slow link still finishes; a stalled one does not hold a socket for ever.
-  server.requestTimeout = Number(process.env.REQUEST_TIMEOUT_MS ?? 120_000);
-  server.headersTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
+  // A 20 MB push on a slow link still finishes; a stalled one does not hold a socket for ever (src/http/server.ts).
+  const server = createHttpServer(app.callback(), httpServerOptionsFromEnv());
   const port = Number(process.env.PORT ?? 3000);
   server.listen(port, () => logger.info({ port, configSource: source }, 'claim-relay listening'));
 

@@ -81,7 +81,7 @@ export function applyJudgmentFilter<T extends ObjectLiteral>(qb: SelectQueryBuil
     qb.andWhere(cond.sql, cond.params);
   }
   if (claimConditions.length) {
-    qb.andWhere(`EXISTS (SELECT 1 FROM claim fc WHERE fc.workOrderId = w.id AND ${claimConditions.join(' AND ')})`, claimParams);
+    qb.andWhere(`w.id IN (SELECT fc.workOrderId FROM claim fc WHERE ${claimConditions.join(' AND ')})`, claimParams);
   }
   return qb;
 }

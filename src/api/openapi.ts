@@ -77,6 +77,12 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json(object({ status: str() })), 503: json(object({ status: str(), reason: str() }), 'not ready') },
       },
     },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics of this process (README: Metrics)', tags: ['service'],
+        responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: json(object({ error: str(), message: str() }), 'METRICS=off') },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', tags: ['service'], responses: { 200: json({ type: 'object' }) } } },
     '/qimen': {
       post: {

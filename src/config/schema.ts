@@ -87,8 +87,23 @@ const finance = z
   .strict()
   .default({});
 
+/** Requests a second per key (fractions allowed: 0.5 is one every 2 s); a burst of one second's worth passes. */
+const perSecond = z.number().positive().max(1_000_000);
+
+/** Request rate limits (src/http/rate-limit.ts); each is off when absent. */
+const rateLimits = z
+  .object({
+    qimen: z.object({ perAppKeyPerSecond: perSecond.optional(), perIpPerSecond: perSecond.optional() }).strict().optional(),
+    /** Each callback route (/callbacks/shopex, /callbacks/duobaoyu) has its own buckets. */
+    callbacks: z.object({ perIpPerSecond: perSecond.optional() }).strict().optional(),
+    /** Most keys (IPs, app keys) remembered per limit; the least recently seen is dropped beyond it. */
+    maxKeys: z.number().int().positive().max(10_000_000).default(10_000),
+  })
+  .strict()
+  .default({});
+
 export const configSchema = z
-  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, finance })
+  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, finance, rateLimits })
   .strict()
   .superRefine((config, ctx) => {
     config.routes.forEach((r, i) => {

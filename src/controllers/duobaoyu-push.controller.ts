@@ -27,5 +27,6 @@ export function duobaoyuPushController(deps: { config: Config; dataSource: DataS
     const { sign: _sign, ...payload } = record;
     await handleDuobaoyuPush(deps.dataSource, push, payload, (deps.now ?? (() => new Date()))());
     ctx.body = DUOBAOYU_PUSH_SUCCESS;
+    ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };
 }

@@ -26,5 +26,6 @@ export function shopexCallbackController(deps: { config: Config; dataSource: Dat
     }
     await handleShopexCallback(deps.dataSource, signed, (deps.now ?? (() => new Date()))());
     ctx.body = { rsp: 'succ', res: '', msg_id: msgId };
+    ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };
 }

@@ -92,6 +92,22 @@ export interface PlannedClaim {
   fields: Record<string, unknown>;
 }
 
+/**
+ * Largest claim `fields` JSON, in UTF-8 bytes: `claim.fields` is a TEXT column (65,535 bytes on
+ * MySQL/MariaDB). A route whose placeholders copy a large object or unknown field of the push could
+ * exceed it, and the push's transaction then failed on every retry (found by test/hostile). Such a claim
+ * is still created, with a note in place of its fields: it goes dead at its first attempt (the
+ * platform's required fields are missing), and its creation event says why.
+ */
+export const MAX_CLAIM_FIELDS_BYTES = 60_000;
+
+function boundedFields(fields: Record<string, unknown>): { fields: Record<string, unknown>; tooLarge: string | null } {
+  const bytes = Buffer.byteLength(JSON.stringify(fields), 'utf8');
+  if (bytes <= MAX_CLAIM_FIELDS_BYTES) return { fields, tooLarge: null };
+  const tooLarge = `the resolved fields are ${bytes} bytes, more than a claim holds (${MAX_CLAIM_FIELDS_BYTES}): not stored, the claim cannot be sent`;
+  return { fields: { fieldsTooLarge: tooLarge }, tooLarge };
+}
+
 /** Every route, in order, with whether it matches this judgment and, if so, the claim it calls for. */
 export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): PlannedClaim[] {
   return routes.map((route) => {
@@ -101,13 +117,14 @@ export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): 
     const nothingToClaim = route.share !== undefined && amount === 0;
     const matched = match.matched && !nothingToClaim;
     const reasons = nothingToClaim ? [...match.reasons, `${route.share} is 0: nothing to claim`] : match.reasons;
+    const resolved = matched ? boundedFields(resolveFields(route.fields, judgment)) : { fields: {}, tooLarge: null };
     return {
       route: route.name,
       platform: route.platform,
       matched,
-      reasons,
+      reasons: resolved.tooLarge ? [...reasons, resolved.tooLarge] : reasons,
       amountMinor: matched ? amount : null,
-      fields: matched ? resolveFields(route.fields, judgment) : {},
+      fields: resolved.fields,
     };
   });
 }

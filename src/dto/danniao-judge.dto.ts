@@ -39,13 +39,20 @@ export const MAX_LENGTH = {
 /** The spec's 最大列表长度 for responsibilityPackageNos. */
 export const MAX_RESPONSIBILITY_PACKAGES = 999_999;
 
+/**
+ * Largest integer accepted in a field stored in an INTEGER column (role, quantities, workOrderType,
+ * sourceSystem): MySQL/MariaDB's INT is 32-bit signed, and a larger value made the insert fail with
+ * "Out of range value" (an internal-error answered to every retry of the push, found by test/hostile).
+ */
+export const MAX_INT_COLUMN = 2_147_483_647;
+
 /** Largest epoch-millisecond time accepted: 9999-12-31T23:59:59.999Z. */
 export const MAX_EPOCH_MILLIS = 253_402_300_799_999;
 
 /** 创建人 */
 export class CreatorInfoDto {
   /** 角色 */
-  @IsOptionalNotNull() @IsNonNegativeInteger()
+  @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   role?: number;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.code)
@@ -71,11 +78,11 @@ export class ClaimInfoDto {
   @IsOptionalNotNull() @IsCurrencyCode()
   unitPriceCurrency?: string;
 
-  @IsOptionalNotNull() @IsNonNegativeInteger()
+  @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   totalQty?: number;
 
   /** 投诉数量 */
-  @IsOptionalNotNull() @IsNonNegativeInteger()
+  @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   complaintQty?: number;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.id)
@@ -162,7 +169,7 @@ export class DanniaoJudgeDto {
   bizType?: string;
 
   /** 工单类型 */
-  @IsOptionalNotNull() @IsNonNegativeInteger()
+  @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   workOrderType?: number;
 
   /** 二段LP单 */
@@ -170,7 +177,7 @@ export class DanniaoJudgeDto {
   lpCode?: string;
 
   /** 来源系统 */
-  @IsOptionalNotNull() @IsNonNegativeInteger()
+  @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   sourceSystem?: number;
 
   @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => CreatorInfoDto)

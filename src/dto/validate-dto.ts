@@ -55,7 +55,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A copy of parsed JSON without PROTOTYPE_KEYS at any depth; throws TooDeep past MAX_BODY_DEPTH. */
+/**
+ * A copy of parsed JSON without PROTOTYPE_KEYS at any depth; throws TooDeep past MAX_BODY_DEPTH anywhere
+ * in the body, under a dropped key too: the handler hashes and routes the body as parsed, and a body nested
+ * 100,000 deep under "constructor" overflowed the stack there (an internal-error; found by test/hostile).
+ */
 function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_BODY_DEPTH) throw new TooDeep();
@@ -67,6 +71,7 @@ function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (!PROTOTYPE_KEYS.has(key)) copy[key] = copyWithoutPrototypeKeys(item, depth + 1);
+    else copyWithoutPrototypeKeys(item, depth + 1); // dropped, but its depth still counts
   }
   return copy;
 }

@@ -12,6 +12,8 @@ export const QIMEN_ERRORS = {
   'invalid-parameter': { code: '400', httpStatus: 200 },
   'body-too-large': { code: '413', httpStatus: 200 },
   'rate-limited': { code: '429', httpStatus: 200 },
+  // The request (headers and body) did not arrive within the server's request timeout (src/http/server.ts).
+  'request-timeout': { code: '408', httpStatus: 408 },
   // HTTP 500 so that a gateway that retries on 5xx pushes again.
   'internal-error': { code: '500', httpStatus: 500 },
 } as const;

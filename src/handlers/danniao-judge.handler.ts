@@ -1,6 +1,7 @@
 import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
 import { canonicalJson, sha256Hex } from '../storage/canonical-json';
-import { storeJudgment } from '../storage/store-judgment';
+import { recordStore, secondsSince } from '../metrics';
+import { JudgmentToStore, storeJudgment } from '../storage/store-judgment';
 import { revisionColumns } from './danniao-judge.columns';
 import type { QimenHandler } from './qimen-handler';
 
@@ -21,7 +22,7 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
   async handle({ push, json, dto }, { dataSource, routes }) {
-    const stored = await storeJudgment(dataSource, {
+    const input: JudgmentToStore = {
       push,
       identityKey: identityKey(dto, push.bodySha256),
       tenantId: dto.tenantId ?? null,
@@ -32,7 +33,10 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
       packageNos: (dto.responsibilityPackageNos ?? []).filter((no) => no !== ''),
       judgment: json,
       routes,
-    });
+    };
+    const started = performance.now();
+    const stored = await storeJudgment(dataSource, input);
+    recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
     return { workOrderId: stored.workOrderId };
   },
 };

@@ -36,7 +36,7 @@ export function financePageRoutes(dir = STATIC_DIR): Router {
     if (!files.has(name)) files.set(name, readFileSync(join(dir, name)));
     return files.get(name)!;
   };
-  const router = new Router();
+  const router = new Router({ strict: true }); // /finance and /finance/ are two routes
   router.get('/finance', (ctx) => {
     ctx.status = 301;
     ctx.redirect('/finance/');

@@ -4,7 +4,7 @@
  * builds answers from its spec.
  *
  * Faults (`failNext(n, kind)`, applied to the next n requests, after they are recorded):
- * - `http500`, `http429`: that HTTP status with a non-JSON body; the platform does not act.
+ * - `http500`, `http502`, `http503`, `http429`: that HTTP status with a non-JSON body; the platform does not act.
  * - `hang`: no answer at all (the connection stays open until close()); the platform does not act.
  * - `reset`: the connection is destroyed without an answer; the platform does not act.
  * - `slow:<ms>`: the platform acts, then answers after <ms> (a client that timed out meanwhile has filed
@@ -27,7 +27,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type FaultKind = 'pass' | 'http500' | 'http429' | 'hang' | 'reset' | 'truncated' | 'nonjson' | `slow:${number}` | `code:${string}`;
+export type FaultKind = 'pass' | 'http500' | 'http502' | 'http503' | 'http429' | 'hang' | 'reset' | 'truncated' | 'nonjson' | `slow:${number}` | `code:${string}`;
 
 export interface FakeReply {
   status?: number;
@@ -102,6 +102,8 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     if (fault === 'reset') return void req.socket.destroy();
     if (fault === 'http500') return answer(res, { status: 500, body: '<html><body>500 Internal Server Error</body></html>', contentType: 'text/html' });
     if (fault === 'http429') return answer(res, { status: 429, body: 'Too Many Requests' });
+    if (fault === 'http502') return answer(res, { status: 502, body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' });
+    if (fault === 'http503') return answer(res, { status: 503, body: 'Service Unavailable' });
     const forced = fault?.startsWith('code:') ? fault.slice('code:'.length) : null;
     const reply = await handler(recorded, forced);
     if (fault === 'nonjson') return answer(res, { body: '<html><body>502 Bad Gateway</body></html>', contentType: 'text/html' });

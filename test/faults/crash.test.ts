@@ -69,10 +69,11 @@ onMysql('kill -9 of the service in the middle of pushes and dispatch', () => {
         }
       });
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 1200));
+      const exited = new Promise((r) => child!.once('exit', r));
       child!.kill('SIGKILL');
       stop = true;
       await Promise.all(streams);
-      await new Promise((r) => child!.once('exit', r));
+      await exited;
     }
     // A last start lets the worker take over what the killed ones left mid-send.
     await start();

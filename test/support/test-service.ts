@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { createServer, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
+import { createHttpServer, HttpServerOptions } from '../../src/http/server';
 import { createLogger } from '../../src/logging';
 import type { DatabaseKind } from '../../ormconfig';
 import { openMigratedDatabase } from './databases';
@@ -18,18 +20,32 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+export interface TestServiceOptions {
+  /** The service's logger (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
+  /** Server timeouts, as src/main.ts sets them from the environment. */
+  server?: Partial<HttpServerOptions>;
+  /** The service's clock (epoch ms), e.g. to replay a push after its timestamp window. */
+  now?: () => number;
+}
+
 /**
  * The real app on a fresh, migrated database of `kind`, listening on a loopback port. `rawConfig` may
  * be a function of the service's own base URL (for callback URLs the fakes post to).
  */
-export async function startTestService(kind: DatabaseKind, rawConfig: object | ((baseUrl: string) => object) = {}): Promise<TestService> {
+export async function startTestService(
+  kind: DatabaseKind,
+  rawConfig: object | ((baseUrl: string) => object) = {},
+  options: TestServiceOptions = {},
+): Promise<TestService> {
   const { dataSource, close: closeDb } = await openMigratedDatabase(kind);
-  const server: Server = createServer();
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
+  const server: Server = createHttpServer((req, res) => handle(req, res), options.server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...(typeof rawConfig === 'function' ? rawConfig(baseUrl) : rawConfig) });
-  const app = createApp({ config, dataSource, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  server.on('request', app.callback());
+  const app = createApp({ config, dataSource, logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), now: options.now });
+  handle = app.callback();
   return {
     baseUrl,
     dataSource,

@@ -1,0 +1,121 @@
+import type { Context, Middleware, Next } from 'koa';
+import type { Config } from '../config/schema';
+import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
+import { QimenError } from '../errors/qimen-errors';
+
+/**
+ * Request rate limits (config `rateLimits`), off unless configured: per `app_key` and per client IP on
+ * POST /qimen, per IP on each callback route. Answered in the caller's own envelope, before the body is
+ * read, so a flood costs no body parsing, no signature check and no database work.
+ *
+ * One token bucket per key, in memory (per process: behind N processes the service-wide rate is N×):
+ * it holds `perSecond` tokens (at least 1) and refills at `perSecond` a second, so a burst of up to
+ * one second's worth passes at once. The map is bounded: past `maxKeys` the least recently used key is
+ * dropped (its next request starts a full bucket). Hand-written rather than rate-limiter-flexible: its
+ * memory store keeps a timer per key and has no bound on the number of keys; this is 40 lines.
+ *
+ * The app_key is read from the query before the signature is checked (that is what makes the limit
+ * cheap), so it bounds the work done per app key, not per verified sender; only configured app keys
+ * have a bucket (an unknown one is answered invalid-app-key anyway). Qimen pushes a refused push again.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly capacity: number;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly maxKeys: number,
+    private readonly now: () => number,
+  ) {
+    this.capacity = Math.max(1, perSecond);
+  }
+
+  /** Takes one token for `key`: 0 when allowed, else the milliseconds until a token is free. */
+  take(key: string): number {
+    const now = this.now();
+    const seen = this.buckets.get(key);
+    let tokens = this.capacity;
+    if (seen) {
+      this.buckets.delete(key); // re-inserted below: the map's order is least recently used first
+      tokens = Math.min(this.capacity, seen.tokens + (Math.max(0, now - seen.at) / 1000) * this.perSecond);
+    } else if (this.buckets.size >= this.maxKeys) {
+      this.buckets.delete(this.buckets.keys().next().value as string);
+    }
+    const allowed = tokens >= 1;
+    this.buckets.set(key, { tokens: allowed ? tokens - 1 : tokens, at: now });
+    // (the epsilon keeps float noise such as 1.0000000000000009 ms from rounding up a whole millisecond)
+    return allowed ? 0 : Math.max(1, Math.ceil(((1 - tokens) / this.perSecond) * 1000 - 1e-6));
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+}
+
+interface Rule {
+  /** The bucket key of this request, or null when the rule does not apply to it. */
+  key: (ctx: Context) => string | null;
+  buckets: TokenBuckets;
+}
+
+/**
+ * A middleware that lets a request through while every rule has a token for it, else calls `reject`
+ * (after setting Retry-After) instead of the rest of the route. No rules: a pass-through.
+ */
+export function rateLimit(rules: Rule[], reject: (ctx: Context) => void): Middleware {
+  if (rules.length === 0) return (_ctx: Context, next: Next) => next();
+  return async (ctx: Context, next: Next) => {
+    for (const rule of rules) {
+      const key = rule.key(ctx);
+      const waitMs = key === null ? 0 : rule.buckets.take(key);
+      if (waitMs > 0) {
+        ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+        ctx.state.rateLimited = true;
+        reject(ctx);
+        return;
+      }
+    }
+    await next();
+  };
+}
+
+function perIp(perSecond: number | undefined, config: Config, now: () => number): Rule[] {
+  return perSecond === undefined ? [] : [{ key: (ctx) => ctx.ip || 'unknown', buckets: new TokenBuckets(perSecond, config.rateLimits.maxKeys, now) }];
+}
+
+/**
+ * POST /qimen, inside qimenEnvelope: `rateLimits.qimen.perIpPerSecond`, then `perAppKeyPerSecond`. A
+ * refusal is the envelope's `rate-limited` failure (error "429", HTTP 200), so Qimen pushes again.
+ */
+export function qimenRateLimit(config: Config, now: () => number = Date.now): Middleware {
+  const limits = config.rateLimits.qimen;
+  const appKeys = new Set(config.qimen.apps.map((a) => a.appKey));
+  const perAppKey = limits?.perAppKeyPerSecond;
+  const byAppKey: Rule[] = perAppKey === undefined ? [] : [{
+    key: (ctx) => {
+      const appKey = new URLSearchParams(ctx.querystring).get('app_key');
+      return appKey !== null && appKeys.has(appKey) ? appKey : null;
+    },
+    buckets: new TokenBuckets(perAppKey, config.rateLimits.maxKeys, now),
+  }];
+  return rateLimit([...perIp(limits?.perIpPerSecond, config, now), ...byAppKey], () => {
+    throw new QimenError('rate-limited', 'too many requests, please push again later');
+  });
+}
+
+/**
+ * A callback route: `rateLimits.callbacks.perIpPerSecond`, buckets of its own. Refused with HTTP 429 and
+ * the platform's failure answer (ShopEx `{"rsp":"fail","res":"429",…}`, Duobaoyu the text FAIL): both
+ * platforms repeat a callback that was not acknowledged.
+ */
+export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: () => number = Date.now): Middleware {
+  return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => {
+    ctx.status = 429;
+    if (platform === 'shopex') {
+      ctx.body = { rsp: 'fail', res: '429', err_msg: 'too many requests, please repeat later', msg_id: '' };
+    } else {
+      ctx.type = 'text/plain';
+      ctx.body = DUOBAOYU_PUSH_FAILURE;
+    }
+  });
+}

@@ -1,0 +1,104 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
+import { qimenFailure } from '../controllers/qimen-envelope';
+import { QimenError } from '../errors/qimen-errors';
+
+/**
+ * The HTTP server of the service, shared by `npm start` (src/main.ts) and the test harness, so the
+ * timeouts the tests prove are the ones production runs with.
+ *
+ * - `requestTimeoutMs`: the longest a request may take to arrive, headers and body (a 20 MB push on a
+ *   slow link still finishes; a slow-loris body trickling a byte at a time does not hold a socket for
+ *   ever). Handling time after the body has arrived is not counted.
+ * - `headersTimeoutMs`: the longest the headers alone may take (never more than requestTimeoutMs).
+ * - `keepAliveTimeoutMs`: how long an idle keep-alive connection stays open.
+ *
+ * A request cut by a timeout is answered 408 in the envelope of its route (when its headers had arrived),
+ * then the connection is closed.
+ */
+export interface HttpServerOptions {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_SERVER_OPTIONS: HttpServerOptions = { requestTimeoutMs: 120_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000 };
+
+function positiveMs(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (milliseconds), got "${raw}"`);
+  return n;
+}
+
+/** REQUEST_TIMEOUT_MS, HEADERS_TIMEOUT_MS and KEEP_ALIVE_TIMEOUT_MS, else the defaults. */
+export function httpServerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpServerOptions {
+  return {
+    requestTimeoutMs: positiveMs('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_HTTP_SERVER_OPTIONS.requestTimeoutMs),
+    headersTimeoutMs: positiveMs('HEADERS_TIMEOUT_MS', env.HEADERS_TIMEOUT_MS, DEFAULT_HTTP_SERVER_OPTIONS.headersTimeoutMs),
+    keepAliveTimeoutMs: positiveMs('KEEP_ALIVE_TIMEOUT_MS', env.KEEP_ALIVE_TIMEOUT_MS, DEFAULT_HTTP_SERVER_OPTIONS.keepAliveTimeoutMs),
+  };
+}
+
+/** The answer to a request cut by the request timeout, in the envelope of the route it was sent to. */
+export function requestTimeoutAnswer(url: string | undefined): { contentType: string; body: string } {
+  const path = (url ?? '').split('?')[0];
+  if (path === '/qimen') {
+    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(qimenFailure(new QimenError('request-timeout', 'the request did not arrive in time, please push again'))) };
+  }
+  if (path === '/callbacks/shopex') {
+    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rsp: 'fail', res: '408', err_msg: 'request timed out, please repeat', msg_id: '' }) };
+  }
+  if (path === '/callbacks/duobaoyu') return { contentType: 'text/plain; charset=utf-8', body: DUOBAOYU_PUSH_FAILURE };
+  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'request-timeout', message: 'the request did not arrive in time' }) };
+}
+
+function rawResponse(status: number, reason: string, answer: { contentType: string; body: string } | null): string {
+  const body = answer ? Buffer.from(answer.body, 'utf8') : Buffer.alloc(0);
+  const head = [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', `Content-Length: ${body.length}`];
+  if (answer) head.push(`Content-Type: ${answer.contentType}`);
+  return `${head.join('\r\n')}\r\n\r\n${body.toString('utf8')}`;
+}
+
+/**
+ * A node:http server for `handler` with the given timeouts. Node checks the timeouts every
+ * `connectionsCheckingInterval`; it is set to a quarter of the shorter timeout (at most Node's 30 s), so
+ * a request is cut between 1× and 1.25× its timeout.
+ */
+export function createHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void, options: Partial<HttpServerOptions> = {}): Server {
+  const o = { ...DEFAULT_HTTP_SERVER_OPTIONS, ...options };
+  const headersTimeoutMs = Math.min(o.headersTimeoutMs, o.requestTimeoutMs);
+  const server = createServer(
+    {
+      requestTimeout: o.requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+
+  // The request in flight on each socket, so a timeout can be answered in its route's envelope.
+  const inFlight = new WeakMap<Duplex, { url: string | undefined; res: ServerResponse }>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, { url: req.url, res });
+    res.once('close', () => {
+      if (inFlight.get(socket)?.res === res) inFlight.delete(socket);
+    });
+  });
+
+  // Node's own handling, except that a timeout names its cause in the route's envelope.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const current = inFlight.get(socket);
+    const answered = current?.res.headersSent ?? false;
+    if (socket.writable && !answered && err.code !== 'ECONNRESET') {
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write(rawResponse(408, 'Request Timeout', requestTimeoutAnswer(current?.url)));
+      else if (err.code === 'HPE_HEADER_OVERFLOW') socket.write(rawResponse(431, 'Request Header Fields Too Large', null));
+      else socket.write(rawResponse(400, 'Bad Request', null));
+    }
+    socket.destroy();
+  });
+  return server;
+}
