@@ -4,6 +4,7 @@ import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
+import type { DuplicateAwareClient } from './platforms/shared/lookup';
 import { financeRouter } from './api';
 import { openApiRoutes } from './api/openapi.routes';
 import { callbackErrors } from './callbacks/callback-errors';
@@ -24,6 +25,8 @@ export interface AppDeps {
   dataSource: DataSource;
   logger: Logger;
   now?: () => number;
+  /** Platform clients, for operator actions that reach a platform (cancel on appintf). */
+  clients?: ReadonlyMap<string, DuplicateAwareClient>;
 }
 
 /** The HTTP surface of INTERFACE.md. Each edge renders its own envelope. */

@@ -16,13 +16,13 @@ async function main(): Promise<void> {
   // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (README: Running several instances).
   const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
 
-  const app = createApp({ config, dataSource, logger });
+  const clients = createPlatformClients(config);
+  const app = createApp({ config, dataSource, logger, clients });
   // A 20 MB push on a slow link still finishes; a stalled one does not hold a socket for ever (src/http/server.ts).
   const server = createHttpServer(app.callback(), httpServerOptionsFromEnv());
   const port = Number(process.env.PORT ?? 3000);
   server.listen(port, () => logger.info({ port, configSource: source }, 'claim-relay listening'));
 
-  const clients = createPlatformClients(config);
   const worker = process.env.DISPATCH_IN_PROCESS === '0' ? null : new DispatchWorker({ dataSource, config, clients, logger });
   worker?.start();
 

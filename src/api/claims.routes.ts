@@ -1,10 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { cancelOnPlatform } from '../claims/cancel-on-platform';
 import { recordClaimEvent } from '../claims/claim-events';
 import { CLAIM_FLAGS, claimFlags } from '../domain/reconciliation';
 import { Claim, CLAIM_STATUSES, ClaimStatus } from '../entities';
 import { inTransaction } from '../storage/transactions';
-import { conflict, notFound } from './api-error';
+import { ApiError, conflict, notFound } from './api-error';
 import { recordAudit } from './audit';
 import { type Caller, requireOperator } from './auth';
 import type { FinanceContext } from './finance-context';
@@ -56,23 +57,30 @@ export function claimsRoutes(fin: FinanceContext): Router {
     action: string,
     allowedFrom: readonly ClaimStatus[],
     change: (c: Claim, at: Date) => Partial<Claim>,
-    reason: (caller: Caller) => string,
+    reason: (caller: Caller, note: string) => string,
+    /** A step on the platform before the change (cancel on appintf); its note joins the reason. */
+    onPlatform: (claim: Claim) => Promise<{ ok: true; note: string } | { ok: false; code: string; message: string }> = async () => ({ ok: true, note: '' }),
   ) =>
     router.post(path, requireOperator, async (ctx: Context) => {
       const id = positiveInt('id', ctx.params.id)!;
       const caller = ctx.state.caller as Caller;
+      const before = await dataSource.getRepository(Claim).findOneBy({ id });
+      if (!before) throw notFound(`claim ${id}`);
+      if (!allowedFrom.includes(before.status) || before.leaseOwner !== null) {
+        throw conflict(`claim ${id} is ${before.status}${before.leaseOwner ? ' and being sent' : ''}; allowed from ${allowedFrom.join(', ')}`);
+      }
+      const platform = await onPlatform(before);
+      if (!platform.ok) throw new ApiError(502, 'platform-refused', `${before.platform} refused: ${platform.code} ${platform.message}`);
       const at = fin.now();
       const updated = await inTransaction(dataSource, async (em) => {
         const claim = await em.findOneBy(Claim, { id });
         if (!claim) throw notFound(`claim ${id}`);
-        if (!allowedFrom.includes(claim.status) || claim.leaseOwner !== null) {
-          throw conflict(`claim ${id} is ${claim.status}${claim.leaseOwner ? ' and being sent' : ''}; allowed from ${allowedFrom.join(', ')}`);
-        }
+        if (claim.status !== before.status || claim.leaseOwner !== null) throw conflict(`claim ${id} changed meanwhile; try again`);
         const patch = { ...change(claim, at), updatedAt: at };
         const result = await em.update(Claim, { id, status: claim.status }, patch);
         if (result.affected === 0) throw conflict(`claim ${id} changed meanwhile; try again`);
         const after = { ...claim, ...patch };
-        await recordClaimEvent(em, { claimId: id, from: claim.status, to: patch.status!, source: 'operator', at, reason: reason(caller) });
+        await recordClaimEvent(em, { claimId: id, from: claim.status, to: patch.status!, source: 'operator', at, reason: reason(caller, platform.note) });
         await recordAudit(em, {
           actor: caller, action, target: { type: 'claim', id }, before: presentClaim(claim), after: presentClaim(after), at, requestId: ctx.state.requestId,
         });
@@ -83,8 +91,13 @@ export function claimsRoutes(fin: FinanceContext): Router {
 
   // Retry: new attempts follow the old ones (history kept) on a fresh retry schedule.
   operatorAction('/api/claims/:id/retry', 'claim.retry', ['dead', 'rejected'], (_c, at) => ({ status: 'pending', nextAttemptAt: at, lastError: null }), (c) => `retried by operator ${c.name}`);
-  // Cancel: local only here; a claim the platform already holds is cancelled through its API (issue 4).
-  operatorAction('/api/claims/:id/cancel', 'claim.cancel', ['pending', 'dead', 'rejected'], () => ({ status: 'cancelled', nextAttemptAt: null }), (c) => `cancelled by operator ${c.name}`);
+  // Cancel: a claim the platform holds is cancelled through its API where it has one (appintf), else here only.
+  operatorAction(
+    '/api/claims/:id/cancel', 'claim.cancel', ['pending', 'dead', 'rejected', 'submitted', 'accepted'],
+    () => ({ status: 'cancelled', nextAttemptAt: null, nextPollAt: null }),
+    (c, note) => `cancelled by operator ${c.name}${note ? `: ${note}` : ''}`,
+    (claim) => cancelOnPlatform(fin.clients, claim),
+  );
 
   return router;
 }

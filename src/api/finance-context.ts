@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
+import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { ReconciliationRules, reconciliationRules } from '../domain/reconciliation';
 
 /** What every finance route reads: the database, the config, the clock and the reconciliation rules. */
@@ -9,9 +10,13 @@ export interface FinanceContext {
   now(): Date;
   /** The rules in force now (a submitted claim's staleness moves with the clock). */
   rules(): ReconciliationRules;
+  /** Platform clients, for operator actions that reach a platform (cancel on appintf). */
+  clients?: ReadonlyMap<string, DuplicateAwareClient>;
 }
 
-export function financeContext(dataSource: DataSource, config: Config, nowMs: () => number = Date.now): FinanceContext {
+export function financeContext(
+  dataSource: DataSource, config: Config, nowMs: () => number = Date.now, clients?: ReadonlyMap<string, DuplicateAwareClient>,
+): FinanceContext {
   const now = () => new Date(nowMs());
-  return { dataSource, config, now, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now()) };
+  return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now()) };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app';
+import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { parseConfig } from '../../src/config/load';
 import type { Config } from '../../src/config/schema';
 import { createHttpServer, HttpServerOptions } from '../../src/http/server';
@@ -44,7 +45,8 @@ export async function startTestService(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...(typeof rawConfig === 'function' ? rawConfig(baseUrl) : rawConfig) });
-  const app = createApp({ config, dataSource, logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), now: options.now });
+  const clients = createPlatformClients(config);
+  const app = createApp({ config, dataSource, logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), now: options.now, clients });
   handle = app.callback();
   return {
     baseUrl,
@@ -63,6 +65,7 @@ export async function startTestService(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...clients.values()].map((c) => c.close()));
       await closeDb();
     },
   };
