@@ -8,7 +8,8 @@ import { Claim, ClaimAttempt, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
 import { recordDispatchAttempt } from '../metrics';
-import { inTransaction } from '../storage/transactions';
+import { runMysqlBatch, updateStatement } from '../storage/mysql-batch';
+import { inTransaction, isSqlite, withDeadlockRetry } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
 
 export interface SendContext {
@@ -88,51 +89,84 @@ async function recordResult(
   const latencyMs = exchange?.latencyMs ?? now.getTime() - startedAt.getTime();
   const attemptOutcome = found ? 'found' : outcome.kind === 'terminal' && outcome.rejected ? 'rejected' : outcome.kind;
   recordDispatchAttempt(claim.platform, attemptOutcome, latencyMs / 1000); // the attempt is finished here
+  const attemptPatch = {
+    finishedAt: now,
+    latencyMs,
+    outcome: attemptOutcome,
+    httpStatus: exchange?.response.status ?? null,
+    errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
+    errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
+    request: exchange ? JSON.stringify(exchange.request) : null,
+    response: exchange?.response.body ?? null,
+  };
+  const claimPatch = {
+    status,
+    attempts: attemptNo,
+    lastError: error,
+    nextAttemptAt: delayMs === null ? null : new Date(now.getTime() + delayMs),
+    leaseOwner: null,
+    leaseUntil: null,
+    updatedAt: now,
+    ...(outcome.kind === 'submitted'
+      ? { platformClaimId: outcome.platformClaimId, platformStatus: outcome.platformStatus, asyncMessageId: outcome.asyncMessageId ?? null, mayExistOnPlatform: false }
+      : {}),
+    ...(polled ? { nextPollAt: new Date(now.getTime() + pollSeconds * 1000), pollIntervalSeconds: pollSeconds } : {}),
+    ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
+  };
+  const event = status === claim.status ? null : { reason: describe(outcome, attemptNo, found, delayMs) };
+  // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
+  const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
+  const verdict = reported && reported !== 'submitted' ? reported : null;
+
+  if (!isSqlite(ctx.dataSource) && !verdict) {
+    return (await recordInOneTrip(ctx, claim, attemptNo, attemptPatch, claimPatch, event)) ? status : claim.status;
+  }
   return inTransaction(ctx.dataSource, async (em) => {
-    await em.update(ClaimAttempt, { claimId: claim.id, attemptNo, workerId: ctx.workerId }, {
-      finishedAt: now,
-      latencyMs,
-      outcome: attemptOutcome,
-      httpStatus: exchange?.response.status ?? null,
-      errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
-      errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
-      request: exchange ? JSON.stringify(exchange.request) : null,
-      response: exchange?.response.body ?? null,
-    });
+    await em.update(ClaimAttempt, { claimId: claim.id, attemptNo, workerId: ctx.workerId }, attemptPatch);
     // Fenced by the lease: a worker whose lease was taken over does not overwrite the new owner's work.
-    const updated = await em.update(Claim, { id: claim.id, leaseOwner: ctx.workerId }, {
-      status,
-      attempts: attemptNo,
-      lastError: error,
-      nextAttemptAt: delayMs === null ? null : new Date(now.getTime() + delayMs),
-      leaseOwner: null,
-      leaseUntil: null,
-      updatedAt: now,
-      ...(outcome.kind === 'submitted'
-        ? { platformClaimId: outcome.platformClaimId, platformStatus: outcome.platformStatus, asyncMessageId: outcome.asyncMessageId ?? null, mayExistOnPlatform: false }
-        : {}),
-      ...(polled ? { nextPollAt: new Date(now.getTime() + pollSeconds * 1000), pollIntervalSeconds: pollSeconds } : {}),
-      ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
-    });
+    const updated = await em.update(Claim, { id: claim.id, leaseOwner: ctx.workerId }, claimPatch);
     if (!updated.affected) return claim.status;
-    if (status !== claim.status) {
-      await recordClaimEvent(em, {
-        claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', at: now,
-        reason: describe(outcome, attemptNo, found, delayMs),
-      });
+    if (event) {
+      await recordClaimEvent(em, { claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', at: now, reason: event.reason });
     }
-    // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
-    const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
-    if (reported && reported !== 'submitted') {
+    if (verdict) {
       const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
       await applyPlatformReport(em, submitted, {
-        status: reported, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
-        reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${reported})`,
+        status: verdict, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
+        reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${verdict})`,
       });
       return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
     }
     return status;
   });
+}
+
+/**
+ * MySQL/MariaDB: the attempt's result, the claim's new state (fenced by the lease) and its event, in one
+ * round trip. Returns false when the lease was taken over meanwhile (nothing of the claim changed).
+ */
+async function recordInOneTrip(
+  ctx: SendContext, claim: Claim, attemptNo: number, attemptPatch: Record<string, unknown>, claimPatch: Record<string, unknown>,
+  event: { reason: string } | null,
+): Promise<boolean> {
+  // READ COMMITTED: the updates lock only the rows they change (no gap locks against a lease's inserts).
+  const statements = [
+    { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
+    { sql: 'START TRANSACTION', params: [] },
+    updateStatement('claim_attempt', attemptPatch, { claimId: claim.id, attemptNo, workerId: ctx.workerId }),
+    updateStatement('claim', claimPatch, { id: claim.id, leaseOwner: ctx.workerId }),
+    { sql: 'SET @ok := ROW_COUNT()', params: [] },
+  ];
+  if (event) {
+    statements.push({
+      sql: 'INSERT INTO `claim_event` (`claimId`, `fromStatus`, `toStatus`, `source`, `reason`, `payload`, `createdAt`) SELECT ?, ?, ?, ?, ?, NULL, ? FROM DUAL WHERE @ok = 1',
+      params: [claim.id, claim.status, claimPatch.status, 'dispatcher', event.reason.slice(0, 4000), claimPatch.updatedAt],
+    });
+  }
+  statements.push({ sql: 'COMMIT', params: [] }, { sql: 'SELECT @ok AS ok', params: [] });
+  const results = await withDeadlockRetry(() => runMysqlBatch(ctx.dataSource, statements));
+  const [row] = results[results.length - 1] as Array<{ ok: number | string }>;
+  return Number(row.ok) === 1;
 }
 
 function describe(outcome: SendOutcome, attemptNo: number, found: boolean, delayMs: number | null): string {

@@ -2,23 +2,13 @@ import type { DataSource } from 'typeorm';
 import { diffClaims } from '../claims/sync-claims';
 import { Claim, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
+import { runMysqlBatch } from './mysql-batch';
 import type { EncodedBody } from './raw-push-store';
 import { storableHeaders } from './raw-push-store';
 import type { JudgmentToStore } from './store-judgment';
 
-/** A raw mysql2 pool connection, as TypeORM's MySQL driver hands them out. */
-interface PoolConnection {
-  query(sql: string, values: unknown[], cb: (err: Error | null, results?: unknown) => void): void;
-  query(sql: string, cb: (err: Error | null, results?: unknown) => void): void;
-  release(): void;
-  destroy(): void;
-}
-
 /** Pushes with more package numbers than this take the general path (multi-row batches). */
 export const ONE_TRIP_MAX_PACKAGES = 1000;
-
-const run = (conn: PoolConnection, sql: string, values: unknown[] = []) =>
-  new Promise<unknown>((resolve, reject) => conn.query(sql, values, (err, results) => (err ? reject(err) : resolve(results))));
 
 /** What one trip found: a new work order it created, or the identity's existing work order (nothing written). */
 export type OneTripResult =
@@ -100,26 +90,18 @@ export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToSt
   add('COMMIT');
   add('SELECT @ins AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?', [input.identityKey]);
 
-  const conn = await (dataSource.driver as unknown as { obtainMasterConnection(): Promise<PoolConnection> }).obtainMasterConnection();
-  let reusable = true;
+  let results: unknown[];
   try {
-    const sql = statements.map((s) => s.sql).join(';\n');
-    const results = (await run(conn, sql, statements.flatMap((s) => s.params))) as unknown[];
-    const [row] = results[results.length - 1] as Array<{ inserted: number | string; id: number | string; latestRevision: number | string; latestContentHash: string }>;
-    const workOrderId = Number(row.id);
-    if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
-    return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };
+    results = await runMysqlBatch(dataSource, statements);
   } catch (err) {
-    // The batch stopped at the failing statement with the transaction open: roll it back on this
-    // connection, or drop the connection (which rolls back) when even that fails.
-    await run(conn, 'ROLLBACK').catch(() => (reusable = false));
     const code = (err as { code?: string }).code;
     if (code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK') return null;
     throw err;
-  } finally {
-    if (reusable) conn.release();
-    else conn.destroy();
   }
+  const [row] = results[results.length - 1] as Array<{ inserted: number | string; id: number | string; latestRevision: number | string; latestContentHash: string }>;
+  const workOrderId = Number(row.id);
+  if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
+  return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };
 }
 
 /** SQL fragments bound in place of a value: a session variable set earlier in the batch. */

@@ -8,7 +8,6 @@ import { ONE_TRIP_MAX_PACKAGES, storeInOneTrip } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
 import { isSqlite, inTransaction } from './transactions';
-import { recordStore, secondsSince } from '../metrics';
 
 /** Revision columns as the handler maps them from the pushed judgment. */
 export type RevisionColumns = Omit<JudgmentRevision, 'id' | 'workOrderId' | 'revision' | 'rawPushId' | 'receivedAt' | 'contentHash' | 'packageCount'>;

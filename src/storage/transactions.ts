@@ -21,9 +21,14 @@ export async function inTransaction<T>(dataSource: DataSource, work: (em: Entity
     sqliteQueues.set(dataSource, run);
     return run;
   }
+  return withDeadlockRetry(() => dataSource.transaction(work));
+}
+
+/** Runs a MySQL transaction again (bounded, with a short random pause) when it lost a deadlock or lock wait. */
+export async function withDeadlockRetry<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await transaction();
     } catch (err) {
       const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
       if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_MYSQL_ERRORS.has(code)) throw err;

@@ -43,7 +43,7 @@ onMysql('two workers on MariaDB racing over 200 due claims', () => {
         const ds = await createDataSource(url);
         await ds.initialize();
         extra.push(ds);
-        return new DispatchWorker({ dataSource: ds, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }), batchSize: 8 });
+        return new DispatchWorker({ dataSource: ds, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), batchSize: 8 });
       }),
     );
     const sentBy = await Promise.all(

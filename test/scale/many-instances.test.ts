@@ -157,7 +157,7 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
       qimen: { apps: [TEST_APP] },
       ...fakesConfig(fakes, { only: [...ROUTES], callbackUrl: `${serviceUrls[0]}/callbacks/shopex` }),
       // Generous platform timeout: a timed-out send is ambiguous and may be sent again, which is not what this test is about.
-      dispatch: { retrySchedule: ['1s', '2s', '5s'], requestTimeoutMs: 10_000, leaseSeconds: 30 },
+      dispatch: { retrySchedule: ['1s', '2s', '5s'], requestTimeoutMs: 30_000, leaseSeconds: 60 },
     };
     const configPath = join(tmp, 'config.json');
     writeFileSync(configPath, JSON.stringify(config));
@@ -253,6 +253,10 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     expect(statuses.filter((s) => !['submitted', 'accepted'].includes(s.status))).toEqual([]);
 
     // 4. One platform request per claim: each fake got exactly one request per identity, each identity once.
+    const failedAttempts = await query<{ claimId: number; outcome: string; errorCode: string | null; errorMessage: string | null }>(
+      "SELECT claimId, outcome, errorCode, errorMessage FROM claim_attempt WHERE outcome <> 'submitted'",
+    );
+    expect(failedAttempts).toEqual([]); // a failed attempt would be retried: a second request for a reason other than concurrency
     const glitz = fakes.glitzcloud.requests.map((r) => String((r.body as Record<string, unknown>).connect_order_sn));
     const shopex = fakes.shopex.requests.map((r) => String((r.body as Record<string, unknown>).content));
     const duobaoyu = fakes.duobaoyu.requests.map((r) => String((r.body as Record<string, unknown>).remark));
