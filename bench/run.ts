@@ -5,18 +5,28 @@ import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { createDataSource } from '../ormconfig';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
+import { financeScenario, financeSection, financeTables, financeTargetsParagraph, FinanceRun } from './finance-scale';
 import { exampleBody } from './fixture';
-import { Child, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, memoryOf, MiB, sleep, startNode, stopChild, waitForLine, waitForOk } from './support';
+import type { RawCeilingResult } from './raw-ceiling';
+import {
+  Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
+  startNode, stopChild, waitForLine, waitForOk,
+} from './support';
 
 /**
  * `npm run bench`: claim-relay against MariaDB under load, next to a bare Koa route (the ceiling of HTTP +
  * body reading). Scenarios: A unique pushes, B bare Koa, C duplicate pushes, D one 999,999-package push,
- * E claim dispatch (worker processes draining seeded claims to the fake platforms).
+ * E claim dispatch (worker processes draining seeded claims to the fake platforms), F mixed pushes (80% unique,
+ * 15% duplicate, 5% bad signature), G the raw database ceiling of a unique push (a plain mysql2 script,
+ * bench/raw-ceiling.ts, next to A), H the finance API on 1,000,000 judgments (bench/finance-scale.ts: seeding
+ * and measuring take about 3 minutes; BENCH_SCENARIOS=A,B,C,D,E,F,G leaves it out).
  * Writes BENCHMARKS.md at the repo root. Everything runs on loopback; every load is bounded in time.
  *
  * Environment (all optional):
- *   BENCH_SCENARIOS=A,B,C,D,E run only these (BENCHMARKS.md is written whole only by a run of A–D at scale 1;
- *                             a run with E and the default claims/workers writes its own section, keeping the rest)
+ *   BENCH_SCENARIOS=A,…,H     run only these (default: all). BENCHMARKS.md is written whole only by a run of A–D
+ *                             at scale 1; a run of E (default claims/workers), F, G or H (1,000,000 judgments) at
+ *                             scale 1 writes its own section, keeping the rest
+ *   BENCH_FINANCE_JUDGMENTS=1000000  judgments seeded for H;  BENCH_SEED_BOUND_S=360  H's seeding stops after this
  *   BENCH_CONNECTIONS=32,64   connection counts tried in scenario A (B and C use A's best)
  *   BENCH_DURATION_SCALE=1    multiplies the load durations (e.g. 0.2 for a quick smoke run)
  *   BENCH_CPU_PROF=/tmp/dir   run the service (and E's workers) with --cpu-prof, writing the .cpuprofiles there
@@ -31,11 +41,16 @@ const BARE_SCRIPT = join(__dirname, 'bare-koa.js');
 const DATABASE = 'claim_relay_bench';
 const MYSQL = (process.env.BENCH_MYSQL ?? `mysql://root@${LOOPBACK}:3306`).replace(/\/+$/, '');
 const SCALE = Number(process.env.BENCH_DURATION_SCALE ?? 1);
-const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE };
+const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE, mixed: 15 * SCALE, raw: 15 * SCALE, finance: 10 * SCALE };
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,64').split(',').map(Number).filter((n) => n > 0);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? 'A,B,C,D,E').toUpperCase().split(','));
-/** The load scenarios, run against the service; E runs worker processes on a database of its own. */
-const LOAD_SCENARIOS = ['A', 'B', 'C', 'D'].filter((s) => SCENARIOS.has(s));
+/** Every scenario by default, H included (it took under 3 minutes of a run: see its section of BENCHMARKS.md). */
+const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H';
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS).toUpperCase().split(',').map((s) => s.trim()));
+/**
+ * The scenarios run with the service on the bench database; E runs worker processes on a database of its own,
+ * H a service of its own on a seeded database. G needs the service only for the push it copies.
+ */
+const LOAD_SCENARIOS = ['A', 'B', 'C', 'D', 'F', 'G'].filter((s) => SCENARIOS.has(s));
 const BIG_PACKAGES = 999_999;
 const BENCHMARKS_MD = join(ROOT, 'BENCHMARKS.md');
 
@@ -56,6 +71,29 @@ const DISPATCH_TARGETS = [{ issue: 3, workers: 3, perSecond: 300 }, { issue: 6, 
 
 const TARGET = { storedPerSecond: 1500, bigPushMs: 5000, bigPushPeakRss: 512 * MiB };
 
+/** F: the mix of pushes (out of 20 requests: 1 bad signature, 3 duplicates, 16 unique), over 32 connections. */
+const MIXED = { connections: 32, duplicateBodies: 64, badSecret: 'not-the-secret-0123456789abcdef0' };
+
+/** G: the plain mysql2 writer, as many pushes in flight as A's 32 connections over the service's default pool. */
+const RAW_SCRIPT = join(__dirname, 'raw-ceiling.js');
+const RAW_DATABASE = `claim_relay_bench_raw_${process.pid}`;
+const RAW = { inFlight: 32, pool: Number(process.env.DATABASE_POOL_SIZE ?? 10), variants: ['batch', 'statements'] as const };
+/** Issue 6: stored unique pushes ≥ 60% of the raw database ceiling, and ≥ 2,000/s. */
+const ISSUE6_PUSH_TARGET = { shareOfCeiling: 0.6, perSecond: 2000 };
+
+/** H: the finance API on a seeded database (BENCH_FINANCE_JUDGMENTS, default 1,000,000; seeding bounded). */
+const FINANCE = {
+  judgments: Number(process.env.BENCH_FINANCE_JUDGMENTS ?? 1_000_000),
+  connections: 8,
+  seedBoundMs: Number(process.env.BENCH_SEED_BOUND_S ?? 360) * 1000,
+};
+/** An H run on the default data set writes its section of BENCHMARKS.md. */
+const FINANCE_FULL = FINANCE.judgments === 1_000_000;
+
+/** The sections after the main tables, in this order; each is written by a run of its scenario. */
+const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on'] as const;
+type SectionKey = (typeof SECTION_KEYS)[number];
+
 // ---------------------------------------------------------------------------------------------- pushes
 
 const runTag = Date.now().toString(36);
@@ -64,6 +102,8 @@ let pushSeq = 0;
 interface Built {
   path: string;
   body: Buffer;
+  /** F: what the request is (unique, duplicate, bad signature); its answers are counted by errorId per kind. */
+  kind?: string;
 }
 
 /** A freshly signed push (current timestamp) of the spec example with a unique externalOrderId. */
@@ -76,6 +116,12 @@ function uniquePush(): Built {
 function resigned(body: Buffer): Built {
   const signed = signedPush(body);
   return { path: `/qimen?${signed.query}`, body: signed.body };
+}
+
+/** A unique push signed with the wrong secret: it must be answered sign-check-failure. */
+function badlySigned(): Built {
+  const { query, body } = signedPush(exampleBody(`BENCH_${runTag}_BAD_${++pushSeq}`), { secret: MIXED.badSecret });
+  return { path: `/qimen?${query}`, body };
 }
 
 // ---------------------------------------------------------------------------------------------- load
@@ -98,6 +144,8 @@ interface LoadFigures {
   max: number;
   workOrderIds: Set<number>;
   failureSamples: string[];
+  /** Answers by request kind and errorId (requests built with a `kind` only). */
+  byKind: Record<string, Record<string, number>>;
   /** CPU used during the load, in cores (CPU seconds / wall seconds): the server under test, MariaDB, this process. */
   cpu: { server: number | null; mariadb: number | null; loadgen: number; other: number | null };
 }
@@ -118,6 +166,7 @@ async function load(label: string, port: number, watched: Watched, connections: 
   let envelopeFailures = 0;
   const workOrderIds = new Set<number>();
   const failureSamples: string[] = [];
+  const byKind: Record<string, Record<string, number>> = {};
   const result = await autocannon({
     url: `http://${LOOPBACK}:${port}`,
     connections,
@@ -125,11 +174,19 @@ async function load(label: string, port: number, watched: Watched, connections: 
     timeout: 10,
     requests: [
       {
-        setupRequest: (req) => {
+        // One request in flight per connection: the context set up with a request is the one its answer sees.
+        setupRequest: (req, context) => {
           const push = build();
+          context.kind = push.kind;
           return { ...req, method: 'POST', path: push.path, headers: { ...req.headers, 'content-type': 'application/json; charset=utf-8' }, body: push.body };
         },
-        onResponse: (status, body) => {
+        onResponse: (status, body, context) => {
+          const kind = context.kind as string | undefined;
+          if (kind) {
+            const errorId = /"errorId":"([^"]*)"/.exec(body)?.[1] ?? `HTTP ${status}`;
+            const counts = (byKind[kind] ??= {});
+            counts[errorId] = (counts[errorId] ?? 0) + 1;
+          }
           if (status >= 200 && status < 300 && body.includes('"error":"200"')) {
             ok++;
             const id = /"workOrderId":(\d+)/.exec(body);
@@ -170,6 +227,7 @@ async function load(label: string, port: number, watched: Watched, connections: 
     max: result.latency.max,
     workOrderIds,
     failureSamples,
+    byKind,
     cpu: { server, mariadb, loadgen, other },
   };
 }
@@ -448,22 +506,264 @@ function dispatchSection(run: DispatchRun): string {
   ].join('\n');
 }
 
-/** BENCHMARKS.md with its `## E claim dispatch` section replaced by (or, when absent, followed by) `section`. */
-function withDispatchSection(current: string, section: string): string {
-  const start = current.indexOf('\n## E claim dispatch');
-  if (start < 0) return `${current.replace(/\n*$/, '')}\n\n${section}`;
+/**
+ * BENCHMARKS.md with its section `key` (e.g. `## E claim dispatch`) replaced by `section`; when absent, the
+ * section goes before the first section that follows it in SECTION_KEYS, else at the end.
+ */
+function withSection(current: string, key: SectionKey, section: string): string {
+  const start = current.indexOf(`\n${key}`);
+  if (start < 0) {
+    const later = SECTION_KEYS.slice(SECTION_KEYS.indexOf(key) + 1).map((k) => current.indexOf(`\n${k}`)).filter((i) => i >= 0);
+    if (later.length === 0) return `${current.replace(/\n*$/, '')}\n\n${section}`;
+    const at = Math.min(...later);
+    return `${current.slice(0, at).replace(/\n*$/, '')}\n\n${section}\n${current.slice(at + 1)}`;
+  }
   const next = current.indexOf('\n## ', start + 1);
   return `${current.slice(0, start).replace(/\n*$/, '')}\n\n${section}${next < 0 ? '' : `\n${current.slice(next + 1)}`}`;
 }
 
-/** The current `## E claim dispatch` section of BENCHMARKS.md, to keep across a run without E. */
-function existingDispatchSection(): string | null {
+/** The current section `key` of BENCHMARKS.md, to keep across a run without its scenario. */
+function existingSection(key: SectionKey): string | null {
   if (!existsSync(BENCHMARKS_MD)) return null;
   const current = readFileSync(BENCHMARKS_MD, 'utf8');
-  const start = current.indexOf('\n## E claim dispatch');
+  const start = current.indexOf(`\n${key}`);
   if (start < 0) return null;
   const next = current.indexOf('\n## ', start + 1);
   return `${current.slice(start + 1, next < 0 ? undefined : next).replace(/\n*$/, '')}\n`;
+}
+
+/** The sections this run wrote afresh (E at its default size, F, G and H at scale 1 and H at its default size). */
+function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart: string): Partial<Record<SectionKey, string>> {
+  const fresh: Partial<Record<SectionKey, string>> = {};
+  if (report.dispatch && DISPATCH_FULL) fresh['## E claim dispatch'] = dispatchSection(report.dispatch);
+  if (SCALE === 1 && report.mixed) fresh['## F mixed pushes'] = mixedSection(report.mixed, loadAtStart);
+  if (SCALE === 1 && report.raw) fresh['## G raw database ceiling'] = rawSection(report.raw, report.unique, best, loadAtStart);
+  if (SCALE === 1 && FINANCE_FULL && report.finance) {
+    fresh['## H finance on'] = financeSection(report.finance, { connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.financeLoadAtStart ?? loadAtStart });
+  }
+  return fresh;
+}
+
+// ---------------------------------------------------------------------------------------------- G raw database ceiling
+
+/** One variant of G: the plain mysql2 writer's figures, the CPU around it and MariaDB's counters. */
+interface RawRound extends RawCeilingResult {
+  /** Rows in the three tables after the run, per push written (3: work_order, raw_push, judgment_revision). */
+  rowsPerPush: number;
+  cpu: CpuCores;
+  queriesPerPush: number;
+  fsyncsPerPush: number;
+  columns: Record<string, number>;
+}
+
+interface RawRun {
+  rounds: RawRound[];
+  /** The stored push the rows are copied from. */
+  templateWorkOrderId: number;
+}
+
+const RAW_TABLES = ['work_order', 'raw_push', 'judgment_revision'];
+
+/**
+ * G: the three tables of a unique push, created empty in a database of their own LIKE the bench database's,
+ * then per variant a `node dist/bench/raw-ceiling.js` process writing the rows of the stored push
+ * `templateWorkOrderId` over and over, RAW.inFlight in flight over a pool of RAW.pool, for SECONDS.raw.
+ */
+async function rawCeilingScenario(db: Connection, env: { children: Child[]; databases: string[]; mariadbPid: number | null; log: (m: string) => void }, templateWorkOrderId: number): Promise<RawRun> {
+  await db.query(`DROP DATABASE IF EXISTS \`${RAW_DATABASE}\``);
+  await db.query(`CREATE DATABASE \`${RAW_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  env.databases.push(RAW_DATABASE);
+  for (const t of RAW_TABLES) await db.query(`CREATE TABLE \`${RAW_DATABASE}\`.\`${t}\` LIKE \`${DATABASE}\`.\`${t}\``);
+  const rounds: RawRound[] = [];
+  for (const variant of RAW.variants) {
+    for (const t of RAW_TABLES) await db.query(`TRUNCATE TABLE \`${RAW_DATABASE}\`.\`${t}\``);
+    const writer = startNode(`raw-ceiling ${variant}`, RAW_SCRIPT, {
+      ...process.env, RAW_URL: `${MYSQL}/${RAW_DATABASE}`, RAW_TEMPLATE_URL: `${MYSQL}/${DATABASE}`, RAW_TEMPLATE_ID: String(templateWorkOrderId),
+      RAW_VARIANT: variant, RAW_SECONDS: String(SECONDS.raw), RAW_IN_FLIGHT: String(RAW.inFlight), RAW_POOL: String(RAW.pool),
+    }, [], ROOT);
+    env.children.push(writer);
+    const ready = JSON.parse(await waitForLine(writer, (l) => l.startsWith('{"ready"'), 60_000)) as { columns: Record<string, number> };
+    const warmRows = await scalar(db, `SELECT COUNT(*) FROM \`${RAW_DATABASE}\`.work_order`);
+    env.log(`G raw database ceiling, ${variant === 'batch' ? 'one batch per push' : 'one statement per round trip'}: ${RAW.inFlight} in flight, pool ${RAW.pool}, ${SECONDS.raw} s ` +
+      `(columns ${Object.entries(ready.columns).map(([t, n]) => `${t} ${n}`).join(', ')}; ${warmRows} warm-up pushes)`);
+    const resultLine = waitForLine(writer, (l) => l.startsWith('{"result"'), (SECONDS.raw + 120) * 1000);
+    const countersBefore = await serverCounters(db);
+    const meter = cpuMeter(() => [writer.pid], env.mariadbPid);
+    writer.proc.kill('SIGUSR2');
+    const { result } = JSON.parse(await resultLine) as { result: RawCeilingResult };
+    const cpu = meter();
+    const countersAfter = await serverCounters(db);
+    await stopChild(writer);
+    let rows = 0;
+    for (const t of RAW_TABLES) rows += await scalar(db, `SELECT COUNT(*) FROM \`${RAW_DATABASE}\`.\`${t}\``);
+    const pushes = Math.max(result.pushes, 1);
+    const round: RawRound = {
+      ...result, rowsPerPush: rows / (result.pushes + warmRows), cpu, columns: ready.columns,
+      queriesPerPush: (countersAfter.questions - countersBefore.questions) / pushes, fsyncsPerPush: (countersAfter.fsyncs - countersBefore.fsyncs) / pushes,
+    };
+    rounds.push(round);
+    env.log(`  ${fmt.int(result.perSecond)} pushes/s (${fmt.int(result.perSecond * 3)} rows/s), p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, max ${fmt.ms(result.max)} ms; ` +
+      `${result.errors} errors${result.errorSample ? ` (${result.errorSample})` : ''}; ${round.rowsPerPush.toFixed(2)} rows per push; CPU cores ${cpuCoresCell(cpu)}; ` +
+      `${round.queriesPerPush.toFixed(1)} SQL statements and ${round.fsyncsPerPush.toFixed(2)} InnoDB fsyncs per push`);
+  }
+  return { rounds, templateWorkOrderId };
+}
+
+/** CPU milliseconds per push of the writer (the service or the script) and of MariaDB. */
+function cpuMsPerPush(cpu: { server: number | null; mariadb: number | null }, seconds: number, pushes: number): string {
+  const ms = (cores: number | null) => (cores === null ? '?' : fmt.ms((1000 * cores * seconds) / Math.max(pushes, 1)));
+  return `${ms(cpu.server)} / ${ms(cpu.mariadb)}`;
+}
+
+const rawLabel = (r: RawRound) => (r.variant === 'batch' ? 'G plain mysql2, one batch per push' : 'G plain mysql2, one statement per round trip');
+
+/** The ceiling: the fastest variant of G. */
+const rawCeiling = (raw: RawRun) => raw.rounds.reduce((b, r) => (r.perSecond > b.perSecond ? r : b), raw.rounds[0]);
+
+function rawTable(raw: RawRun, unique: UniqueRun[], best: UniqueRun | undefined): string {
+  const ceiling = rawCeiling(raw);
+  const rows: string[][] = [];
+  for (const a of unique) {
+    const share = `${((100 * a.storedPerSec) / ceiling.perSecond).toFixed(0)}%`;
+    rows.push([
+      `A unique pushes, the service${a === best ? ' (best)' : ''}`, String(a.connections), String(RAW.pool), a.seconds.toFixed(1), fmt.int(a.storedPerSec),
+      fmt.int(a.storedPerSec * 3), fmt.ms(a.p50), fmt.ms(a.p99), fmt.ms(a.max), fmt.int(a.non2xx + a.envelopeFailures + a.errors),
+      a.queriesPerPush.toFixed(1), a.fsyncsPerPush.toFixed(2), cpuCell(a), cpuMsPerPush(a.cpu, a.seconds, a.stored), a === best ? `**${share}**` : share,
+    ]);
+  }
+  for (const r of raw.rounds) {
+    rows.push([
+      rawLabel(r), String(r.inFlight), String(r.pool), r.seconds.toFixed(1), fmt.int(r.perSecond), fmt.int(r.perSecond * r.rowsPerPush), fmt.ms(r.p50),
+      fmt.ms(r.p99), fmt.ms(r.max), fmt.int(r.errors), r.queriesPerPush.toFixed(1), r.fsyncsPerPush.toFixed(2), cpuCoresCell(r.cpu),
+      cpuMsPerPush(r.cpu, r.seconds, r.pushes),
+      r === ceiling ? '100% (the ceiling)' : `${((100 * r.perSecond) / ceiling.perSecond).toFixed(0)}%`,
+    ]);
+  }
+  return markdownTable(
+    ['Writer', 'In flight', 'Pool', 'Secs', 'Pushes/s', 'Rows/s', 'p50 ms', 'p99 ms', 'Max ms', 'Errors', 'SQL stmts / push', 'fsyncs / push',
+      'CPU cores writer / MariaDB / bench / other', 'CPU ms / push writer / MariaDB', 'Share of the ceiling'],
+    rows,
+  );
+}
+
+function rawTargetsParagraph(raw: RawRun, best: UniqueRun | undefined): string {
+  const ceiling = rawCeiling(raw);
+  if (!best) {
+    return `Issue 6, stored unique pushes ≥ ${ISSUE6_PUSH_TARGET.shareOfCeiling * 100}% of the raw database ceiling: **not measured** in this run (scenario A did not run; ` +
+      `\`BENCH_SCENARIOS=A,G\` measures both); the ceiling is ${fmt.int(ceiling.perSecond)} pushes/s (${rawLabel(ceiling)}).`;
+  }
+  const share = best.storedPerSec / ceiling.perSecond;
+  const shareMet = share >= ISSUE6_PUSH_TARGET.shareOfCeiling && best.consistent;
+  const rateMet = best.storedPerSec >= ISSUE6_PUSH_TARGET.perSecond && best.consistent;
+  return (
+    `Issue 6, stored unique pushes ≥ ${ISSUE6_PUSH_TARGET.shareOfCeiling * 100}% of the raw database ceiling: **${shareMet ? 'met' : 'not met'}**, ` +
+    `${fmt.int(best.storedPerSec)} pushes/s stored (A, ${best.connections} connections) = ${(100 * share).toFixed(0)}% of ${fmt.int(ceiling.perSecond)} pushes/s ` +
+    `(${rawLabel(ceiling)}). Issue 6, ≥ ${fmt.int(ISSUE6_PUSH_TARGET.perSecond)} stored pushes/s: **${rateMet ? 'met' : 'not met'}**, ${fmt.int(best.storedPerSec)}/s; ` +
+    (ceiling.perSecond < ISSUE6_PUSH_TARGET.perSecond
+      ? `the measured ceiling that stops it: a plain mysql2 script doing only the database work of a push reaches ${fmt.int(ceiling.perSecond)} pushes/s on this machine ` +
+        `(one transaction and one commit per push, as the service does), below ${fmt.int(ISSUE6_PUSH_TARGET.perSecond)}/s before any HTTP, signature or validation work.`
+      : `the raw database ceiling (${fmt.int(ceiling.perSecond)} pushes/s) is above it, so the database does not stop it.`)
+  );
+}
+
+function rawSection(raw: RawRun, unique: UniqueRun[], best: UniqueRun | undefined, loadAtStart: string): string {
+  const cpu = cpus();
+  const cols = raw.rounds[0]?.columns ?? {};
+  return [
+    '## G raw database ceiling',
+    '',
+    `Written by \`npm run bench\` (also \`BENCH_SCENARIOS=A,G npm run bench\`; G alone shows no A beside it), ${new Date().toISOString()}; ${cpu.length} cores,`,
+    `${cpu[0]?.model.trim() ?? 'unknown CPU'}; Node ${process.version}; load average (1 min) at the start of the run: ${loadAtStart}.`,
+    '',
+    '- **G**: the rows a unique push of the spec example writes — one `work_order`, one `raw_push` with the body inline (the example,',
+    `  ~1.3 KB, stored as received), one \`judgment_revision\` with every column (${Object.entries(cols).map(([t, n]) => `${t} ${n}`).join(', ')} columns, from`,
+    '  `SHOW COLUMNS`) — copied from a push the service stored in this run and written over and over by a plain mysql2 script',
+    '  (bench/raw-ceiling.ts, callback API, its own process) into empty copies of the three tables (`CREATE TABLE … LIKE`),',
+    '  with the service\'s transaction shape (READ COMMITTED, one transaction and one COMMIT per push, a new sha256 identity per push)',
+    `  and its concurrency: ${RAW.inFlight} pushes in flight over a pool of ${RAW.pool} connections (A: 32 HTTP connections, DATABASE_POOL_SIZE=10).`,
+    '  "One batch per push" sends the whole transaction as one multi-statement round trip, as the service does',
+    '  (src/storage/mysql-one-trip.ts, without its NOT EXISTS guard and read-back); "one statement per round trip" sends',
+    '  START TRANSACTION, three INSERTs and COMMIT one by one on one connection. 200 warm-up pushes first (not counted).',
+    '- Pushes/s = transactions committed / seconds; rows/s = pushes/s × 3 (the same rows for A). p50/p99/max: per push, from',
+    '  asking the pool for a connection to the COMMIT\'s answer (for A: autocannon\'s HTTP latency). "Share of the ceiling" is',
+    '  pushes/s over the fastest G variant\'s. SQL statements and InnoDB fsyncs per push from MariaDB\'s status (Questions,',
+    '  Innodb_data_fsyncs), which counts the whole server: other people\'s statements on a shared server are in it.',
+    '- "CPU cores": the writer (G: the mysql2 script; A: the service), MariaDB, the bench process, everything else (other',
+    '  people\'s work and loopback softirqs: a busy "other" means a shared machine, and lower figures for both). "CPU ms / push":',
+    '  CPU time of the writer and of MariaDB over the pushes stored: with every process on the same 2 cores, the sum of what',
+    '  each push costs (writer + MariaDB + load generator) is what bounds pushes/s.',
+    '',
+    rawTable(raw, unique, best),
+    '',
+    rawTargetsParagraph(raw, best),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- F mixed pushes
+
+interface MixedRun extends LoadFigures {
+  /** Work orders added during the run. */
+  stored: number;
+  /** "200" answers to unique pushes; stored − this = pushes in flight at the stop. */
+  uniqueOk: number;
+  checks: Array<{ ok: boolean; text: string }>;
+}
+
+const MIXED_KINDS = ['unique', 'duplicate', 'bad signature'] as const;
+
+function mixedChecks(f: LoadFigures, stored: number): { uniqueOk: number; checks: MixedRun['checks'] } {
+  const count = (kind: string, errorId?: string) =>
+    Object.entries(f.byKind[kind] ?? {}).reduce((n, [id, c]) => n + (errorId === undefined || id === errorId ? c : 0), 0);
+  const uniqueOk = count('unique', 'success');
+  const inFlight = stored - uniqueOk;
+  const checks = [
+    { ok: count('bad signature') > 0 && count('bad signature', 'sign-check-failure') === count('bad signature'), text: `every bad signature answered sign-check-failure (${fmt.int(count('bad signature', 'sign-check-failure'))} of ${fmt.int(count('bad signature'))})` },
+    { ok: count('unique') > 0 && uniqueOk === count('unique'), text: `every unique push answered "200" (${fmt.int(uniqueOk)} of ${fmt.int(count('unique'))})` },
+    { ok: count('duplicate') > 0 && count('duplicate', 'success') === count('duplicate'), text: `every duplicate answered "200" (${fmt.int(count('duplicate', 'success'))} of ${fmt.int(count('duplicate'))})` },
+    { ok: inFlight >= 0 && inFlight <= f.connections, text: `${fmt.int(stored)} work orders stored for ${fmt.int(uniqueOk)} unique "200" answers (${inFlight} in flight at the stop; duplicates and bad signatures store none)` },
+  ];
+  return { uniqueOk, checks };
+}
+
+function mixedTables(m: MixedRun): string {
+  const load = markdownTable(
+    ['Scenario', 'Conns', 'Secs', 'Req/s', 'p50 ms', 'p99 ms', 'Max ms', 'Answers', 'Non-2xx', 'Not "200"', 'Work orders stored', 'CPU cores server / MariaDB / load gen / other'],
+    [['F mixed pushes', String(m.connections), m.seconds.toFixed(1), ...latencyCells(m), fmt.int(m.completed), fmt.int(m.non2xx), fmt.int(m.envelopeFailures),
+      `${fmt.int(m.stored)} (${fmt.int(m.stored / m.seconds)}/s)`, cpuCell(m)]],
+  );
+  const ids = [...new Set(Object.values(m.byKind).flatMap((c) => Object.keys(c)))].sort((a, b) => (a === 'success' ? -1 : b === 'success' ? 1 : a.localeCompare(b)));
+  const total = Object.values(m.byKind).reduce((n, c) => n + Object.values(c).reduce((x, y) => x + y, 0), 0);
+  const answers = markdownTable(
+    ['F answers by errorId', 'Share', 'Answers', ...ids.map((id) => (id === 'success' ? 'success ("200")' : id))],
+    MIXED_KINDS.map((kind) => {
+      const c = m.byKind[kind] ?? {};
+      const n = Object.values(c).reduce((x, y) => x + y, 0);
+      return [kind, `${((100 * n) / Math.max(total, 1)).toFixed(1)}%`, fmt.int(n), ...ids.map((id) => fmt.int(c[id] ?? 0))];
+    }),
+  );
+  return `${load}\n\n${answers}`;
+}
+
+function mixedSection(m: MixedRun, loadAtStart: string): string {
+  const cpu = cpus();
+  return [
+    '## F mixed pushes',
+    '',
+    `Written by \`npm run bench\` (also alone: \`BENCH_SCENARIOS=F npm run bench\`), ${new Date().toISOString()}; ${cpu.length} cores, ${cpu[0]?.model.trim() ?? 'unknown CPU'};`,
+    `Node ${process.version}; load average (1 min) at the start of the run: ${loadAtStart}.`,
+    '',
+    `- Against the service of the table above (MariaDB, the same database), ${MIXED.connections} connections, ${SECONDS.mixed} s. Out of every 20 requests:`,
+    '  16 unique pushes (as A), 3 duplicates (one of 64 bodies stored just before, re-signed: the fast path, as C) and',
+    '  1 push signed with a wrong secret (answered `sign-check-failure` before its body is parsed): 80% / 15% / 5%.',
+    '- Each answer is counted by its request\'s kind and its envelope\'s `errorId` (`success` is error "200"). "Work orders stored"',
+    '  counts work_order rows added during the run. Columns and "CPU cores" as in the main table.',
+    '',
+    mixedTables(m),
+    '',
+    `Checks: ${m.checks.map((c) => `${c.ok ? 'ok' : '**FAILED**'}: ${c.text}`).join('; ')}.`,
+    '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------- report
@@ -500,6 +800,10 @@ interface Report {
   duplicate?: LoadFigures & { storedDuring: number; sameWorkOrder: boolean };
   big?: BigPush;
   dispatch?: DispatchRun;
+  mixed?: MixedRun;
+  raw?: RawRun;
+  finance?: FinanceRun;
+  financeLoadAtStart?: string;
 }
 
 function latencyCells(f: LoadFigures): string[] {
@@ -553,12 +857,6 @@ function bigTable(big: BigPush): string {
   );
 }
 
-function markdownTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
 function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined): string {
   const parts: string[] = [];
   if (best) {
@@ -607,6 +905,8 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     '  small JSON (bench/bare-koa.ts): the ceiling of HTTP + body reading on this machine.',
     '- **C duplicate pushes**: one already-stored body repeated (re-signed per request): the duplicate fast path.',
     `- **D big push**: one push with ${fmt.int(BIG_PACKAGES)} package numbers; RSS from /proc/<pid>/status of the service.`,
+    '- **E claim dispatch**, **F mixed pushes**, **G raw database ceiling** (A next to it) and **H finance on 1,000,000 judgments**:',
+    '  sections of their own below, each also written by a run of its scenario alone (`BENCH_SCENARIOS=F npm run bench`).',
     '',
     loadTable(report, best),
     '',
@@ -624,8 +924,13 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     targetsParagraph(best, report.big),
     '',
   ].join('\n');
-  const dispatch = report.dispatch && DISPATCH_FULL ? dispatchSection(report.dispatch) : existingDispatchSection();
-  writeFileSync(BENCHMARKS_MD, dispatch ? withDispatchSection(text, dispatch) : text);
+  const fresh = freshSections(report, best, loadAtStart);
+  let whole = text;
+  for (const key of SECTION_KEYS) {
+    const section = fresh[key] ?? existingSection(key);
+    if (section) whole = withSection(whole, key, section);
+  }
+  writeFileSync(BENCHMARKS_MD, whole);
   return text;
 }
 
@@ -756,7 +1061,41 @@ async function main(): Promise<void> {
           `${sameWorkOrder ? 'every answer names the stored work order' : `answers named ${[...figures.workOrderIds].slice(0, 5).join(', ')}`}`);
       }
 
-      // 6. D: the big push.
+      // 6. F: mixed pushes (unique, duplicates of stored bodies, bad signatures), answers counted by errorId.
+      if (SCENARIOS.has('F')) {
+        const stored: Buffer[] = [];
+        for (let i = 0; i < MIXED.duplicateBodies; i++) {
+          const push = uniquePush();
+          const answer = await httpRequest(servicePort, 'POST', push.path, push.body);
+          if (!answer.body.includes('"error":"200"')) throw new Error(`could not store a body for F's duplicates: ${answer.status} ${answer.body}`);
+          stored.push(push.body);
+        }
+        let n = 0;
+        const mixed = (): Built => {
+          const slot = n++ % 20;
+          if (slot === 0) return { ...badlySigned(), kind: 'bad signature' };
+          if (slot <= 3) return { ...resigned(stored[n % stored.length]), kind: 'duplicate' };
+          return { ...uniquePush(), kind: 'unique' };
+        };
+        const before = await settledWorkOrders(db);
+        log(`F mixed pushes: ${MIXED.connections} connections, ${SECONDS.mixed} s (80% unique, 15% duplicate, 5% bad signature)`);
+        const figures = await load('F', servicePort, serviceWatch, MIXED.connections, SECONDS.mixed, mixed);
+        const storedDuring = (await settledWorkOrders(db)) - before;
+        report.mixed = { ...figures, stored: storedDuring, ...mixedChecks(figures, storedDuring) };
+        log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${figures.max} ms; answers ${JSON.stringify(figures.byKind)}; ` +
+          `CPU cores ${cpuCell(figures)}`);
+        for (const c of report.mixed.checks) log(`  ${c.ok ? 'ok' : 'FAILED'}: ${c.text}`);
+      }
+
+      // 7. G: the raw database ceiling, a plain mysql2 script writing the rows of the warm-up push.
+      if (SCENARIOS.has('G')) {
+        const templateId = Number(/"workOrderId":(\d+)/.exec(warm.body)?.[1]);
+        if (!Number.isSafeInteger(templateId)) throw new Error(`no workOrderId in the warm-up answer: ${warm.body}`);
+        report.raw = await rawCeilingScenario(db, { children, databases, mariadbPid, log }, templateId);
+        if (best) log(`  A stored ${fmt.int(best.storedPerSec)} pushes/s = ${((100 * best.storedPerSec) / rawCeiling(report.raw).perSecond).toFixed(0)}% of the ceiling`);
+      }
+
+      // 8. D: the big push.
       if (SCENARIOS.has('D')) {
         const packageNos = Array.from({ length: BIG_PACKAGES }, (_, i) => `PK${String(i + 1).padStart(14, '0')}`);
         const lastPackage = packageNos[packageNos.length - 1];
@@ -803,26 +1142,43 @@ async function main(): Promise<void> {
       await Promise.all([stopChild(service), stopChild(bare)]);
     }
 
-    // 7. E: claim dispatch by worker processes, on a database of its own.
+    // 9. E: claim dispatch by worker processes, on a database of its own.
     if (SCENARIOS.has('E')) report.dispatch = await dispatchScenario({ db, children, databases, tmp, mariadbPid, log });
 
-    // 8. Report.
-    if (LOAD_SCENARIOS.length) {
+    // 10. H (only when named): the finance API on a seeded database of its own, with a service of its own.
+    if (SCENARIOS.has('H')) {
+      report.financeLoadAtStart = loadavg()[0].toFixed(2);
+      report.finance = await financeScenario({
+        admin: db, mysql: MYSQL, children, databases, tmp, mariadbPid, root: ROOT, serviceScript: SERVICE_SCRIPT, judgments: FINANCE.judgments,
+        seconds: SECONDS.finance, connections: FINANCE.connections, seedBoundMs: FINANCE.seedBoundMs, log,
+      });
+    }
+
+    // 11. Report.
+    if (['A', 'B', 'C', 'D'].some((s) => SCENARIOS.has(s))) {
       process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big)}\n\n`);
     }
-    if (report.dispatch) process.stdout.write(`${LOAD_SCENARIOS.length ? '' : '\n'}${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
+    if (report.mixed) process.stdout.write(`\n${mixedTables(report.mixed)}\n\n${report.mixed.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.text}`).join('\n')}\n\n`);
+    if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);
+    if (report.dispatch) process.stdout.write(`\n${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
+    if (report.finance) process.stdout.write(`\n${financeTables(report.finance)}\n\n${financeTargetsParagraph(report.finance)}\n\n`);
     if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1) {
       await writeBenchmarksMd(db, report, best, loadAtStart);
       log('wrote BENCHMARKS.md');
-    } else if (report.dispatch && DISPATCH_FULL) {
-      const current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n';
-      writeFileSync(BENCHMARKS_MD, withDispatchSection(current, dispatchSection(report.dispatch)));
-      log('wrote the E claim dispatch section of BENCHMARKS.md (the rest left as it is)');
     } else {
-      log('a partial or shortened run (BENCH_SCENARIOS / BENCH_DURATION_SCALE): BENCHMARKS.md left as it is');
+      const fresh = freshSections(report, best, loadAtStart);
+      const keys = SECTION_KEYS.filter((k) => fresh[k]);
+      if (keys.length) {
+        let current = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n';
+        for (const key of keys) current = withSection(current, key, fresh[key]!);
+        writeFileSync(BENCHMARKS_MD, current);
+        log(`wrote section(s) ${keys.map((k) => k.slice(3, 4)).join(', ')} of BENCHMARKS.md (the rest left as it is)`);
+      } else {
+        log('a partial or shortened run (BENCH_SCENARIOS / BENCH_DURATION_SCALE): BENCHMARKS.md left as it is');
+      }
     }
   } finally {
-    // 9. Children stopped, databases dropped, whatever happened.
+    // 12. Children stopped, databases dropped, whatever happened.
     await cleanup();
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
@@ -197,5 +197,57 @@ export function machineBusySeconds(): number | null {
     return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
   } catch {
     return null;
+  }
+}
+
+/** A Markdown table whose columns are padded to their widest cell. */
+export function markdownTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** CPU cores used over a stretch of wall time: the process under test, MariaDB, this process, everything else. */
+export interface CpuCores {
+  server: number | null;
+  mariadb: number | null;
+  loadgen: number;
+  other: number | null;
+}
+
+/**
+ * Starts measuring CPU for `pids()` (summed: the process or processes under test) and `mariadbPid`; the
+ * returned function gives the cores each used since, over the wall time since, and what the rest of the
+ * machine used (from /proc/stat, minus the three).
+ */
+export function cpuMeter(pids: () => number[], mariadbPid: number | null): () => CpuCores & { wall: number } {
+  const sum = () => pids().reduce<number | null>((s, pid) => { const c = cpuSecondsOf(pid); return s === null || c === null ? null : s + c; }, 0);
+  const before = { server: sum(), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(), at: process.hrtime.bigint() };
+  return () => {
+    const wall = Number(process.hrtime.bigint() - before.at) / 1e9;
+    const after = { server: sum(), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null, self: process.cpuUsage(before.self), machine: machineBusySeconds() };
+    const cores = (a: number | null, b: number | null) => (a === null || b === null ? null : (b - a) / wall);
+    const server = cores(before.server, after.server);
+    const mariadb = cores(before.mariadb, after.mariadb);
+    const loadgen = (after.self.user + after.self.system) / 1e6 / wall;
+    const machine = cores(before.machine, after.machine);
+    const other = machine === null ? null : Math.max(0, machine - (server ?? 0) - (mariadb ?? 0) - loadgen);
+    return { server, mariadb, loadgen, other, wall };
+  };
+}
+
+/** "server / MariaDB / load gen / other" in cores. */
+export function cpuCoresCell(c: CpuCores): string {
+  const f = (n: number | null) => (n === null ? '?' : n.toFixed(2));
+  return `${f(c.server)} / ${f(c.mariadb)} / ${f(c.loadgen)} / ${f(c.other)}`;
+}
+
+/** Resets the process's VmHWM to its current VmRSS (Linux: "5" into /proc/<pid>/clear_refs); false when refused. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }
