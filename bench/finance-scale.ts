@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { format } from 'mysql2';
 import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import { createDataSource } from '../ormconfig';
-import { applyJudgmentFilter, JudgmentFilter } from '../src/api/judgment-filter';
+import { applyJudgmentFilter, JudgmentFilter, resolveJudgmentFilter } from '../src/api/judgment-filter';
 import { reconciliationRules } from '../src/domain/reconciliation';
 import { JudgmentRevision, WorkOrder } from '../src/entities';
 import { TEST_APP } from '../test/support/qimen-push';
@@ -319,7 +319,8 @@ async function pageSqls(url: string, filters: JudgmentFilter[]): Promise<string[
   const dataSource = await createDataSource(url);
   await dataSource.initialize();
   try {
-    return filters.map((filter) => {
+    const resolved = await Promise.all(filters.map((f) => resolveJudgmentFilter(dataSource, f)));
+    return resolved.map((filter) => {
       const qb = dataSource.getRepository(WorkOrder).createQueryBuilder('w').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
       applyJudgmentFilter(qb, filter, reconciliationRules([], 7, new Date()));
       const [sql, params] = qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(51).getQueryAndParameters();

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import type { FinanceContext } from './finance-context';
-import { JUDGMENT_FILTER_PARAMS, JudgmentFilter, parseJudgmentFilter } from './judgment-filter';
+import { JUDGMENT_FILTER_PARAMS, JudgmentFilter, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
 import { JudgmentKey, JudgmentListItem, loadJudgmentPage } from './judgment-list';
 import { onlyKnown } from './query-params';
 
@@ -39,7 +39,8 @@ export function judgmentsCsvRoutes(fin: FinanceContext, logger: Logger): Router 
   const router = new Router();
   router.get('/api/judgments.csv', async (ctx: Context) => {
     onlyKnown(ctx.query, JUDGMENT_FILTER_PARAMS);
-    const filter = parseJudgmentFilter(ctx.query); // a bad filter is a JSON 400, before any byte of CSV
+    // A bad filter is a JSON 400, before any byte of CSV.
+    const filter = await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query));
     const csv = stringify({ bom: true, header: true, columns: [...CSV_COLUMNS], cast: { number: (n) => String(n) } });
     pipeline(Readable.from(judgmentRows(fin, filter)), csv, (err) => {
       if (!err) return;

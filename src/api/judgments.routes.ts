@@ -7,7 +7,7 @@ import { readRawPushBody } from '../storage/raw-push-store';
 import { badRequest, notFound } from './api-error';
 import { presentAudit } from './audit';
 import type { FinanceContext } from './finance-context';
-import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter } from './judgment-filter';
+import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
 import { JudgmentKey, loadJudgmentPage, submittedSince } from './judgment-list';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
 import { presentAttempt, presentClaim, presentEvent, presentJudgment, presentRevision } from './present';
@@ -43,7 +43,7 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
 
   router.get('/api/judgments', async (ctx: Context) => {
     onlyKnown(ctx.query, [...JUDGMENT_FILTER_PARAMS, 'cursor', 'limit']);
-    const filter = parseJudgmentFilter(ctx.query);
+    const filter = await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query));
     const limit = pageLimit(ctx.query.limit);
     const after = decodeJudgmentCursor(ctx.query.cursor);
     const page = await loadJudgmentPage(dataSource, filter, fin.rules(), after, limit);

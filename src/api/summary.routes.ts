@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { FinanceContext } from './finance-context';
-import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter } from './judgment-filter';
+import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
 import { intInRange, onlyKnown } from './query-params';
 import { dailySummary, summary } from './summary';
 
@@ -11,12 +11,12 @@ export function summaryRoutes(fin: FinanceContext): Router {
 
   router.get('/api/summary', async (ctx: Context) => {
     onlyKnown(ctx.query, JUDGMENT_FILTER_PARAMS);
-    ctx.body = await summary(fin, parseJudgmentFilter(ctx.query));
+    ctx.body = await summary(fin, await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query)));
   });
 
   router.get('/api/summary/daily', async (ctx: Context) => {
     onlyKnown(ctx.query, [...JUDGMENT_FILTER_PARAMS, 'utcOffsetMinutes']);
-    const filter = parseJudgmentFilter(ctx.query);
+    const filter = await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query));
     const offset = intInRange('utcOffsetMinutes', ctx.query.utcOffsetMinutes, -840, 840) ?? 0;
     ctx.body = await dailySummary(fin, filter, offset);
   });
