@@ -97,7 +97,12 @@ export function applyJudgmentFilter<T extends ObjectLiteral>(qb: SelectQueryBuil
     qb.andWhere(cond.sql, cond.params);
   }
   if (claimConditions.length) {
-    qb.andWhere(`w.id IN (SELECT fc.workOrderId FROM claim fc WHERE ${claimConditions.join(' AND ')})`, claimParams);
+    // MySQL/MariaDB: EXISTS lets the newest-first page walk work orders by received time and stop after a
+    // page, each check one lookup in IDX_claim_work_order_status (IN materialized and sorted every match:
+    // 2 s on 1,000,000 judgments). SQLite plans the IN form better.
+    const conditions = claimConditions.join(' AND ');
+    if (qb.connection.options.type === 'better-sqlite3') qb.andWhere(`w.id IN (SELECT fc.workOrderId FROM claim fc WHERE ${conditions})`, claimParams);
+    else qb.andWhere(`EXISTS (SELECT 1 FROM claim fc WHERE fc.workOrderId = w.id AND ${conditions})`, claimParams);
   }
   return qb;
 }

@@ -15,6 +15,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('IDX_claim_async_message', ['platform', 'asyncMessageId'])
 @Index('IDX_claim_platform_id', ['platform', 'platformClaimId'])
 @Index('IDX_claim_poll', ['nextPollAt'])
+@Index('IDX_claim_work_order_status', ['workOrderId', 'status'])
 export class Claim {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
