@@ -1,10 +1,7 @@
-import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
-import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { Claim, ClaimEvent } from '../../src/entities';
-import { createLogger } from '../../src/logging';
 import { TEST_DATABASES } from '../support/databases';
 import { Fakes, fakesConfig, RouteName, startFakes } from '../support/platform-fakes';
-import { specExample } from '../support/qimen-push';
+import { pushAndFileClaims } from '../support/file-a-claim';
 import { startTestService, TestService } from '../support/test-service';
 
 const OPERATOR = 'operator-token-cancel-0123456789';
@@ -15,14 +12,7 @@ describe.each(TEST_DATABASES)('an operator cancels a claim the platform holds on
 
   async function filed(route: RouteName) {
     svc = await startTestService(kind, { ...fakesConfig(fakes, { only: [route] }), finance: { tokens: [{ name: 'ops', token: OPERATOR, role: 'operator' }] } });
-    const j = specExample();
-    j.judgeResult.claimAmount = 89.9;
-    await svc.push(j);
-    const worker = new DispatchWorker({
-      dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
-      now: () => new Date(Date.now() + 1000),
-    });
-    await worker.runOnce();
+    await pushAndFileClaims(svc);
     return svc.dataSource.getRepository(Claim).findOneByOrFail({ route });
   }
   const cancel = async (id: number) => {

@@ -1,10 +1,7 @@
-import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
-import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { CallbackInbox, Claim, ClaimEvent } from '../../src/entities';
-import { createLogger } from '../../src/logging';
 import { TEST_DATABASES } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
-import { specExample } from '../support/qimen-push';
+import { pushAndFileClaims } from '../support/file-a-claim';
 import { startTestService, TestService } from '../support/test-service';
 
 const FAST = [0, 20, 20, 20, 20, 20, 20, 20];
@@ -18,14 +15,7 @@ describe.each(TEST_DATABASES)('POST /callbacks/duobaoyu on %s', (kind) => {
     fakes = await startFakes();
     svc = await startTestService(kind, fakesConfig(fakes, { only: ['duobaoyu-refund'] }));
     fakes.duobaoyu.setPushUrl(`${svc.baseUrl}/callbacks/duobaoyu`);
-    const j = specExample();
-    j.judgeResult.claimAmount = 89.9;
-    await svc.push(j);
-    const worker = new DispatchWorker({
-      dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
-      now: () => new Date(Date.now() + 1000),
-    });
-    await worker.runOnce();
+    await pushAndFileClaims(svc);
     afterSaleOrderId = fakes.duobaoyu.afterSales[0].afterSaleOrderId;
   });
   afterEach(async () => {

@@ -1,11 +1,8 @@
-import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
-import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { CallbackInbox, Claim, ClaimEvent } from '../../src/entities';
-import { createLogger } from '../../src/logging';
 import { signShopexParams } from '../../src/verify/shopex-sign';
 import { TEST_DATABASES } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
-import { specExample } from '../support/qimen-push';
+import { pushAndFileClaims } from '../support/file-a-claim';
 import { startTestService, TestService } from '../support/test-service';
 
 describe.each(TEST_DATABASES)('POST /callbacks/shopex on %s', (kind) => {
@@ -16,14 +13,7 @@ describe.each(TEST_DATABASES)('POST /callbacks/shopex on %s', (kind) => {
   beforeEach(async () => {
     fakes = await startFakes();
     svc = await startTestService(kind, (baseUrl) => fakesConfig(fakes, { only: ['shopex-aftersale'], callbackUrl: `${baseUrl}/callbacks/shopex` }));
-    const j = specExample();
-    j.judgeResult.claimAmount = 89.9;
-    await svc.push(j);
-    const worker = new DispatchWorker({
-      dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
-      now: () => new Date(Date.now() + 1000),
-    });
-    await worker.runOnce();
+    await pushAndFileClaims(svc);
     msgId = fakes.shopex.applications[0].msgId;
   });
   afterEach(async () => {
@@ -111,14 +101,7 @@ describe.each(TEST_DATABASES)("the ShopEx fake's repeat-until-success callback l
     try {
       shopex.callbackFaults('badsign', 1);
       shopex.setTradeStatus('3');
-      const j = specExample();
-      j.judgeResult.claimAmount = 89.9;
-      await svc.push(j);
-      const worker = new DispatchWorker({
-        dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
-        now: () => new Date(Date.now() + 1000),
-      });
-      await worker.runOnce();
+      await pushAndFileClaims(svc);
       const msgId = shopex.applications[0].msgId;
       const done = await shopex.callbackDone(msgId);
       expect(done.delivered).toBe(true);
