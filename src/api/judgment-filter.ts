@@ -67,7 +67,17 @@ export async function resolveJudgmentFilter(dataSource: DataSource, filter: Judg
  * Adds the filter to a query over work_order `w` joined to its latest revision `r`. Every value is a
  * named parameter; claim conditions (status, platform, a claim flag) must hold for one and the same claim.
  */
-export function applyJudgmentFilter<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, f: JudgmentFilter, rules: ReconciliationRules): SelectQueryBuilder<T> {
+/**
+ * How claim conditions (status, platform, claim flag) are checked: `semijoin` (`w.id IN (SELECT … FROM
+ * claim …)`) suits totals and rare matches; `per-row` suits one newest-first page when many claims match,
+ * where the semi-join would materialize and sort every match (3.8 s for `status=submitted` on 1,000,000
+ * judgments, BENCHMARKS.md). See choosePageClaimCheck.
+ */
+export type ClaimCheck = 'semijoin' | 'per-row';
+
+export function applyJudgmentFilter<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>, f: JudgmentFilter, rules: ReconciliationRules, claimCheck: ClaimCheck = 'semijoin',
+): SelectQueryBuilder<T> {
   if (f.from) qb.andWhere('w.receivedAt >= :fFrom', { fFrom: f.from });
   if (f.to) qb.andWhere('w.receivedAt < :fTo', { fTo: f.to });
   if (f.tenantId) qb.andWhere('w.tenantId = :fTenant', { fTenant: f.tenantId });
@@ -97,12 +107,35 @@ export function applyJudgmentFilter<T extends ObjectLiteral>(qb: SelectQueryBuil
     qb.andWhere(cond.sql, cond.params);
   }
   if (claimConditions.length) {
-    // MySQL/MariaDB: EXISTS lets the newest-first page walk work orders by received time and stop after a
-    // page, each check one lookup in IDX_claim_work_order_status (IN materialized and sorted every match:
-    // 2 s on 1,000,000 judgments). SQLite plans the IN form better.
     const conditions = claimConditions.join(' AND ');
-    if (qb.connection.options.type === 'better-sqlite3') qb.andWhere(`w.id IN (SELECT fc.workOrderId FROM claim fc WHERE ${conditions})`, claimParams);
-    else qb.andWhere(`EXISTS (SELECT 1 FROM claim fc WHERE fc.workOrderId = w.id AND ${conditions})`, claimParams);
+    if (claimCheck === 'per-row') {
+      // A scalar subquery is never turned into a semi-join: the newest-first page walks work orders by
+      // received time and stops after a page, each check one lookup in IDX_claim_work_order_status.
+      qb.andWhere(`(SELECT 1 FROM claim fc WHERE fc.workOrderId = w.id AND ${conditions} LIMIT 1) IS NOT NULL`, claimParams);
+    } else {
+      qb.andWhere(`w.id IN (SELECT fc.workOrderId FROM claim fc WHERE ${conditions})`, claimParams);
+    }
   }
   return qb;
+}
+
+/** Claims matching more than this make a page check them per work order rather than by semi-join. */
+const PER_ROW_ABOVE = 2000;
+
+/**
+ * For one page of judgments on MySQL/MariaDB: `per-row` when the filter's claim conditions match many
+ * claims (the page fills after a few rows of the received-time index), else `semijoin` (few matches:
+ * cheaper to collect them first). SQLite keeps the semi-join, which it plans well.
+ */
+export async function choosePageClaimCheck(dataSource: DataSource, f: JudgmentFilter, rules: ReconciliationRules): Promise<ClaimCheck> {
+  if (dataSource.options.type === 'better-sqlite3' || !(f.status || f.platform || (f.flag && isClaimFlag(f.flag)))) return 'semijoin';
+  const qb = dataSource.createQueryBuilder().select('COUNT(*)', 'n').from('claim', 'fc');
+  if (f.status) qb.andWhere('fc.status = :fStatus', { fStatus: f.status });
+  if (f.platform) qb.andWhere('fc.platform = :fPlatform', { fPlatform: f.platform });
+  if (f.flag && isClaimFlag(f.flag)) {
+    const cond = claimFlagSql(f.flag, 'fc', rules, 'fFlag');
+    qb.andWhere(cond.sql, cond.params);
+  }
+  const row = await qb.getRawOne<{ n: number | string }>();
+  return Number(row?.n ?? 0) > PER_ROW_ABOVE ? 'per-row' : 'semijoin';
 }

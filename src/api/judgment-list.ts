@@ -1,7 +1,7 @@
 import { DataSource, In } from 'typeorm';
 import { ClaimFacts, claimFlags, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
 import { Claim, ClaimEvent, JudgmentRevision, WorkOrder } from '../entities';
-import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
+import { applyJudgmentFilter, choosePageClaimCheck, JudgmentFilter } from './judgment-filter';
 import { presentClaim, presentJudgment } from './present';
 
 /**
@@ -23,7 +23,7 @@ export async function loadJudgmentPage(
     .getRepository(WorkOrder)
     .createQueryBuilder('w')
     .innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
-  applyJudgmentFilter(qb, filter, rules);
+  applyJudgmentFilter(qb, filter, rules, await choosePageClaimCheck(dataSource, filter, rules));
   if (after) {
     const at = new Date(after[0]);
     qb.andWhere('(w.receivedAt < :kAt OR (w.receivedAt = :kAt AND w.id < :kId))', { kAt: at, kId: after[1] });
