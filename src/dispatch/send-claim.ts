@@ -113,7 +113,12 @@ async function recordResult(
     ...(polled ? { nextPollAt: new Date(now.getTime() + pollSeconds * 1000), pollIntervalSeconds: pollSeconds } : {}),
     ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
   };
-  const event = status === claim.status ? null : { reason: describe(outcome, attemptNo, found, delayMs) };
+  // Sent again after an attempt that may have reached the platform, which could not tell us (no look-up,
+  // or nothing found): a second claim may exist there. Said in the event, for finance to check.
+  const resentBlind = claim.mayExistOnPlatform && !found && outcome.kind === 'submitted';
+  const event = status === claim.status
+    ? null
+    : { reason: describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '') };
   // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
   const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
   const verdict = reported && reported !== 'submitted' ? reported : null;

@@ -127,6 +127,17 @@ describe.each(TEST_DATABASES)('dispatching claims to the fake platforms on %s', 
     expect(fakes.glitzcloud.requests).toHaveLength(1);
   });
 
+  it('says in the claim event when a claim was sent again blind after a worker died mid-send', async () => {
+    await start({ only: ['duobaoyu-refund'] });
+    await svc.push(judgment());
+    const c = await claim('duobaoyu-refund');
+    await svc.dataSource.getRepository(Claim).update({ id: c.id }, { leaseOwner: 'dead-worker', leaseUntil: new Date(clock - 1) });
+    await worker.runOnce();
+    const last = await svc.dataSource.getRepository(ClaimEvent).findOne({ where: { claimId: c.id }, order: { id: 'DESC' } });
+    expect(last).toMatchObject({ fromStatus: 'pending', toStatus: 'submitted' });
+    expect(last!.reason).toContain('sent again after an attempt that may have reached duobaoyu');
+  });
+
   it('finds the claim on appintf instead of filing it again when the dead worker had sent it', async () => {
     await start({ only: ['appintf-refund'] });
     await svc.push(judgment());
