@@ -46,19 +46,7 @@ export function appintfSubmitParams(fields: Readonly<Record<string, unknown>>): 
 }
 
 export function buildAppintfSubmit(claim: OutgoingClaim, config: AppintfConfig, signer: AppintfSigner): BuiltRequest {
-  return buildChecked(() => {
-    const params = applyAppintfSigner(appintfSubmitParams(claim.fields), signer);
-    const url = endpoint(config, APPINTF_SUBMIT_PATH);
-    const cookie = cookieHeaders(config);
-    const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-    return {
-      method: 'POST',
-      url,
-      headers: { ...form, ...cookie.wire },
-      body: new URLSearchParams(params).toString(),
-      redacted: { url, headers: { ...form, ...cookie.redacted }, body: new URLSearchParams(redactKeys(params, [APPINTF_SIGN_PARAM])).toString() },
-    };
-  });
+  return buildChecked(() => signedFormPost(config, signer, APPINTF_SUBMIT_PATH, appintfSubmitParams(claim.fields)));
 }
 
 /** `GET refundList.jsp?pageNo=…&pageSize=…` with the session cookie. */
@@ -84,17 +72,22 @@ export function buildAppintfGetRefund(config: AppintfConfig, signer: AppintfSign
 
 /** The cancel: a form POST of `orderId` + `refundId` to refundList.jsp (see APPINTF_CANCEL_PATH). */
 export function buildAppintfCancel(config: AppintfConfig, signer: AppintfSigner, orderId: string | number, refundId: string | number): BuiltRequest {
-  return buildChecked(() => {
-    const params = applyAppintfSigner({ orderId: appintfIdParam('orderId', orderId), refundId: appintfIdParam('refundId', refundId) }, signer);
-    const url = endpoint(config, APPINTF_CANCEL_PATH);
-    const cookie = cookieHeaders(config);
-    const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-    return {
-      method: 'POST',
-      url,
-      headers: { ...form, ...cookie.wire },
-      body: new URLSearchParams(params).toString(),
-      redacted: { url, headers: { ...form, ...cookie.redacted }, body: new URLSearchParams(redactKeys(params, [APPINTF_SIGN_PARAM])).toString() },
-    };
-  });
+  return buildChecked(() =>
+    signedFormPost(config, signer, APPINTF_CANCEL_PATH, { orderId: appintfIdParam('orderId', orderId), refundId: appintfIdParam('refundId', refundId) }),
+  );
+}
+
+/** A form POST with the session cookie, signed by the signer hook; the stored copy has neither cookie nor sign. */
+function signedFormPost(config: AppintfConfig, signer: AppintfSigner, path: string, unsigned: Record<string, string>): PlatformHttpRequest {
+  const params = applyAppintfSigner(unsigned, signer);
+  const url = endpoint(config, path);
+  const cookie = cookieHeaders(config);
+  const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  return {
+    method: 'POST',
+    url,
+    headers: { ...form, ...cookie.wire },
+    body: new URLSearchParams(params).toString(),
+    redacted: { url, headers: { ...form, ...cookie.redacted }, body: new URLSearchParams(redactKeys(params, [APPINTF_SIGN_PARAM])).toString() },
+  };
 }
