@@ -59,18 +59,23 @@ export function diffClaims(existing: readonly Claim[], routes: readonly RouteCon
   return actions;
 }
 
+/** The row of a new claim: pending and due at once. */
+export function newClaimRow(plan: PlannedClaim, rev: RevisionForClaims): Partial<Claim> {
+  return {
+    workOrderId: rev.workOrderId, route: plan.route, platform: plan.platform, status: 'pending', revision: rev.revision,
+    amountMinor: plan.amountMinor, currency: rev.currency, fields: JSON.stringify(plan.fields), platformClaimId: null,
+    platformStatus: null, asyncMessageId: null, attempts: 0, lastError: null, nextAttemptAt: rev.at, leaseOwner: null,
+    leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at,
+  };
+}
+
 /** Carries out the actions in the caller's transaction, each with its claim event. */
 export async function applyClaimActions(em: EntityManager, actions: readonly ClaimAction[], rev: RevisionForClaims, source: 'push' | 'operator' = 'push'): Promise<void> {
   for (const a of actions) {
     const event = (claimId: number, from: string | null, to: string) => recordClaimEvent(em, { claimId, from, to, source, at: rev.at, reason: a.reason });
     switch (a.kind) {
       case 'create': {
-        const inserted = await em.insert(Claim, {
-          workOrderId: rev.workOrderId, route: a.route, platform: a.plan.platform, status: 'pending', revision: rev.revision,
-          amountMinor: a.plan.amountMinor, currency: rev.currency, fields: JSON.stringify(a.plan.fields), platformClaimId: null,
-          platformStatus: null, asyncMessageId: null, attempts: 0, lastError: null, nextAttemptAt: rev.at, leaseOwner: null,
-          leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at,
-        });
+        const inserted = await em.insert(Claim, newClaimRow(a.plan, rev));
         await event(Number(inserted.identifiers[0].id), null, 'pending');
         break;
       }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { diffClaims } from '../claims/sync-claims';
+import { diffClaims, newClaimRow } from '../claims/sync-claims';
 import { Claim, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
 import { runMysqlBatch } from './mysql-batch';
@@ -70,15 +70,7 @@ export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToSt
   const revForClaims = { workOrderId: 0, revision: 1, currency: input.columns.currency, judgment: input.judgment, at };
   for (const action of diffClaims([], input.routes, revForClaims)) {
     if (action.kind !== 'create') continue; // a new work order has no claims to update, cancel or note
-    const claim = fastInsert(dataSource, Claim).statementWhen(
-      when,
-      {
-        route: action.route, platform: action.plan.platform, status: 'pending', revision: 1, amountMinor: action.plan.amountMinor,
-        currency: input.columns.currency, fields: JSON.stringify(action.plan.fields), attempts: 0, nextAttemptAt: at,
-        mayExistOnPlatform: false, createdAt: at, updatedAt: at,
-      },
-      { workOrderId: VAR_WO },
-    );
+    const claim = fastInsert(dataSource, Claim).statementWhen(when, newClaimRow(action.plan, revForClaims), { workOrderId: VAR_WO });
     add(claim.sql, claim.params);
     const event = fastInsert(dataSource, ClaimEvent).statementWhen(
       when,
