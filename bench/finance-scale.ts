@@ -12,8 +12,7 @@ import { JudgmentRevision, WorkOrder } from '../src/entities';
 import { TEST_APP } from '../test/support/qimen-push';
 import { MILLION_CLAIM_STATUSES, MILLION_TENANTS, millionReceivedAt, MillionSeeded, millionWaybill, seedMillion } from './seed-million';
 import {
-  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, resetPeakRss, startNode, stopChild, waitForOk,
-} from './support';
+  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, resetPeakRss, startNode, stopChild, waitForOk, freshDatabase } from './support';
 
 /**
  * Scenario H of `npm run bench`: the finance API on 1,000,000
@@ -121,9 +120,7 @@ export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
   const { admin, log } = env;
   const database = `claim_relay_bench_finance_${process.pid}`;
   const url = `${env.mysql}/${database}`;
-  await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  env.databases.push(database);
+  await freshDatabase(admin, database, env.databases);
   const dataSource = await createDataSource(url);
   await dataSource.initialize();
   try {

@@ -10,8 +10,7 @@ import { exampleBody } from './fixture';
 import type { RawCeilingResult } from './raw-ceiling';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
-  startNode, stopChild, waitForLine, waitForOk,
-} from './support';
+  startNode, stopChild, waitForLine, waitForOk, freshDatabase } from './support';
 
 /**
  * `npm run bench`: claim-relay against MariaDB under load, next to a bare Koa route (the ceiling of HTTP +
@@ -344,9 +343,7 @@ async function dispatchScenario(env: DispatchEnv): Promise<DispatchRun> {
   const { db, log } = env;
   const loadAtStart = loadavg()[0].toFixed(2);
   const url = `${MYSQL}/${DISPATCH_DATABASE}`;
-  await db.query(`DROP DATABASE IF EXISTS \`${DISPATCH_DATABASE}\``);
-  await db.query(`CREATE DATABASE \`${DISPATCH_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  env.databases.push(DISPATCH_DATABASE);
+  await freshDatabase(db, DISPATCH_DATABASE, env.databases);
   const dataSource = await createDataSource(url);
   await dataSource.initialize();
   try {
@@ -570,9 +567,7 @@ const RAW_TABLES = ['work_order', 'raw_push', 'judgment_revision'];
  * `templateWorkOrderId` over and over, RAW.inFlight in flight over a pool of RAW.pool, for SECONDS.raw.
  */
 async function rawCeilingScenario(db: Connection, env: { children: Child[]; databases: string[]; mariadbPid: number | null; log: (m: string) => void }, templateWorkOrderId: number): Promise<RawRun> {
-  await db.query(`DROP DATABASE IF EXISTS \`${RAW_DATABASE}\``);
-  await db.query(`CREATE DATABASE \`${RAW_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  env.databases.push(RAW_DATABASE);
+  await freshDatabase(db, RAW_DATABASE, env.databases);
   for (const t of RAW_TABLES) await db.query(`CREATE TABLE \`${RAW_DATABASE}\`.\`${t}\` LIKE \`${DATABASE}\`.\`${t}\``);
   const rounds: RawRound[] = [];
   for (const variant of RAW.variants) {
@@ -973,9 +968,7 @@ async function main(): Promise<void> {
 
     if (LOAD_SCENARIOS.length) {
       // 1. Fresh database and the service.
-      await admin.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-      await admin.query(`CREATE DATABASE \`${DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      databases.push(DATABASE);
+      await freshDatabase(admin, DATABASE, databases);
 
       // An explicit config file (the development app): a claim-relay.config.json someone leaves in the repo is not read.
       const configPath = join(tmp, 'config.json');

@@ -251,3 +251,13 @@ export function resetPeakRss(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Drops and creates a bench database (utf8mb4) and records its name in `registry`, so the bench's
+ * clean-up drops it even when the run fails.
+ */
+export async function freshDatabase(conn: { query(sql: string): Promise<unknown> }, name: string, registry: string[]): Promise<void> {
+  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  registry.push(name);
+}
