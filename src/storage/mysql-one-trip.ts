@@ -3,8 +3,7 @@ import { diffClaims, newClaimRow } from '../claims/sync-claims';
 import { Claim, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
 import { runMysqlBatch } from './mysql-batch';
-import type { EncodedBody } from './raw-push-store';
-import { storableHeaders } from './raw-push-store';
+import { type EncodedBody, rawPushRow } from './raw-push-store';
 import type { JudgmentToStore } from './store-judgment';
 
 /** Pushes with more package numbers than this take the general path (multi-row batches). */
@@ -45,12 +44,7 @@ export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToSt
   add(wo.sql, [...wo.params, input.identityKey]);
   add('SET @ins := ROW_COUNT()');
   add('SET @wo := IF(@ins = 1, LAST_INSERT_ID(), NULL)');
-  const query = Object.fromEntries([...input.push.query].filter(([k]) => k !== 'sign'));
-  const raw = fastInsert(dataSource, RawPush).statementWhen(when, {
-    receivedAt: at, method: input.push.method, appKey: input.push.appKey, query: JSON.stringify(query),
-    headers: JSON.stringify(storableHeaders(input.push.headers)), verification: `${input.push.signMethod}:ok`,
-    bodySha256: input.push.bodySha256, bodyBytes: input.push.body.length, bodyEncoding: encoded.encoding, body: encoded.inline, chunkCount: 0,
-  });
+  const raw = fastInsert(dataSource, RawPush).statementWhen(when, rawPushRow(input.push, encoded));
   add(raw.sql, raw.params);
   add('SET @rp := LAST_INSERT_ID()');
   const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(

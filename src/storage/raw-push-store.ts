@@ -54,9 +54,10 @@ export async function encodeBody(body: Buffer): Promise<EncodedBody> {
   return { encoding, inline: null, chunks };
 }
 
-export async function insertRawPush(em: EntityManager, push: ReceivedPush, encoded: EncodedBody): Promise<number> {
+/** The raw_push row of a push: the query without `sign`, headers without credentials, the encoded body. */
+export function rawPushRow(push: ReceivedPush, encoded: EncodedBody): Partial<RawPush> {
   const query = Object.fromEntries([...push.query].filter(([k]) => k !== 'sign'));
-  const rawPushId = await fastInsert(em.connection, RawPush).insert(em, {
+  return {
     receivedAt: push.receivedAt,
     method: push.method,
     appKey: push.appKey,
@@ -68,7 +69,11 @@ export async function insertRawPush(em: EntityManager, push: ReceivedPush, encod
     bodyEncoding: encoded.encoding,
     body: encoded.inline,
     chunkCount: encoded.chunks.length,
-  });
+  };
+}
+
+export async function insertRawPush(em: EntityManager, push: ReceivedPush, encoded: EncodedBody): Promise<number> {
+  const rawPushId = await fastInsert(em.connection, RawPush).insert(em, rawPushRow(push, encoded));
   // One INSERT per chunk keeps each packet ≤ 60 KB of data whatever the body size.
   for (const [seq, data] of encoded.chunks.entries()) await em.insert(RawPushChunk, { rawPushId, seq, data });
   return rawPushId;
