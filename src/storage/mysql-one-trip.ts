@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { diffClaims, newClaimRow } from '../claims/sync-claims';
 import { Claim, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
+import { newWorkOrderRow, revisionRow } from './judgment-rows';
 import { runMysqlBatch } from './mysql-batch';
 import { type EncodedBody, rawPushRow } from './raw-push-store';
 import type { JudgmentToStore } from './store-judgment';
@@ -37,21 +38,14 @@ export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToSt
   const when = '@ins = 1';
   const at = input.push.receivedAt;
 
-  const wo = fastInsert(dataSource, WorkOrder).statementWhen('NOT EXISTS (SELECT 1 FROM work_order WHERE identityKey = ?)', {
-    identityKey: input.identityKey, tenantId: input.tenantId, externalOrderId: input.externalOrderId, receivedAt: at,
-    latestRevision: 1, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: at,
-  });
+  const wo = fastInsert(dataSource, WorkOrder).statementWhen('NOT EXISTS (SELECT 1 FROM work_order WHERE identityKey = ?)', newWorkOrderRow(input));
   add(wo.sql, [...wo.params, input.identityKey]);
   add('SET @ins := ROW_COUNT()');
   add('SET @wo := IF(@ins = 1, LAST_INSERT_ID(), NULL)');
   const raw = fastInsert(dataSource, RawPush).statementWhen(when, rawPushRow(input.push, encoded));
   add(raw.sql, raw.params);
   add('SET @rp := LAST_INSERT_ID()');
-  const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(
-    when,
-    { ...input.columns, revision: 1, receivedAt: at, contentHash: input.contentHash, packageCount: input.packageNos.length },
-    { workOrderId: VAR_WO, rawPushId: VAR_RP },
-  );
+  const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(when, revisionRow(input, 1), { workOrderId: VAR_WO, rawPushId: VAR_RP });
   add(rev.sql, rev.params);
   if (input.packageNos.length) {
     add('SET @rev := LAST_INSERT_ID()');

@@ -4,6 +4,7 @@ import type { RouteConfig } from '../config/schema';
 import type { Judgment } from '../domain/routes';
 import { JudgmentRevision, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
+import { newWorkOrderRow, revisionRow } from './judgment-rows';
 import { ONE_TRIP_MAX_PACKAGES, storeInOneTrip } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
@@ -102,9 +103,7 @@ async function storeInTransaction(em: EntityManager, input: JudgmentToStore, enc
     workOrderId = created;
   }
   const rawPushId = await insertRawPush(em, input.push, encoded);
-  const revisionId = await fastInsert(em.connection, JudgmentRevision).insert(em, {
-    ...input.columns, workOrderId, revision, rawPushId, receivedAt: now, contentHash: input.contentHash, packageCount: input.packageNos.length,
-  });
+  const revisionId = await fastInsert(em.connection, JudgmentRevision).insert(em, { ...revisionRow(input, revision), workOrderId, rawPushId });
   await insertPackages(em, revisionId, workOrderId, input.packageNos);
   if (created === null) {
     await em.query(
@@ -123,10 +122,7 @@ async function storeInTransaction(em: EntityManager, input: JudgmentToStore, enc
  */
 async function insertNewWorkOrder(em: EntityManager, input: JudgmentToStore, now: Date): Promise<number | null> {
   try {
-    return await fastInsert(em.connection, WorkOrder).insert(em, {
-      identityKey: input.identityKey, tenantId: input.tenantId, externalOrderId: input.externalOrderId, receivedAt: now,
-      latestRevision: 1, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: now,
-    });
+    return await fastInsert(em.connection, WorkOrder).insert(em, newWorkOrderRow(input));
   } catch (err) {
     if (isUniqueViolation(err)) return null;
     throw err;
