@@ -68,7 +68,9 @@ const DISPATCH_WARMUP_PER_WORKER = 100;
 /** Issue 3: 300 claims/s with 3 workers; issue 6: 500 claims/s with 4. */
 const DISPATCH_TARGETS = [{ issue: 3, workers: 3, perSecond: 300 }, { issue: 6, workers: 4, perSecond: 500 }];
 
-const TARGET = { storedPerSecond: 1500, bigPushMs: 5000, bigPushPeakRss: 512 * MiB };
+const TARGET = { storedPerSecond: 1500 };
+/** The big push: issue 2 (5 s, under 512 MB) and issue 6 (3 s, 400 MB). */
+const BIG_PUSH_TARGETS = [{ issue: 2, answerMs: 5000, peakRss: 512 * MiB }, { issue: 6, answerMs: 3000, peakRss: 400 * MiB }];
 
 /** F: the mix of pushes (out of 20 requests: 1 bad signature, 3 duplicates, 16 unique), over 32 connections. */
 const MIXED = { connections: 32, duplicateBodies: 64, badSecret: 'not-the-secret-0123456789abcdef0' };
@@ -782,8 +784,13 @@ interface BigPush {
   hwmBefore: number;
   hwmAfter: number;
   rssAfter: number;
+  /** From the answer until every package row is stored (its package_index_job row gone). */
   findMs: number;
+  /** Peak RSS once the package rows are stored. */
+  hwmIndexed: number;
   storedPackages: number;
+  cpuServiceIndexing: number | null;
+  cpuMariadbIndexing: number | null;
   /** CPU seconds spent while it was being answered: the service, MariaDB. */
   cpuService: number | null;
   cpuMariadb: number | null;
@@ -846,7 +853,9 @@ function bigTable(big: BigPush): string {
       ['Service peak RSS before (VmHWM)', fmt.mib(big.hwmBefore)],
       ['Service peak RSS after (VmHWM)', fmt.mib(big.hwmAfter)],
       ['Service RSS after (VmRSS)', fmt.mib(big.rssAfter)],
-      ['Last package number found by SELECT after the answer', `${fmt.ms(big.findMs)} ms`],
+      ['Every package queryable (job row gone), after the answer', `${fmt.int(big.findMs)} ms`],
+      ['CPU while storing the package rows: service / MariaDB', `${big.cpuServiceIndexing?.toFixed(2) ?? '?'} s / ${big.cpuMariadbIndexing?.toFixed(2) ?? '?'} s`],
+      ['Service peak RSS once the packages are stored (VmHWM)', fmt.mib(big.hwmIndexed)],
       ['Packages stored for its work order', fmt.int(big.storedPackages)],
     ],
   );
@@ -863,14 +872,16 @@ function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined)
     );
   }
   if (big) {
-    const fast = big.ok && big.answerMs <= TARGET.bigPushMs;
-    const small = big.hwmAfter < TARGET.bigPushPeakRss;
-    parts.push(
-      `Target 2, a ${fmt.int(BIG_PACKAGES)}-package push answered in at most ${TARGET.bigPushMs / 1000} s under ${TARGET.bigPushPeakRss / MiB} MiB peak RSS: ` +
-        `**${fast && small ? 'met' : 'not met'}**, answered ${big.ok ? 'successfully' : 'WITH A FAILURE'} in ${fmt.int(big.answerMs)} ms ` +
-        `(${fast ? 'within' : 'over'} the time), peak RSS ${fmt.mib(big.hwmAfter)} (${small ? 'under' : 'over'} the limit; ` +
-        `it is VmHWM, the peak since the service started, so it also covers scenarios A–C).`,
-    );
+    // Peak RSS: VmHWM once the package rows are stored (the peak since the service started, so it also covers A–C).
+    for (const t of BIG_PUSH_TARGETS) {
+      const fast = big.ok && big.answerMs <= t.answerMs;
+      const small = big.hwmIndexed <= t.peakRss;
+      parts.push(
+        `Issue ${t.issue}, a ${fmt.int(BIG_PACKAGES)}-package push answered in at most ${t.answerMs / 1000} s with peak RSS at most ${t.peakRss / MiB} MiB: ` +
+          `**${fast && small ? 'met' : 'not met'}**, answered ${big.ok ? 'successfully' : 'WITH A FAILURE'} in ${fmt.int(big.answerMs)} ms, ` +
+          `peak RSS ${fmt.mib(big.hwmIndexed)}; every package queryable ${fmt.int(big.findMs)} ms after the answer.`,
+      );
+    }
   }
   return parts.join(' ');
 }
@@ -1101,14 +1112,20 @@ async function main(): Promise<void> {
         const memAfter = memoryOf(service.pid);
         const cpuAfter = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
         const spent = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+        // The answer comes once the raw push, revision and package_index_job row are committed; the package
+        // rows follow (src/storage/package-index.ts). Queryable: the last number is found and the job row is gone.
+        const workOrderId = Number(/"workOrderId":(\d+)/.exec(answer.body)?.[1] ?? -1);
         const findStarted = process.hrtime.bigint();
         let found = 0;
-        while (found === 0 && Number(process.hrtime.bigint() - findStarted) / 1e6 < 30_000) {
+        let pendingJobs = 1;
+        while ((found === 0 || pendingJobs > 0) && Number(process.hrtime.bigint() - findStarted) / 1e6 < 120_000) {
           found = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE packageNo = ?`, [lastPackage]);
-          if (found === 0) await sleep(20);
+          pendingJobs = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.package_index_job WHERE workOrderId = ?`, [workOrderId]);
+          if (found === 0 || pendingJobs > 0) await sleep(20);
         }
         const findMs = Number(process.hrtime.bigint() - findStarted) / 1e6;
-        const workOrderId = Number(/"workOrderId":(\d+)/.exec(answer.body)?.[1] ?? -1);
+        const memIndexed = memoryOf(service.pid);
+        const cpuIndexed = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
         const storedPackages = await scalar(db, `SELECT COUNT(*) FROM \`${DATABASE}\`.responsibility_package WHERE workOrderId = ?`, [workOrderId]);
         report.big = {
           bodyBytes: big.body.length,
@@ -1119,14 +1136,17 @@ async function main(): Promise<void> {
           hwmBefore: memBefore.hwm,
           hwmAfter: memAfter.hwm,
           rssAfter: memAfter.rss,
-          findMs: found ? findMs : NaN,
+          findMs: found && pendingJobs === 0 ? findMs : NaN,
+          hwmIndexed: memIndexed.hwm,
           storedPackages,
+          cpuServiceIndexing: spent(cpuAfter.service, cpuIndexed.service),
+          cpuMariadbIndexing: spent(cpuAfter.mariadb, cpuIndexed.mariadb),
           cpuService: spent(cpuBefore.service, cpuAfter.service),
           cpuMariadb: spent(cpuBefore.mariadb, cpuAfter.mariadb),
         };
         if (!report.big.ok) log(`  the big push failed: ${answer.status} ${answer.body.slice(0, 300)}`);
         log(`  answered in ${fmt.int(answer.ms)} ms; peak RSS ${fmt.mib(memAfter.hwm)} (RSS before ${fmt.mib(memBefore.rss)}); ` +
-          `last package ${found ? `found after ${fmt.ms(findMs)} ms` : 'NOT found'}; ${fmt.int(storedPackages)} packages stored`);
+          `every package queryable ${found && pendingJobs === 0 ? `${fmt.int(findMs)} ms after the answer` : 'NOT within 120 s'} (peak RSS then ${fmt.mib(memIndexed.hwm)}); ${fmt.int(storedPackages)} packages stored`);
       }
 
       if (service.lines() > 0) log(`the service wrote ${service.lines()} log lines at warn or above; last:\n${service.tail()}`);

@@ -18,6 +18,7 @@ import { jsonErrors } from './http/json-errors';
 import { callbackRateLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
+import { PackageIndexer } from './storage/package-index';
 import { financePageRoutes } from './web/finance-page';
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   now?: () => number;
   /** Platform clients, for operator actions that reach a platform (cancel on appintf). */
   clients?: ReadonlyMap<string, DuplicateAwareClient>;
+  /** Writes big pushes' package rows after their answer; main.ts drains it at shutdown. One is made when absent. */
+  packageIndexer?: PackageIndexer;
 }
 
 /** The HTTP surface of INTERFACE.md. Each edge renders its own envelope. */
@@ -44,7 +47,9 @@ export function createApp(deps: AppDeps): Koa {
     qimenMetrics(QIMEN_HANDLERS.keys()),
     qimenEnvelope(() => deps.logger),
     qimenRateLimit(deps.config, deps.now),
-    qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now }),
+    qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now,
+      packageIndexer: deps.packageIndexer ?? new PackageIndexer(deps.dataSource, deps.logger),
+    }),
   );
 
   router.post(

@@ -5,6 +5,7 @@ import { createPlatformClients } from './dispatch/platform-clients';
 import { createHttpServer, httpServerOptionsFromEnv } from './http/server';
 import { createLogger } from './logging';
 import { loadConfigOrExit, onShutdown, openDatabase } from './runtime';
+import { PackageIndexer } from './storage/package-index';
 
 /**
  * `npm start`: config → database (migrations applied) → HTTP, and the dispatch worker in the same
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
 
   const clients = createPlatformClients(config);
-  const app = createApp({ config, dataSource, logger, clients });
+  const packageIndexer = new PackageIndexer(dataSource, logger);
+  const app = createApp({ config, dataSource, logger, clients, packageIndexer });
   // A 20 MB push on a slow link still finishes; a stalled one does not hold a socket for ever (src/http/server.ts).
   const server = createHttpServer(app.callback(), httpServerOptionsFromEnv());
   const port = Number(process.env.PORT ?? 3000);
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await Promise.all([closed, worker?.stop()]);
+    await packageIndexer.drain(); // a big push's package rows; were the process killed instead, a worker takes them over
+
     await Promise.all([...clients.values()].map((c) => c.close()));
     await dataSource.destroy();
   });

@@ -1,6 +1,6 @@
 import { CSV_COLUMNS } from './judgments-csv.routes';
 import { PLATFORMS } from './judgment-filter';
-import { FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
+import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_STATUSES } from '../entities';
 
 /**
@@ -148,7 +148,7 @@ export const OPENAPI_DOCUMENT = {
       get: api('Claims in id order', {
         parameters: [
           query('workOrderId', { type: 'integer', minimum: 1 }, 'claims of this work order'), FILTERS[5], FILTERS[4],
-          query('flag', { type: 'string', enum: FLAGS.filter((f) => ['claim-failed', 'submitted-stale', 'accepted-differs'].includes(f)) }, 'carries this claim flag'),
+          query('flag', { type: 'string', enum: CLAIM_FLAGS }, 'carries this claim flag'),
           ...PAGING,
         ],
         responses: { 200: json(object({ items: { type: 'array', items: ref('Claim') }, nextCursor: nullable(str()) })), ...errors(400, 401) },

@@ -29,6 +29,8 @@ export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRu
       return { sql: `(${c}.status = 'submitted' AND ${submittedSince(c, `${key}_ev`)} < :${key}StaleBefore)`, params: { [`${key}StaleBefore`]: rules.staleBefore } };
     case 'accepted-differs':
       return { sql: `(${c}.acceptedAmountMinor IS NOT NULL AND (${c}.amountMinor IS NULL OR ${c}.acceptedAmountMinor <> ${c}.amountMinor))`, params: {} };
+    case 'resent-blind':
+      return { sql: `${c}.resentBlindAt IS NOT NULL`, params: {} };
   }
 }
 

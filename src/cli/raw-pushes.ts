@@ -1,3 +1,4 @@
+import { PackageIndexer } from '../storage/package-index';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -52,6 +53,7 @@ export async function importPushes(dataSource: DataSource, io: CliIo, config: Co
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (text.trim()) lines.push(JSON.parse(text));
   const bar = progress(io, lines.length, 'importing');
   const results: Array<{ line: number; workOrderId: number | null; result: string }> = [];
+  const packageIndexer = new PackageIndexer(dataSource);
   for (const [i, line] of lines.entries()) {
     const handler = QIMEN_HANDLERS.get(line.method);
     const body = Buffer.from(line.bodyBase64, 'base64');
@@ -65,12 +67,13 @@ export async function importPushes(dataSource: DataSource, io: CliIo, config: Co
       receivedAt: new Date(line.receivedAt), method: line.method, appKey: line.appKey, signMethod: line.verification.split(':')[0],
       query: new Map(Object.entries(line.query)), headers: line.headers, body, bodySha256: sha256Hex(body),
     };
-    const data = (await handler.handle({ push, json, dto: valid.value }, { dataSource, routes: config.routes })) as { workOrderId: number };
+    const data = (await handler.handle({ push, json, dto: valid.value }, { dataSource, routes: config.routes, packageIndexer })) as { workOrderId: number };
     await recordAudit(dataSource.manager, { actor, action: 'pushes.import', target: { type: 'work_order', id: data.workOrderId }, before: null, after: { line: i + 1, receivedAt: line.receivedAt }, at: now() });
     results.push({ line: i + 1, workOrderId: data.workOrderId, result: 'stored (or already stored)' });
     bar.tick();
   }
   bar.stop();
+  await packageIndexer.drain(); // big pushes' package rows, before the command exits
   printTable(io, ['line', 'work order', 'result'], results.map((r) => [r.line, r.workOrderId, r.result]));
   return results;
 }

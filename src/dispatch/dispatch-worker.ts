@@ -7,6 +7,7 @@ import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { leaseDueClaims } from './lease-claims';
 import { leaseDuePolls } from '../polling/lease-polls';
 import { pollLeasedClaim } from '../polling/poll-claim';
+import { resumeOnePackageIndex } from '../storage/package-index';
 import { sendLeasedClaim } from './send-claim';
 
 export interface DispatchWorkerOptions {
@@ -32,6 +33,7 @@ export class DispatchWorker {
   private lastPollRound = 0;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private packageIndex: Promise<void> | null = null;
 
   constructor(private readonly opts: DispatchWorkerOptions) {}
 
@@ -45,6 +47,7 @@ export class DispatchWorker {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.packageIndex;
   }
 
   /** One round: lease and send what is due now. Returns how many claims were sent. */
@@ -72,6 +75,22 @@ export class DispatchWorker {
     return claims.length;
   }
 
+  /**
+   * Takes over one big push's package rows whose receiving process died (src/storage/package-index.ts),
+   * beside the loop: a million rows take seconds, and claims keep going meanwhile. One at a time.
+   */
+  resumePackageIndex(): Promise<void> {
+    if (!this.packageIndex) {
+      const now = this.opts.now ?? (() => new Date());
+      this.packageIndex = resumeOnePackageIndex(this.opts.dataSource, now())
+        .then(() => undefined, (err) => this.opts.logger.error({ err }, 'package index take-over failed; it is tried again when its lease ends'))
+        .finally(() => {
+          this.packageIndex = null;
+        });
+    }
+    return this.packageIndex;
+  }
+
   private context(now: () => Date) {
     return { dataSource: this.opts.dataSource, clients: this.opts.clients, workerId: this.workerId, now };
   }
@@ -85,6 +104,7 @@ export class DispatchWorker {
         if (Date.now() - this.lastPollRound >= 1000) {
           this.lastPollRound = Date.now();
           sent += await this.pollOnce();
+          void this.resumePackageIndex();
         }
       } catch (err) {
         this.opts.logger.error({ err }, 'dispatch round failed');

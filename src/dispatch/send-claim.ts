@@ -32,34 +32,42 @@ export function toOutgoing(claim: Claim): OutgoingClaim {
 /**
  * Sends one leased claim and stores the result on its attempt row (written `started` with the lease, so a
  * crash mid-send leaves a trace). When an earlier attempt may have reached the platform, the platform is
- * asked first (lookupExisting) so a resend does not file a second claim.
+ * asked first (lookupExisting) so a resend does not file a second claim; where it cannot be asked, the
+ * resend is blind, and a blind resend the platform takes is stored as `resentBlindAt` (flag `resent-blind`).
  */
 export async function sendLeasedClaim(ctx: SendContext, claim: Claim): Promise<ClaimStatus> {
   const attemptNo = claim.attempts + 1;
   const startedAt = ctx.now();
-  const { result, found } = await attempt(ctx, claim);
-  return recordResult(ctx, claim, attemptNo, startedAt, result, found);
+  return recordResult(ctx, claim, attemptNo, startedAt, await attempt(ctx, claim));
 }
 
-async function attempt(ctx: SendContext, claim: Claim): Promise<{ result: SendResult; found: boolean }> {
+interface Attempted {
+  result: SendResult;
+  /** The platform already held the claim (look-up): nothing was sent. */
+  found: boolean;
+  /** Sent after an attempt that may have reached the platform, without a look-up to ask it first. */
+  blind: boolean;
+}
+
+const notSent = (outcome: SendOutcome): Attempted => ({ result: { outcome, exchange: null }, found: false, blind: false });
+
+async function attempt(ctx: SendContext, claim: Claim): Promise<Attempted> {
   const client = ctx.clients.get(claim.platform);
   if (!client) {
-    const outcome: SendOutcome = { kind: 'retryable', code: 'platform-not-configured', message: `platform ${claim.platform} is not configured`, ambiguous: false };
-    return { result: { outcome, exchange: null }, found: false };
+    return notSent({ kind: 'retryable', code: 'platform-not-configured', message: `platform ${claim.platform} is not configured`, ambiguous: false });
   }
   const outgoing = toOutgoing(claim);
   try {
     if (claim.mayExistOnPlatform) {
       const existing = await client.lookupExisting(outgoing);
       if (existing !== null) {
-        return { result: { outcome: { kind: 'submitted', platformClaimId: existing, platformStatus: null }, exchange: null }, found: true };
+        return { result: { outcome: { kind: 'submitted', platformClaimId: existing, platformStatus: null }, exchange: null }, found: true, blind: false };
       }
     }
-    return { result: await client.send(outgoing), found: false };
+    return { result: await client.send(outgoing), found: false, blind: claim.mayExistOnPlatform && !client.hasLookup };
   } catch (err) {
     // A client reports platform failures as outcomes; a throw (a lookup that failed) is worth retrying.
-    const outcome: SendOutcome = { kind: 'retryable', code: 'client-error', message: (err as Error).message, ambiguous: false };
-    return { result: { outcome, exchange: null }, found: false };
+    return notSent({ kind: 'retryable', code: 'client-error', message: (err as Error).message, ambiguous: false });
   }
 }
 
@@ -76,10 +84,8 @@ function statusAfter(outcome: SendOutcome, attemptNo: number, schedule: readonly
   }
 }
 
-async function recordResult(
-  ctx: SendContext, claim: Claim, attemptNo: number, startedAt: Date, result: SendResult, found: boolean,
-): Promise<ClaimStatus> {
-  const { outcome, exchange } = result;
+async function recordResult(ctx: SendContext, claim: Claim, attemptNo: number, startedAt: Date, attempted: Attempted): Promise<ClaimStatus> {
+  const { result: { outcome, exchange }, found } = attempted;
   const now = ctx.now();
   const { status, delayMs } = statusAfter(outcome, attemptNo, ctx.retrySchedule);
   assertMove(claim.status, status);
@@ -99,6 +105,9 @@ async function recordResult(
     request: exchange ? JSON.stringify(exchange.request) : null,
     response: exchange?.response.body ?? null,
   };
+  // Sent again blind (see Attempted.blind) and taken: the platform may hold a second claim. Stored in the
+  // same write as the result, for the `resent-blind` flag, and said in the event.
+  const resentBlind = attempted.blind && outcome.kind === 'submitted';
   const claimPatch = {
     status,
     attempts: attemptNo,
@@ -112,10 +121,8 @@ async function recordResult(
       : {}),
     ...(polled ? { nextPollAt: new Date(now.getTime() + pollSeconds * 1000), pollIntervalSeconds: pollSeconds } : {}),
     ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
+    ...(resentBlind ? { resentBlindAt: now } : {}),
   };
-  // Sent again after an attempt that may have reached the platform, which could not tell us (no look-up,
-  // or nothing found): a second claim may exist there. Said in the event, for finance to check.
-  const resentBlind = claim.mayExistOnPlatform && !found && outcome.kind === 'submitted';
   const event = status === claim.status
     ? null
     : { reason: describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '') };

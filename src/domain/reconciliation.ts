@@ -1,13 +1,13 @@
 /**
- * Reconciliation flags (issue 5): where money does not add up. Plain functions over plain data; the
- * finance API filters with SQL that says the same (src/api/reconciliation-sql.ts), and the tests hold
- * the two together.
+ * Reconciliation flags (issue 5): where money does not add up, or may not (issue 7: a claim the platform
+ * may hold twice after a blind resend). Plain functions over plain data; the finance API filters with
+ * SQL that says the same (src/api/reconciliation-sql.ts), and the tests hold the two together.
  */
 import type { RouteConfig } from '../config/schema';
 
 /** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
 export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered'] as const;
-export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs'] as const;
+export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind'] as const;
 export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
 
 export type JudgmentFlag = (typeof JUDGMENT_FLAGS)[number];
@@ -21,6 +21,8 @@ export const FLAG_MEANINGS: Record<Flag, string> = {
   'claim-failed': 'a route matched but its claim is dead or rejected',
   'submitted-stale': 'a claim has been submitted for longer than finance.submittedStaleDays without the platform deciding',
   'accepted-differs': 'the platform reported an accepted amount that differs from the amount claimed',
+  'resent-blind':
+    'sent again after an attempt that may have reached the platform, on a platform without a look-up: check the platform holds one claim, not two',
 };
 
 /** The rules in force: which routes claim the whole amount, and since when a submitted claim is stale. */
@@ -53,6 +55,8 @@ export interface ClaimFacts {
   acceptedAmountMinor: number | null;
   /** When the claim last entered `submitted` (null when unknown). */
   submittedAt: Date | null;
+  /** When dispatch last sent it again blind (no look-up after an attempt that may have reached the platform); null: never. */
+  resentBlindAt: Date | null;
 }
 
 /** Flags of one claim. */
@@ -61,6 +65,7 @@ export function claimFlags(claim: ClaimFacts, rules: ReconciliationRules): Claim
   if (claim.status === 'dead' || claim.status === 'rejected') flags.push('claim-failed');
   if (claim.status === 'submitted' && claim.submittedAt !== null && claim.submittedAt < rules.staleBefore) flags.push('submitted-stale');
   if (claim.acceptedAmountMinor !== null && claim.acceptedAmountMinor !== claim.amountMinor) flags.push('accepted-differs');
+  if (claim.resentBlindAt !== null) flags.push('resent-blind');
   return flags;
 }
 

@@ -89,6 +89,14 @@ export class Claim {
   @Column({ type: 'boolean' })
   mayExistOnPlatform: boolean;
 
+  /**
+   * When dispatch last sent the claim again blind: after an attempt that may have reached the platform, to
+   * a platform without a look-up, and the platform took it. It may hold two claims now; reconciliation
+   * flags it `resent-blind`. Null: never.
+   */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  resentBlindAt: Date | null;
+
   /** When to ask the platform for the claim's status next (platforms without a push); null: not polled. */
   @Column({ ...UTC_DATETIME, nullable: true })
   nextPollAt: Date | null;

@@ -1,6 +1,7 @@
 import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
 import { canonicalJson, sha256Hex } from '../storage/canonical-json';
 import { recordStore, secondsSince } from '../metrics';
+import { storedPackageNos } from '../storage/package-index';
 import { JudgmentToStore, storeJudgment } from '../storage/store-judgment';
 import { revisionColumns } from './danniao-judge.columns';
 import type { QimenHandler } from './qimen-handler';
@@ -21,7 +22,7 @@ export function identityKey(dto: DanniaoJudgeDto, bodySha256: string): string {
 export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
-  async handle({ push, json, dto }, { dataSource, routes }) {
+  async handle({ push, json, dto }, { dataSource, routes, packageIndexer }) {
     const input: JudgmentToStore = {
       push,
       identityKey: identityKey(dto, push.bodySha256),
@@ -30,13 +31,15 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
       // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
       contentHash: sha256Hex(canonicalJson(json)),
       columns: revisionColumns(dto),
-      packageNos: (dto.responsibilityPackageNos ?? []).filter((no) => no !== ''),
+      packageNos: storedPackageNos(dto.responsibilityPackageNos),
       judgment: json,
       routes,
     };
     const started = performance.now();
     const stored = await storeJudgment(dataSource, input);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
+    // Committed with a package_index_job row: the package rows are written after the answer.
+    if (stored.deferredPackages) packageIndexer.start(stored.deferredPackages);
     return { workOrderId: stored.workOrderId };
   },
 };

@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource } from 'typeorm';
 import type { RouteConfig } from '../config/schema';
+import type { PackageIndexer } from '../storage/package-index';
 import type { ReceivedPush } from '../storage/raw-push-store';
 
 /** What a Qimen method handler receives: the verified push and its validated DTO. */
@@ -15,6 +16,8 @@ export interface QimenHandlerDeps {
   dataSource: DataSource;
   /** The configured routes: which claims a stored judgment calls for. */
   routes: readonly RouteConfig[];
+  /** Writes big pushes' package rows after their answer. */
+  packageIndexer: PackageIndexer;
 }
 
 /** One Qimen method: its DTO class and what it does with a valid push; returns the envelope's `data`. */

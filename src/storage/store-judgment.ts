@@ -5,6 +5,7 @@ import type { Judgment } from '../domain/routes';
 import { JudgmentRevision, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
 import { newWorkOrderRow, revisionRow } from './judgment-rows';
+import { DEFER_PACKAGES_OVER, enqueuePackageIndex, insertPackages, PackageIndexTask } from './package-index';
 import { ONE_TRIP_MAX_PACKAGES, storeInOneTrip } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
@@ -34,13 +35,12 @@ export interface StoredJudgment {
   revision: number;
   /** 'created': a new work order; 'revised': a new revision; 'duplicate': equal to the latest, nothing written. */
   outcome: 'created' | 'revised' | 'duplicate';
+  /** A big push's package rows, to be written after the answer (src/storage/package-index.ts); its job row is committed. */
+  deferredPackages?: PackageIndexTask;
 }
 
 /** MySQL pushes up to this size try the one-trip path (their body fits a BLOB even uncompressed). */
 const ONE_TRIP_MAX_BODY = 60_000;
-
-/** Rows per multi-row INSERT of packages: 4 parameters a row stays under SQLite's 32,766 limit. */
-const PACKAGE_BATCH = 5000;
 
 interface KnownWorkOrder {
   id: number;
@@ -104,7 +104,13 @@ async function storeInTransaction(em: EntityManager, input: JudgmentToStore, enc
   }
   const rawPushId = await insertRawPush(em, input.push, encoded);
   const revisionId = await fastInsert(em.connection, JudgmentRevision).insert(em, { ...revisionRow(input, revision), workOrderId, rawPushId });
-  await insertPackages(em, revisionId, workOrderId, input.packageNos);
+  let deferredPackages: PackageIndexTask | undefined;
+  if (input.packageNos.length > DEFER_PACKAGES_OVER) {
+    deferredPackages = { revisionId, workOrderId, rawPushId, packageNos: input.packageNos };
+    await enqueuePackageIndex(em, deferredPackages, now);
+  } else {
+    await insertPackages(em, revisionId, workOrderId, input.packageNos);
+  }
   if (created === null) {
     await em.query(
       `UPDATE ${q(em, 'work_order')} SET ${['latestRevision', 'latestContentHash', 'responsibilityParty', 'updatedAt'].map((c) => `${q(em, c)} = ?`).join(', ')} WHERE ${q(em, 'id')} = ?`,
@@ -112,7 +118,7 @@ async function storeInTransaction(em: EntityManager, input: JudgmentToStore, enc
     );
   }
   await syncClaims(em, input.routes, { workOrderId, revision, currency: input.columns.currency, judgment: input.judgment, at: now });
-  return { workOrderId, revision, outcome: revision === 1 ? 'created' : 'revised' };
+  return { workOrderId, revision, outcome: revision === 1 ? 'created' : 'revised', deferredPackages };
 }
 
 /**
@@ -131,14 +137,4 @@ async function insertNewWorkOrder(em: EntityManager, input: JudgmentToStore, now
 
 function workOrderColumn(em: EntityManager, property: string) {
   return em.connection.getMetadata(WorkOrder).findColumnWithPropertyName(property)!;
-}
-
-async function insertPackages(em: EntityManager, revisionId: number, workOrderId: number, packageNos: string[]): Promise<void> {
-  const head = `INSERT INTO ${q(em, 'responsibility_package')} (${['revisionId', 'seq', 'workOrderId', 'packageNo'].map((c) => q(em, c)).join(', ')}) VALUES `;
-  for (let start = 0; start < packageNos.length; start += PACKAGE_BATCH) {
-    const batch = packageNos.slice(start, start + PACKAGE_BATCH);
-    const params: unknown[] = [];
-    batch.forEach((no, i) => params.push(revisionId, start + i, workOrderId, no));
-    await em.query(head + batch.map(() => '(?, ?, ?, ?)').join(', '), params);
-  }
 }

@@ -1,3 +1,4 @@
+import { CLAIM_FLAGS, FLAGS } from '../../src/domain/reconciliation';
 import { WorkOrder } from '../../src/entities';
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
@@ -60,6 +61,7 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     ['flag=claim-failed', 'D'],
     ['flag=submitted-stale', 'A'],
     ['flag=accepted-differs', 'B'],
+    ['flag=resent-blind', 'C'],
     ['tenantId=MAOCHAO&responsibilityParty=WAREHOUSE&from=2026-01-03&flag=share-uncovered', 'C'],
   ])('filters %s', async (query, expected) => {
     expect(await list(query)).toBe(expected);
@@ -67,7 +69,7 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
 
   it('flags each item exactly as the flag filter finds it (SQL and plain functions agree)', async () => {
     const { json } = await call(svc.baseUrl, '/api/judgments', { token: TOKENS.viewer });
-    for (const flag of ['payment-differs', 'share-uncovered', 'claim-failed', 'submitted-stale', 'accepted-differs']) {
+    for (const flag of FLAGS) {
       const expected = json.items.filter((i: any) => i.flags.includes(flag)).map((i: any) => byId()[i.workOrderId]).join('');
       expect(`${flag}: ${await list(`flag=${flag}`)}`).toBe(`${flag}: ${expected}`);
     }
@@ -107,6 +109,16 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     expect(detail.json.claims.map((c: any) => [c.route, c.status, c.flags])).toEqual([['warehouse-share', 'pending', []], ['whole-refund', 'dead', ['claim-failed']]]);
     expect((await call(svc.baseUrl, '/api/judgments/999999', { token: TOKENS.viewer })).status).toBe(404);
     expect((await call(svc.baseUrl, '/api/judgments/abc', { token: TOKENS.viewer })).status).toBe(400);
+  });
+
+  it('flags each claim exactly as the claim flag filter finds it (SQL and plain functions agree)', async () => {
+    const { json } = await call(svc.baseUrl, '/api/claims?limit=500', { token: TOKENS.viewer });
+    for (const flag of CLAIM_FLAGS) {
+      const expected = json.items.filter((c: any) => c.flags.includes(flag)).map((c: any) => c.id);
+      expect(expected.length).toBeGreaterThan(0); // the world holds a claim with every claim flag
+      const filtered = await call(svc.baseUrl, `/api/claims?flag=${flag}&limit=500`, { token: TOKENS.viewer });
+      expect(`${flag}: ${filtered.json.items.map((c: any) => c.id)}`).toBe(`${flag}: ${expected}`);
+    }
   });
 
   it('filters claims by flag too', async () => {

@@ -8,7 +8,7 @@ const RULES = reconciliationRules([route('warehouse', 'warehouseRatio'), route('
 const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => ({
   claimAmountMinor: 8990, paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, ...over,
 });
-const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({ route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, ...over });
+const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({ route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, ...over });
 
 describe('reconciliation rules', () => {
   it('knows the whole-amount routes and when a submitted claim turns stale', () => {
@@ -61,6 +61,11 @@ describe('claim flags', () => {
     expect(claimFlags(claim({ status: 'accepted', acceptedAmountMinor: 8990 }), RULES)).toEqual([]);
     expect(claimFlags(claim({ amountMinor: null, acceptedAmountMinor: 1 }), RULES)).toEqual(['accepted-differs']);
     expect(claimFlags(claim({ status: 'completed' }), RULES)).toEqual([]);
+  });
+  it('resent-blind once dispatch sent the claim again blind, whatever became of it since', () => {
+    for (const status of ['submitted', 'accepted', 'completed', 'cancelled']) {
+      expect(claimFlags(claim({ status, submittedAt: NOW, resentBlindAt: NOW }), RULES)).toEqual(['resent-blind']);
+    }
   });
   it('no flag for an ordinary claim', () => {
     for (const status of ['pending', 'submitted', 'accepted', 'completed', 'cancelled']) expect(claimFlags(claim({ status, submittedAt: NOW }), RULES)).toEqual([]);

@@ -51,6 +51,7 @@ function compareIds(a: string, b: string): number {
 
 export class AppintfClient implements DuplicateAwareClient {
   readonly platform = 'appintf' as const;
+  readonly hasLookup = true;
   private readonly http: PlatformHttp;
   private readonly signer: AppintfSigner;
 

@@ -22,6 +22,7 @@ export interface DuobaoyuClientOptions extends ClientOptions {
 
 export class DuobaoyuClient implements DuplicateAwareClient {
   readonly platform = 'duobaoyu' as const;
+  readonly hasLookup = false;
   private readonly http: PlatformHttp;
   private readonly now: () => Date;
 

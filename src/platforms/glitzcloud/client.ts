@@ -17,6 +17,7 @@ import { interpretGlitzcloudReply } from './response';
 
 export class GlitzcloudClient implements DuplicateAwareClient {
   readonly platform = 'glitzcloud' as const;
+  readonly hasLookup = false;
   private readonly http: PlatformHttp;
 
   constructor(private readonly config: GlitzcloudConfig, options: ClientOptions = {}) {

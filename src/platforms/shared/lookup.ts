@@ -7,6 +7,11 @@ import type { OutgoingClaim, PlatformClient } from '../types';
  */
 export interface DuplicateAwareClient extends PlatformClient {
   /**
+   * Whether lookupExisting really asks the platform. False: it always answers null, so a resend after an
+   * attempt that may have reached the platform is blind (reconciliation flags the claim `resent-blind`).
+   */
+  readonly hasLookup: boolean;
+  /**
    * The platform's id of a claim already filed for this claim, or null when none is found (or the
    * platform offers no lookup: see each client's header for what protects against duplicates then).
    * Throws when the lookup itself fails, so that "unknown" is never read as "absent".

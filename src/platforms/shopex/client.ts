@@ -19,6 +19,7 @@ import { interpretShopexReply } from './response';
 
 export class ShopexClient implements DuplicateAwareClient {
   readonly platform = 'shopex' as const;
+  readonly hasLookup = false;
   private readonly http: PlatformHttp;
   private readonly now: () => Date;
 
