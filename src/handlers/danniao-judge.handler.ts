@@ -4,7 +4,8 @@ import { recordStore, secondsSince } from '../metrics';
 import { storedPackageNos } from '../storage/package-index';
 import { JudgmentToStore, storeJudgment } from '../storage/store-judgment';
 import { revisionColumns } from './danniao-judge.columns';
-import type { QimenHandler } from './qimen-handler';
+import type { RouteConfig } from '../config/schema';
+import type { QimenHandler, QimenPush } from './qimen-handler';
 
 export const DANNIAO_JUDGE_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
 
@@ -19,22 +20,27 @@ export function identityKey(dto: DanniaoJudgeDto, bodySha256: string): string {
   return sha256Hex(JSON.stringify(['body', bodySha256]));
 }
 
+/** What storeJudgment needs of a verified, validated push. */
+export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>, routes: readonly RouteConfig[]): JudgmentToStore {
+  return {
+    push,
+    identityKey: identityKey(dto, push.bodySha256),
+    tenantId: dto.tenantId ?? null,
+    externalOrderId: dto.externalOrderId ?? null,
+    // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
+    contentHash: sha256Hex(canonicalJson(json)),
+    columns: revisionColumns(dto),
+    packageNos: storedPackageNos(dto.responsibilityPackageNos),
+    judgment: json,
+    routes,
+  };
+}
+
 export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
-  async handle({ push, json, dto }, { dataSource, routes, packageIndexer }) {
-    const input: JudgmentToStore = {
-      push,
-      identityKey: identityKey(dto, push.bodySha256),
-      tenantId: dto.tenantId ?? null,
-      externalOrderId: dto.externalOrderId ?? null,
-      // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
-      contentHash: sha256Hex(canonicalJson(json)),
-      columns: revisionColumns(dto),
-      packageNos: storedPackageNos(dto.responsibilityPackageNos),
-      judgment: json,
-      routes,
-    };
+  async handle(received, { dataSource, routes, packageIndexer }) {
+    const input = judgmentToStore(received, routes);
     const started = performance.now();
     const stored = await storeJudgment(dataSource, input);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency

@@ -47,6 +47,10 @@ export const metrics = {
     help: 'Time in storeJudgment by outcome: created/revised are stored pushes (write and commit), duplicate was answered without a write.',
     labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry],
   }),
+  pushGroupSize: new Histogram({
+    name: 'claim_relay_push_group_size', help: 'Pushes committed together in one transaction (MySQL group commit; src/storage/group-commit.ts).',
+    buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry],
+  }),
   dispatchAttempts: new Counter({
     name: 'claim_relay_dispatch_attempts_total', help: 'Claim send attempts finished, by platform and outcome.',
     labelNames: ['platform', 'outcome'] as const, registers: [registry],
@@ -113,6 +117,10 @@ export function recordPush(counters: ReadonlyMap<string, CounterChild>, outcome:
 export function recordStore(outcome: StoreOutcome, seconds: number): void {
   if (!METRICS_ENABLED) return;
   (storeByOutcome.get(outcome) as HistogramChild).observe(seconds);
+}
+
+export function recordPushGroup(size: number): void {
+  if (METRICS_ENABLED) metrics.pushGroupSize.observe(size);
 }
 
 export function recordDispatchAttempt(platform: string, outcome: DispatchOutcome, seconds: number): void {

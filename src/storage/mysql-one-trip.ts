@@ -3,7 +3,7 @@ import { diffClaims, newClaimRow } from '../claims/sync-claims';
 import { Claim, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
 import { newWorkOrderRow, revisionRow } from './judgment-rows';
-import { runMysqlBatch } from './mysql-batch';
+import { runMysqlBatch, type Statement } from './mysql-batch';
 import { type EncodedBody, rawPushRow } from './raw-push-store';
 import type { JudgmentToStore } from './store-judgment';
 
@@ -15,6 +15,18 @@ export type OneTripResult =
   | { kind: 'created'; workOrderId: number }
   | { kind: 'exists'; workOrderId: number; latestRevision: number; latestContentHash: string };
 
+/** One push of a group: what to store and its encoded body. */
+export interface GroupedPush {
+  input: JudgmentToStore;
+  encoded: EncodedBody;
+}
+
+/** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock. */
+export function isLostRace(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK';
+}
+
 /**
  * MySQL/MariaDB: a push of a new identity — work order, raw push, revision, packages, claims and their
  * events, COMMIT — or the finding that the identity exists, in ONE round trip: a multi-statement batch in
@@ -23,42 +35,70 @@ export type OneTripResult =
  * more CPU than the statements it carries (BENCHMARKS.md), so this is the push's hot path; an exact
  * duplicate is also answered from this one trip.
  *
- * Returns null when two pushes of a new identity raced and this one lost (the unique key stopped the batch,
- * which is rolled back): the caller then takes the general, locking path. All values are bound as
- * parameters (mysql2 escapes them); `created` is returned only after the batch's COMMIT.
+ * Several pushes go in ONE transaction and ONE round trip (group commit, src/storage/group-commit.ts): each
+ * push's statements with its own session variables (`@ins_0`, `@wo_0`, …), then one COMMIT and one SELECT
+ * of every push's work order. Two pushes of one identity in a group meet as
+ * in two transactions: the second finds the first's work order (`exists`). Throws when any statement fails;
+ * the batch is then rolled back and nothing of it is stored. All values are bound as parameters (mysql2
+ * escapes them); `created` is returned only after the batch's COMMIT.
  */
-export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToStore, encoded: EncodedBody): Promise<OneTripResult | null> {
+export async function storeGroupInOneTrip(dataSource: DataSource, group: readonly GroupedPush[]): Promise<OneTripResult[]> {
   // READ COMMITTED for this one transaction: the NOT EXISTS read then takes no gap locks, so two new
   // identities that land in the same index gap do not deadlock; the unique index still refuses doubles.
-  const statements: Array<{ sql: string; params: unknown[] }> = [
+  const statements: Statement[] = [
     { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
     { sql: 'START TRANSACTION', params: [] },
   ];
+  group.forEach(({ input, encoded }, k) => statements.push(...pushStatements(dataSource, input, encoded, k)));
+  statements.push({ sql: 'COMMIT', params: [] });
+  statements.push({
+    sql: group.map((_p, k) => `SELECT ${k} AS k, @ins_${k} AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?`).join(' UNION ALL '),
+    params: group.map((p) => p.input.identityKey),
+  });
+
+  const results = await runMysqlBatch(dataSource, statements);
+  const rows = results[results.length - 1] as Array<{ k: number | string; inserted: number | string | null; id: number | string; latestRevision: number | string; latestContentHash: string }>;
+  const found = new Map(rows.map((row) => [Number(row.k), row]));
+  return group.map((_p, k) => {
+    const row = found.get(k);
+    if (!row) throw new Error('a grouped push found no work order after its commit');
+    const workOrderId = Number(row.id);
+    if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
+    return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };
+  });
+}
+
+/** One push's statements in a batch; `k` names its session variables. */
+function pushStatements(dataSource: DataSource, input: JudgmentToStore, encoded: EncodedBody, k: number): Statement[] {
+  const statements: Statement[] = [];
   const add = (sql: string, params: unknown[] = []) => statements.push({ sql, params });
-  const when = '@ins = 1';
+  const ins = `@ins_${k}`;
+  const when = `${ins} = 1`;
+  const varWo = sqlVariable(`@wo_${k}`);
+  const varRp = sqlVariable(`@rp_${k}`);
   const at = input.push.receivedAt;
 
   const wo = fastInsert(dataSource, WorkOrder).statementWhen('NOT EXISTS (SELECT 1 FROM work_order WHERE identityKey = ?)', newWorkOrderRow(input));
   add(wo.sql, [...wo.params, input.identityKey]);
-  add('SET @ins := ROW_COUNT()');
-  add('SET @wo := IF(@ins = 1, LAST_INSERT_ID(), NULL)');
+  add(`SET ${ins} := ROW_COUNT()`);
+  add(`SET @wo_${k} := IF(${ins} = 1, LAST_INSERT_ID(), NULL)`);
   const raw = fastInsert(dataSource, RawPush).statementWhen(when, rawPushRow(input.push, encoded));
   add(raw.sql, raw.params);
-  add('SET @rp := LAST_INSERT_ID()');
-  const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(when, revisionRow(input, 1), { workOrderId: VAR_WO, rawPushId: VAR_RP });
+  add(`SET @rp_${k} := LAST_INSERT_ID()`);
+  const rev = fastInsert(dataSource, JudgmentRevision).statementWhen(when, revisionRow(input, 1), { workOrderId: varWo, rawPushId: varRp });
   add(rev.sql, rev.params);
   if (input.packageNos.length) {
-    add('SET @rev := LAST_INSERT_ID()');
+    add(`SET @rev_${k} := LAST_INSERT_ID()`);
     const rows = input.packageNos.map((_no, i) => (i === 0 ? 'SELECT ? AS seq, ? AS packageNo' : 'SELECT ?, ?')).join(' UNION ALL ');
     add(
-      `INSERT INTO responsibility_package (revisionId, seq, workOrderId, packageNo) SELECT @rev, p.seq, @wo, p.packageNo FROM (${rows}) p WHERE ${when}`,
+      `INSERT INTO responsibility_package (revisionId, seq, workOrderId, packageNo) SELECT @rev_${k}, p.seq, @wo_${k}, p.packageNo FROM (${rows}) p WHERE ${when}`,
       input.packageNos.flatMap((no, i) => [i, no]),
     );
   }
   const revForClaims = { workOrderId: 0, revision: 1, currency: input.columns.currency, judgment: input.judgment, at };
   for (const action of diffClaims([], input.routes, revForClaims)) {
     if (action.kind !== 'create') continue; // a new work order has no claims to update, cancel or note
-    const claim = fastInsert(dataSource, Claim).statementWhen(when, newClaimRow(action.plan, revForClaims), { workOrderId: VAR_WO });
+    const claim = fastInsert(dataSource, Claim).statementWhen(when, newClaimRow(action.plan, revForClaims), { workOrderId: varWo });
     add(claim.sql, claim.params);
     const event = fastInsert(dataSource, ClaimEvent).statementWhen(
       when,
@@ -67,24 +107,9 @@ export async function storeInOneTrip(dataSource: DataSource, input: JudgmentToSt
     );
     add(event.sql, event.params);
   }
-  add('COMMIT');
-  add('SELECT @ins AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?', [input.identityKey]);
-
-  let results: unknown[];
-  try {
-    results = await runMysqlBatch(dataSource, statements);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK') return null;
-    throw err;
-  }
-  const [row] = results[results.length - 1] as Array<{ inserted: number | string; id: number | string; latestRevision: number | string; latestContentHash: string }>;
-  const workOrderId = Number(row.id);
-  if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
-  return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };
+  return statements;
 }
 
 /** SQL fragments bound in place of a value: a session variable set earlier in the batch. */
-const VAR_WO = { toSqlString: () => '@wo' };
-const VAR_RP = { toSqlString: () => '@rp' };
-const VAR_LAST_ID = { toSqlString: () => 'LAST_INSERT_ID()' };
+const sqlVariable = (name: string) => ({ toSqlString: () => name });
+const VAR_LAST_ID = sqlVariable('LAST_INSERT_ID()');

@@ -6,7 +6,8 @@ import { JudgmentRevision, WorkOrder } from '../entities';
 import { fastInsert } from './fast-insert';
 import { newWorkOrderRow, revisionRow } from './judgment-rows';
 import { DEFER_PACKAGES_OVER, enqueuePackageIndex, insertPackages, PackageIndexTask } from './package-index';
-import { ONE_TRIP_MAX_PACKAGES, storeInOneTrip } from './mysql-one-trip';
+import { groupCommitFor } from './group-commit';
+import { ONE_TRIP_MAX_PACKAGES } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
 import { isSqlite, inTransaction } from './transactions';
@@ -69,7 +70,7 @@ export async function storeJudgment(dataSource: DataSource, input: JudgmentToSto
   if (!isSqlite(dataSource) && input.push.body.length <= ONE_TRIP_MAX_BODY && input.packageNos.length <= ONE_TRIP_MAX_PACKAGES) {
     const encoded = await encodeBody(input.push.body);
     if (encoded.inline) {
-      const trip = await storeInOneTrip(dataSource, input, encoded);
+      const trip = await groupCommitFor(dataSource).store({ input, encoded });
       if (trip?.kind === 'created') return { workOrderId: trip.workOrderId, revision: 1, outcome: 'created' };
       if (trip?.kind === 'exists' && trip.latestContentHash === input.contentHash) {
         return { workOrderId: trip.workOrderId, revision: trip.latestRevision, outcome: 'duplicate' };

@@ -1,12 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { DanniaoJudgeDto } from '../../src/dto/danniao-judge.dto';
-import { validateDto } from '../../src/dto/validate-dto';
 import { PackageIndexJob, ResponsibilityPackage, WorkOrder } from '../../src/entities';
 import { danniaoJudgeHandler } from '../../src/handlers/danniao-judge.handler';
-import { sha256Hex } from '../../src/storage/canonical-json';
 import { DEFER_PACKAGES_OVER, insertPackages, PACKAGE_INDEX_LEASE_MS, PackageIndexer, PackageIndexTask, resumeOnePackageIndex } from '../../src/storage/package-index';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
-import { specExample, TEST_APP } from '../support/qimen-push';
+import { specExample } from '../support/qimen-push';
+import { receivedPush } from '../support/received-push';
 
 /** Just over the limit: the push is answered before its package rows exist. */
 const PACKAGES = DEFER_PACKAGES_OVER + 2345;
@@ -23,16 +21,9 @@ class DiesAfterAnswer extends PackageIndexer {
 const numbers = (n: number, prefix = 'PK') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(10, '0')}`);
 
 /** Stores one push through the danniao.judge handler, as the controller would after verifying it. */
-async function storePush(dataSource: DataSource, packageIndexer: PackageIndexer, packageNos: string[], receivedAt = RECEIVED) {
-  const json = { ...specExample(), responsibilityPackageNos: packageNos };
-  const body = Buffer.from(JSON.stringify(json));
-  const valid = validateDto(DanniaoJudgeDto, json);
-  if (!valid.ok) throw new Error(valid.message);
-  const push = {
-    receivedAt, method: danniaoJudgeHandler.method, appKey: TEST_APP.appKey, signMethod: 'md5',
-    query: new Map([['app_key', TEST_APP.appKey]]), headers: {}, body, bodySha256: sha256Hex(body),
-  };
-  return (await danniaoJudgeHandler.handle({ push, json, dto: valid.value }, { dataSource, routes: [], packageIndexer })) as { workOrderId: number };
+async function storePush(dataSource: DataSource, packageIndexer: PackageIndexer, packageNos: string[]) {
+  const push = receivedPush({ ...specExample(), responsibilityPackageNos: packageNos }, RECEIVED);
+  return (await danniaoJudgeHandler.handle(push, { dataSource, routes: [], packageIndexer })) as { workOrderId: number };
 }
 
 describe.each(TEST_DATABASES)('package rows of a big push on %s', (kind) => {
