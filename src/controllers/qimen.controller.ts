@@ -19,7 +19,8 @@ export interface QimenControllerDeps extends QimenHandlerDeps {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * POST /qimen: app key → timestamp → raw body → signature → method → JSON → DTO → handler.
+ * POST /qimen: app key → timestamp → raw body → signature → method → JSON → (a known duplicate is answered
+ * here) → DTO → handler.
  * Each check throws its QimenError; qimenEnvelope renders it.
  */
 export function qimenController(deps: QimenControllerDeps) {
@@ -53,12 +54,16 @@ export function qimenController(deps: QimenControllerDeps) {
     if ((query.get('format') ?? 'json').toLowerCase() !== 'json') throw new QimenError('invalid-parameter', 'format must be json');
 
     const json = parseJsonObject(body);
-    const valid = validateDto(handler.dto, json);
-    if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
-
     const push: ReceivedPush = {
       receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
     };
+    const known = await handler.answerKnownDuplicate?.(json, push, deps);
+    if (known) {
+      ctx.body = qimenSuccess(known, now());
+      return;
+    }
+    const valid = validateDto(handler.dto, json);
+    if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
     const data = await handler.handle({ push, json, dto: valid.value }, deps);
     ctx.body = qimenSuccess(data, now());
   };

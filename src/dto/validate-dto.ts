@@ -22,6 +22,18 @@ export const MAX_BODY_DEPTH = 32;
 
 class TooDeep extends Error {}
 
+/** Whether parsed JSON nests at most MAX_BODY_DEPTH levels (no recursion: the body may be 100,000 deep). */
+export function withinBodyDepth(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_BODY_DEPTH) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 /**
  * Validates `plain` (the output of JSON.parse) against `cls`. Values are never converted: "89.9" for a
  * Number field is an error. Unknown fields are kept on the value and are not errors.

@@ -1,6 +1,8 @@
 import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
+import { withinBodyDepth } from '../dto/validate-dto';
 import { canonicalJson, sha256Hex } from '../storage/canonical-json';
 import { recordStore, secondsSince } from '../metrics';
+import { knownJudgmentsFor } from '../storage/known-duplicates';
 import { storedPackageNos } from '../storage/package-index';
 import { JudgmentToStore, storeJudgment } from '../storage/store-judgment';
 import { revisionColumns } from './danniao-judge.columns';
@@ -13,7 +15,7 @@ export const DANNIAO_JUDGE_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judg
  * Identity of a work order: (tenantId, externalOrderId) when either is present; otherwise the raw body,
  * so that only a byte-identical push finds the same work order (INTERFACE.md, issue 2).
  */
-export function identityKey(dto: DanniaoJudgeDto, bodySha256: string): string {
+export function identityKey(dto: Pick<DanniaoJudgeDto, 'tenantId' | 'externalOrderId'>, bodySha256: string): string {
   if (dto.tenantId !== undefined || dto.externalOrderId !== undefined) {
     return sha256Hex(JSON.stringify(['id', dto.tenantId ?? null, dto.externalOrderId ?? null]));
   }
@@ -36,13 +38,32 @@ export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>,
   };
 }
 
+/** The identity of an unvalidated body, when its identity fields have the types validation requires (strings or absent). */
+function rawIdentityKey(json: Record<string, unknown>, bodySha256: string): string | null {
+  const { tenantId, externalOrderId } = json;
+  const fits = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+  return fits(tenantId) && fits(externalOrderId) ? identityKey({ tenantId, externalOrderId }, bodySha256) : null;
+}
+
 export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
+  async answerKnownDuplicate(json, push, { dataSource }) {
+    const identity = rawIdentityKey(json, push.bodySha256);
+    const known = knownJudgmentsFor(dataSource);
+    // A stored judgment passed validation, so a body nested deeper than it allows is no known duplicate (nor hashable safely).
+    if (identity === null || !known.mayKnow(identity) || !withinBodyDepth(json)) return null;
+    const started = performance.now();
+    const duplicate = await known.duplicateOf(identity, sha256Hex(canonicalJson(json)));
+    if (!duplicate) return null;
+    recordStore('duplicate', secondsSince(started));
+    return { workOrderId: duplicate.workOrderId };
+  },
   async handle(received, { dataSource, routes, packageIndexer }) {
     const input = judgmentToStore(received, routes);
     const started = performance.now();
     const stored = await storeJudgment(dataSource, input);
+    knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
     // Committed with a package_index_job row: the package rows are written after the answer.
     if (stored.deferredPackages) packageIndexer.start(stored.deferredPackages);

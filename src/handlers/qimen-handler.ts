@@ -25,4 +25,9 @@ export interface QimenHandler<T extends object = object> {
   readonly method: string;
   readonly dto: ClassConstructor<T>;
   handle(push: QimenPush<T>, deps: QimenHandlerDeps): Promise<object>;
+  /**
+   * Before validation: the envelope's `data` when the body is a judgment this process knows was stored
+   * and the database confirms it is still the latest (src/storage/known-duplicates.ts); null otherwise.
+   */
+  answerKnownDuplicate?(json: Record<string, unknown>, push: ReceivedPush, deps: QimenHandlerDeps): Promise<object | null>;
 }

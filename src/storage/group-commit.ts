@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { recordPushGroup } from '../metrics';
-import { type GroupedPush, isLostRace, type OneTripResult, storeGroupInOneTrip } from './mysql-one-trip';
+import { type GroupItem, isLostRace, type OneTripResult, storeGroupInOneTrip } from './mysql-one-trip';
 
 /**
  * Group commit of concurrent pushes (MySQL/MariaDB; issue 6's stretch goal).
@@ -37,10 +37,10 @@ export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupC
   return { maxPushes: positive('GROUP_COMMIT_MAX_PUSHES', 32), maxBytes: 2_000_000, maxInFlight: positive('GROUP_COMMIT_IN_FLIGHT', 2) };
 }
 
-interface Waiting extends GroupedPush {
+type Waiting = GroupItem & {
   resolve(result: OneTripResult | null): void;
   reject(err: unknown): void;
-}
+};
 
 export class GroupCommit {
   private readonly queue: Waiting[] = [];
@@ -50,10 +50,13 @@ export class GroupCommit {
 
   constructor(private readonly dataSource: DataSource, private readonly options: GroupCommitOptions) {}
 
-  /** Stores a push with whatever pushes are waiting; null when it lost a race for its identity (take the locking path). */
-  store(push: GroupedPush): Promise<OneTripResult | null> {
+  /**
+   * Stores a push with whatever pushes are waiting, or looks an identity's work order up ({@link GroupedCheck}).
+   * A push: null when it lost a race for its identity (take the locking path). A look-up: null when there is no work order.
+   */
+  store(item: GroupItem): Promise<OneTripResult | null> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...push, resolve, reject });
+      this.queue.push({ ...item, resolve, reject });
       this.pump();
     });
   }
@@ -73,7 +76,8 @@ export class GroupCommit {
     let bytes = 0;
     let n = 0;
     while (n < this.queue.length && n < this.options.maxPushes) {
-      bytes += this.queue[n].input.push.body.length;
+      const item = this.queue[n];
+      bytes += 'input' in item ? item.input.push.body.length : 64;
       if (n > 0 && bytes > this.options.maxBytes) break;
       n++;
     }

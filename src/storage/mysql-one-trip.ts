@@ -21,6 +21,16 @@ export interface GroupedPush {
   encoded: EncodedBody;
 }
 
+/** A look-up in a group: the work order of an identity, nothing written (src/storage/known-duplicates.ts). */
+export interface GroupedCheck {
+  identityKey: string;
+}
+
+export type GroupItem = GroupedPush | GroupedCheck;
+
+const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in item);
+const identityOf = (item: GroupItem) => (isCheck(item) ? item.identityKey : item.input.identityKey);
+
 /** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock. */
 export function isLostRace(err: unknown): boolean {
   const code = (err as { code?: string }).code;
@@ -38,30 +48,39 @@ export function isLostRace(err: unknown): boolean {
  * Several pushes go in ONE transaction and ONE round trip (group commit, src/storage/group-commit.ts): each
  * push's statements with its own session variables (`@ins_0`, `@wo_0`, …), then one COMMIT and one SELECT
  * of every push's work order. Two pushes of one identity in a group meet as
- * in two transactions: the second finds the first's work order (`exists`). Throws when any statement fails;
+ * in two transactions: the second finds the first's work order (`exists`). A look-up ({@link GroupedCheck})
+ * only reads its identity's work order after the commit (null when there is none). Throws when any statement fails;
  * the batch is then rolled back and nothing of it is stored. All values are bound as parameters (mysql2
  * escapes them); `created` is returned only after the batch's COMMIT.
  */
-export async function storeGroupInOneTrip(dataSource: DataSource, group: readonly GroupedPush[]): Promise<OneTripResult[]> {
-  // READ COMMITTED for this one transaction: the NOT EXISTS read then takes no gap locks, so two new
-  // identities that land in the same index gap do not deadlock; the unique index still refuses doubles.
-  const statements: Statement[] = [
-    { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
-    { sql: 'START TRANSACTION', params: [] },
-  ];
-  group.forEach(({ input, encoded }, k) => statements.push(...pushStatements(dataSource, input, encoded, k)));
-  statements.push({ sql: 'COMMIT', params: [] });
+export async function storeGroupInOneTrip(dataSource: DataSource, group: readonly GroupItem[]): Promise<Array<OneTripResult | null>> {
+  const statements: Statement[] = [];
+  if (!group.every(isCheck)) {
+    // READ COMMITTED for this one transaction: the NOT EXISTS read then takes no gap locks, so two new
+    // identities that land in the same index gap do not deadlock; the unique index still refuses doubles.
+    statements.push({ sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] });
+    group.forEach((item, k) => {
+      if (!isCheck(item)) statements.push(...pushStatements(dataSource, item.input, item.encoded, k));
+    });
+    statements.push({ sql: 'COMMIT', params: [] });
+  }
+  // Session variables outlive a batch on a pooled connection: a look-up reads a literal 0, never an @ins_k it did not set.
   statements.push({
-    sql: group.map((_p, k) => `SELECT ${k} AS k, @ins_${k} AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?`).join(' UNION ALL '),
-    params: group.map((p) => p.input.identityKey),
+    sql: group
+      .map((item, k) => `SELECT ${k} AS k, ${isCheck(item) ? '0' : `@ins_${k}`} AS inserted, id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?`)
+      .join(' UNION ALL '),
+    params: group.map(identityOf),
   });
 
   const results = await runMysqlBatch(dataSource, statements);
   const rows = results[results.length - 1] as Array<{ k: number | string; inserted: number | string | null; id: number | string; latestRevision: number | string; latestContentHash: string }>;
   const found = new Map(rows.map((row) => [Number(row.k), row]));
-  return group.map((_p, k) => {
+  return group.map((item, k) => {
     const row = found.get(k);
-    if (!row) throw new Error('a grouped push found no work order after its commit');
+    if (!row) {
+      if (isCheck(item)) return null; // no such work order
+      throw new Error('a grouped push found no work order after its commit');
+    }
     const workOrderId = Number(row.id);
     if (Number(row.inserted) === 1) return { kind: 'created', workOrderId };
     return { kind: 'exists', workOrderId, latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash };

@@ -80,7 +80,8 @@ export async function storeJudgment(dataSource: DataSource, input: JudgmentToSto
     }
   }
   // Fast path: a re-push of the latest revision reads one row and writes nothing.
-  const known = asKnown(await dataSource.query(selectWorkOrderSql(dataSource, false), [input.identityKey]));
+  // In the SQLite write queue: on its one connection a bare read could see another push's uncommitted write.
+  const known = asKnown(await inTransaction(dataSource, (em) => em.query(selectWorkOrderSql(em, false), [input.identityKey])));
   if (known && known.latestContentHash === input.contentHash) {
     return { workOrderId: known.id, revision: known.latestRevision, outcome: 'duplicate' };
   }

@@ -21,12 +21,22 @@ const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3
 export interface TestDatabase {
   kind: DatabaseKind;
   url: string;
-  /** Drops the database (MariaDB) or deletes the file (SQLite). */
+  /** Drops the database (MariaDB) or deletes the file (SQLite), after the secret sweep has searched its tables. */
   drop(): Promise<void>;
 }
 
 /** Creates an empty database of the given kind; nothing is migrated yet. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const db = await createEmptyDatabase(kind);
+  const drop = db.drop;
+  db.drop = async () => {
+    await (await import('./sweep-capture')).sweepTablesBeforeDrop(db);
+    await drop();
+  };
+  return db;
+}
+
+async function createEmptyDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'claim-relay-test-'));
     return { kind, url: `sqlite:${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };

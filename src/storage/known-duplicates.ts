@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+import type { DataSource } from 'typeorm';
+import { groupCommitFor } from './group-commit';
+import { inTransaction, isSqlite } from './transactions';
+
+/**
+ * Duplicate pushes answered before DTO validation and without building a write (issue 6: duplicates).
+ *
+ * The process remembers, for its most recent identities, the content hash it last saw stored as the
+ * latest revision. A push of a remembered identity with that same hash is content that was validated and
+ * stored before, so validation cannot fail it; but another instance may have stored a newer revision
+ * since, so the database has the last word: one look-up of the work order (grouped with the pushes in
+ * flight on MySQL/MariaDB) confirms the hash is still the latest, and the push is answered as a duplicate
+ * (INTERFACE.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
+ * judgment, a newer revision elsewhere — takes the full path: validation, then storeJudgment.
+ */
+export const REMEMBERED_IDENTITIES = 50_000;
+
+export interface KnownDuplicate {
+  workOrderId: number;
+  revision: number;
+}
+
+export class KnownJudgments {
+  private readonly latest = new LRUCache<string, string>({ max: REMEMBERED_IDENTITIES });
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** After a store: `contentHash` is the identity's latest revision as far as this process knows. */
+  remember(identityKey: string, contentHash: string): void {
+    this.latest.set(identityKey, contentHash);
+  }
+
+  /** Whether a push of this identity may be a known duplicate (worth hashing its content for). */
+  mayKnow(identityKey: string): boolean {
+    return this.latest.has(identityKey);
+  }
+
+  /** The work order when this is a remembered judgment and the database confirms it is still the latest; else null. */
+  async duplicateOf(identityKey: string, contentHash: string): Promise<KnownDuplicate | null> {
+    if (this.latest.get(identityKey) !== contentHash) return null;
+    const found = await this.lookUp(identityKey);
+    if (found && found.latestContentHash === contentHash) return { workOrderId: found.workOrderId, revision: found.latestRevision };
+    this.latest.delete(identityKey);
+    return null;
+  }
+
+  private async lookUp(identityKey: string): Promise<{ workOrderId: number; latestRevision: number; latestContentHash: string } | null> {
+    if (!isSqlite(this.dataSource)) {
+      const found = await groupCommitFor(this.dataSource).store({ identityKey });
+      return found?.kind === 'exists' ? found : null;
+    }
+    // In the SQLite write queue: on its one connection a bare read could see another push's uncommitted write.
+    const [row] = (await inTransaction(this.dataSource, (em) => em.query('SELECT id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?', [identityKey]))) as Array<{
+      id: number; latestRevision: number; latestContentHash: string;
+    }>;
+    return row ? { workOrderId: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash } : null;
+  }
+}
+
+const known = new WeakMap<DataSource, KnownJudgments>();
+
+/** The data source's remembered judgments (one per database: every path that stores remembers here). */
+export function knownJudgmentsFor(dataSource: DataSource): KnownJudgments {
+  let judgments = known.get(dataSource);
+  if (!judgments) known.set(dataSource, (judgments = new KnownJudgments(dataSource)));
+  return judgments;
+}

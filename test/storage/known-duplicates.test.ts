@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import { JudgmentRevision, WorkOrder } from '../../src/entities';
+import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
+import { KnownJudgments } from '../../src/storage/known-duplicates';
+import { storeJudgment } from '../../src/storage/store-judgment';
+import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
+import { specExample } from '../support/qimen-push';
+import { receivedPush } from '../support/received-push';
+
+const judgment = (change: Record<string, unknown> = {}) => judgmentToStore(receivedPush({ ...specExample(), ...change }), []);
+
+describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
+  let dataSource: DataSource;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dataSource, close } = await openMigratedDatabase(kind));
+  });
+  afterEach(() => close());
+
+  it('answers a remembered judgment that is still the latest with its work order', async () => {
+    const known = new KnownJudgments(dataSource);
+    const first = judgment();
+    const stored = await storeJudgment(dataSource, first);
+    known.remember(first.identityKey, first.contentHash);
+    expect(await known.duplicateOf(first.identityKey, first.contentHash)).toEqual({ workOrderId: stored.workOrderId, revision: 1 });
+  });
+
+  it('knows nothing of an identity it was never told about', async () => {
+    const known = new KnownJudgments(dataSource);
+    const first = judgment();
+    await storeJudgment(dataSource, first);
+    expect(known.mayKnow(first.identityKey)).toBe(false);
+    expect(await known.duplicateOf(first.identityKey, first.contentHash)).toBeNull();
+  });
+
+  it('does not answer a changed judgment of a remembered identity', async () => {
+    const known = new KnownJudgments(dataSource);
+    const first = judgment();
+    await storeJudgment(dataSource, first);
+    known.remember(first.identityKey, first.contentHash);
+    expect(await known.duplicateOf(first.identityKey, judgment({ bizType: 'CHANGED' }).contentHash)).toBeNull();
+  });
+
+  it('lets the database overrule it: after another instance stored a newer revision, the older judgment again is no duplicate', async () => {
+    const here = new KnownJudgments(dataSource);
+    const first = judgment();
+    await storeJudgment(dataSource, first);
+    here.remember(first.identityKey, first.contentHash);
+    await storeJudgment(dataSource, judgment({ bizType: 'CHANGED' })); // through another instance: this one is not told
+
+    expect(await here.duplicateOf(first.identityKey, first.contentHash)).toBeNull();
+    expect(here.mayKnow(first.identityKey)).toBe(false); // forgotten: the next push of it takes the full path at once
+    const again = await storeJudgment(dataSource, judgment());
+    expect(again.outcome).toBe('revised');
+    expect(await dataSource.getRepository(JudgmentRevision).count()).toBe(3);
+    expect(await dataSource.getRepository(WorkOrder).count()).toBe(1);
+  });
+});
