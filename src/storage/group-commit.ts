@@ -34,7 +34,7 @@ export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupC
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${env[name]})`);
     return value;
   };
-  return { maxPushes: positive('GROUP_COMMIT_MAX_PUSHES', 32), maxBytes: 2_000_000, maxInFlight: positive('GROUP_COMMIT_IN_FLIGHT', 2) };
+  return { maxPushes: positive('GROUP_COMMIT_MAX_PUSHES', 32), maxBytes: 2_000_000, maxInFlight: positive('GROUP_COMMIT_IN_FLIGHT', 4) };
 }
 
 type Waiting = GroupItem & {

@@ -1,10 +1,11 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { signShopexParams } from '../../src/verify/shopex-sign';
+import { ensureBuilt } from '../support/built-service';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { SHOPEX_FAKE_TOKEN } from '../fakes';
@@ -35,36 +36,6 @@ interface Proc {
   name: string;
   child: ChildProcess;
   output: string[];
-}
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return path.endsWith('.ts') ? stat.mtimeMs : 0;
-  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
-}
-
-function mtimeOr0(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** Compiles dist/ (tsc -p tsconfig.build.json) unless it is newer than every source file it runs. */
-async function ensureBuilt(): Promise<string> {
-  const built = Math.min(mtimeOr0(join(ROOT, 'dist/src/main.js')), mtimeOr0(join(ROOT, 'dist/src/worker.js')));
-  const source = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'migrations')), newestMtime(join(ROOT, 'ormconfig.ts')));
-  if (built > source) return 'dist up to date';
-  const started = Date.now();
-  const result = await new Promise<{ code: number; out: string }>((done) =>
-    execFile(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-  // Type errors elsewhere in the tree still emit JavaScript; only a missing output stops the test.
-  if (mtimeOr0(join(ROOT, 'dist/src/main.js')) < started - 1000) throw new Error(`tsc did not build dist/src/main.js:\n${result.out.slice(0, 2000)}`);
-  return `compiled in ${((Date.now() - started) / 1000).toFixed(1)} s${result.code ? ` (tsc exit ${result.code}: ${result.out.split('\n')[0]})` : ''}`;
 }
 
 function freePort(): Promise<number> {
@@ -146,7 +117,7 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
 
   beforeAll(async () => {
     const t0 = Date.now();
-    buildNote = await ensureBuilt();
+    buildNote = ensureBuilt();
     timings.buildMs = Date.now() - t0;
     fakes = await startFakes();
     db = await createTestDatabase('mysql');
