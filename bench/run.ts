@@ -7,6 +7,7 @@ import { createDataSource } from '../ormconfig';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
 import { financeScenario, financeSection, financeTables, financeTargetsParagraph, FinanceRun } from './finance-scale';
 import { exampleBody } from './fixture';
+import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
@@ -81,6 +82,8 @@ const RAW_DATABASE = `claim_relay_bench_raw_${process.pid}`;
 const RAW = { inFlight: 32, pool: Number(process.env.DATABASE_POOL_SIZE ?? 10), variants: ['batch', 'statements'] as const };
 /** Issue 6: stored unique pushes ≥ 60% of the raw database ceiling, and ≥ 2,000/s. */
 const ISSUE6_PUSH_TARGET = { shareOfCeiling: 0.6, perSecond: 2000 };
+/** Issue 6: p99 latency at half the best stored rate. */
+const ISSUE6_HALF_RATE_P99_MS = 50;
 
 /** H: the finance API on a seeded database (BENCH_FINANCE_JUDGMENTS, default 1,000,000; seeding bounded). */
 const FINANCE = {
@@ -158,7 +161,7 @@ interface Watched {
 }
 
 /** autocannon against 127.0.0.1:port for `seconds`, each request built by `build()`; answers are checked. */
-async function load(label: string, port: number, watched: Watched, connections: number, seconds: number, build: () => Built): Promise<LoadFigures> {
+async function load(label: string, port: number, watched: Watched, connections: number, seconds: number, build: () => Built, overallRate?: number): Promise<LoadFigures> {
   const cpuBefore = {
     server: cpuSecondsOf(watched.server.pid), mariadb: watched.mariadbPid ? cpuSecondsOf(watched.mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(),
   };
@@ -173,6 +176,7 @@ async function load(label: string, port: number, watched: Watched, connections: 
     connections,
     duration: seconds,
     timeout: 10,
+    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         // One request in flight per connection: the context set up with a request is the one its answer sees.
@@ -798,6 +802,8 @@ interface BigPush {
 
 interface Report {
   unique: UniqueRun[];
+  /** A again, sent at a steady half of the best A rate. */
+  halfRate?: PacedFigures;
   bare?: LoadFigures;
   duplicate?: LoadFigures & { storedDuring: number; sameWorkOrder: boolean };
   big?: BigPush;
@@ -823,6 +829,13 @@ function loadTable(report: Report, best?: UniqueRun): string {
     rows.push([
       `A unique pushes${u === best ? ' (best)' : ''}`, String(u.connections), u.seconds.toFixed(1), ...latencyCells(u), fmt.int(u.completed),
       fmt.int(u.non2xx), fmt.int(u.envelopeFailures), `${fmt.int(u.stored)} (${fmt.int(u.storedPerSec)}/s)`, cpuCell(u),
+    ]);
+  }
+  if (report.halfRate) {
+    const h = report.halfRate;
+    rows.push([
+      `A at half the best rate (${fmt.int(h.rate)}/s, open loop)`, '—', h.seconds.toFixed(1), fmt.int(h.reqPerSec), fmt.ms(h.p50), fmt.ms(h.p99), fmt.ms(h.max),
+      fmt.int(h.completed), '—', fmt.int(h.failures), '—', cpuCoresCell(h.cpu),
     ]);
   }
   if (report.bare) {
@@ -861,8 +874,16 @@ function bigTable(big: BigPush): string {
   );
 }
 
-function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined): string {
+function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined, halfRate?: Report['halfRate']): string {
   const parts: string[] = [];
+  if (halfRate) {
+    const met = halfRate.p99 <= ISSUE6_HALF_RATE_P99_MS && halfRate.failures === 0;
+    parts.push(
+      `Issue 6, p99 ≤ ${ISSUE6_HALF_RATE_P99_MS} ms at half the best stored rate: **${met ? 'met' : 'not met'}**, p99 ${fmt.ms(halfRate.p99)} ms ` +
+        `(p50 ${fmt.ms(halfRate.p50)} ms) at ${fmt.int(halfRate.reqPerSec)} req/s sent at a steady ${fmt.int(halfRate.rate)}/s` +
+        (halfRate.failures ? `, ${fmt.int(halfRate.failures)} answers not "200"` : '') + '.',
+    );
+  }
   if (best) {
     const met = best.storedPerSec >= TARGET.storedPerSecond && best.consistent;
     parts.push(
@@ -927,7 +948,7 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     '',
     '## Targets',
     '',
-    targetsParagraph(best, report.big),
+    targetsParagraph(best, report.big, report.halfRate),
     '',
   ].join('\n');
   const fresh = freshSections(report, best, loadAtStart);
@@ -1041,6 +1062,15 @@ async function main(): Promise<void> {
       }
       best = report.unique.reduce<UniqueRun | undefined>((b, u) => (!b || u.storedPerSec > b.storedPerSec ? u : b), undefined);
       const loadConnections = best?.connections ?? CONNECTIONS[0];
+
+      // 3b. A at half the best rate (issue 6: p99 ≤ 50 ms there): the same pushes, sent at a steady pace (bench/paced-load.ts).
+      if (SCENARIOS.has('A') && best && service.pid) {
+        const rate = Math.max(1, Math.round(best.storedPerSec / 2));
+        log(`A unique pushes at half the best rate: ${fmt.int(rate)}/s, open loop, ${SECONDS.unique} s`);
+        report.halfRate = await pacedLoad(servicePort, { rate, seconds: SECONDS.unique, maxSockets: best.connections, serverPid: service.pid, mariadbPid }, uniquePush);
+        const h = report.halfRate;
+        log(`  ${fmt.int(h.reqPerSec)} req/s, p50 ${fmt.ms(h.p50)} ms, p99 ${fmt.ms(h.p99)} ms, max ${fmt.ms(h.max)} ms; ${h.failures} failures; CPU cores ${cpuCoresCell(h.cpu)}`);
+      }
 
       // 4. B: the bare Koa route, same bodies.
       if (SCENARIOS.has('B')) {
@@ -1169,7 +1199,7 @@ async function main(): Promise<void> {
 
     // 11. Report.
     if (['A', 'B', 'C', 'D'].some((s) => SCENARIOS.has(s))) {
-      process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big)}\n\n`);
+      process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big, report.halfRate)}\n\n`);
     }
     if (report.mixed) process.stdout.write(`\n${mixedTables(report.mixed)}\n\n${report.mixed.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.text}`).join('\n')}\n\n`);
     if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);
