@@ -7,7 +7,7 @@
  * Properties are declared in the spec's order; validateDto reports the first failing field in that order.
  * Nested classes come first: with emitDecoratorMetadata a class must be defined before it is used as a type.
  */
-import { Type } from 'class-transformer';
+import { NestedType } from './instantiate';
 import { IsBoolean, IsObject, ValidateNested } from 'class-validator';
 import {
   IsCurrencyCode,
@@ -180,10 +180,10 @@ export class DanniaoJudgeDto {
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
   sourceSystem?: number;
 
-  @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => CreatorInfoDto)
+  @IsOptionalNotNull() @IsObject() @ValidateNested() @NestedType(() => CreatorInfoDto)
   creatorInfo?: CreatorInfoDto;
 
-  @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => ClaimInfoDto)
+  @IsOptionalNotNull() @IsObject() @ValidateNested() @NestedType(() => ClaimInfoDto)
   claimInfo?: ClaimInfoDto;
 
   /** 工单创建描述 */
@@ -197,14 +197,14 @@ export class DanniaoJudgeDto {
   @IsOptionalNotNull() @IsText(MAX_LENGTH.id)
   externalOrderId?: string;
 
-  @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => JudgeResultDto)
+  @IsOptionalNotNull() @IsObject() @ValidateNested() @NestedType(() => JudgeResultDto)
   judgeResult?: JudgeResultDto;
 
   /** 责任包裹号列表; the spec's own sample holds [""], so empty package numbers are accepted. */
   @IsOptionalNotNull() @IsStringList(MAX_RESPONSIBILITY_PACKAGES, MAX_LENGTH.documentNo)
   responsibilityPackageNos?: string[];
 
-  @IsOptionalNotNull() @IsObject() @ValidateNested() @Type(() => PaymentInfoDto)
+  @IsOptionalNotNull() @IsObject() @ValidateNested() @NestedType(() => PaymentInfoDto)
   paymentInfo?: PaymentInfoDto;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.documentNo)

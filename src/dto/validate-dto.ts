@@ -1,8 +1,9 @@
 /**
  * Turns a parsed JSON body into a validated DTO instance, or the first problem found in it.
  */
-import { ClassConstructor, plainToInstance } from 'class-transformer';
+import type { ClassConstructor } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { instantiate } from './instantiate';
 
 export type DtoResult<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
 
@@ -50,12 +51,7 @@ export function validateDto<T extends object>(cls: ClassConstructor<T>, plain: u
     if (!(error instanceof TooDeep)) throw error;
     return { ok: false, path: '', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
   }
-  const primitiveLists = detachPrimitiveLists(safe);
-  const value = plainToInstance(cls, safe, { enableImplicitConversion: false });
-  for (const [key, list] of Object.entries(primitiveLists)) {
-    // As class-transformer does, never overwrite a method: a "toString": [...] field is dropped.
-    if (typeof Reflect.get(value, key) !== 'function') Reflect.set(value, key, list);
-  }
+  const value = instantiate(cls, safe);
   const errors = validateSync(value, { forbidUnknownValues: false, stopAtFirstError: true });
   const problem = firstProblem(errors, '');
   return problem === null ? { ok: true, value } : { ok: false, ...problem };
@@ -86,24 +82,6 @@ function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
     else copyWithoutPrototypeKeys(item, depth + 1); // dropped, but its depth still counts
   }
   return copy;
-}
-
-/**
- * Removes and returns the top-level arrays that hold only primitives (strings, numbers, booleans, null).
- * class-transformer copies an array item by item, about 100 ns an item: 100 ms and more for the
- * 999,999 package numbers the spec allows. Such arrays have nothing to transform, and the copy made by
- * copyWithoutPrototypeKeys is already the body's own, so they go onto the instance as they are.
- * Assumption: no DTO puts @Type or @Transform on a top-level array of primitives (they would be skipped).
- */
-function detachPrimitiveLists(body: Record<string, unknown>): Record<string, unknown[]> {
-  const lists: Record<string, unknown[]> = {};
-  for (const [key, item] of Object.entries(body)) {
-    if (Array.isArray(item) && item.every((element) => typeof element !== 'object' || element === null)) {
-      lists[key] = item;
-      delete body[key];
-    }
-  }
-  return lists;
 }
 
 /**
