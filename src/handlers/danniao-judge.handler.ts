@@ -50,11 +50,13 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   dto: DanniaoJudgeDto,
   async answerKnownDuplicate(json, push, { dataSource }) {
     const identity = rawIdentityKey(json, push.bodySha256);
+    if (identity === null) return null;
     const known = knownJudgmentsFor(dataSource);
     // A stored judgment passed validation, so a body nested deeper than it allows is no known duplicate (nor hashable safely).
-    if (identity === null || !known.mayKnow(identity) || !withinBodyDepth(json)) return null;
+    const contentHash = known.contentHashOf(identity, push.bodySha256, () => (withinBodyDepth(json) ? sha256Hex(canonicalJson(json)) : null));
+    if (contentHash === null) return null;
     const started = performance.now();
-    const duplicate = await known.duplicateOf(identity, sha256Hex(canonicalJson(json)));
+    const duplicate = await known.duplicateOf(identity, contentHash);
     if (!duplicate) return null;
     recordStore('duplicate', secondsSince(started));
     return { workOrderId: duplicate.workOrderId };
@@ -63,7 +65,7 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
     const input = judgmentToStore(received, routes);
     const started = performance.now();
     const stored = await storeJudgment(dataSource, input);
-    knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash);
+    knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash, input.push.bodySha256);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
     // Committed with a package_index_job row: the package rows are written after the answer.
     if (stored.deferredPackages) packageIndexer.start(stored.deferredPackages);

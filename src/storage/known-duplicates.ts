@@ -21,24 +21,36 @@ export interface KnownDuplicate {
   revision: number;
 }
 
+/** What the process knows of an identity's latest revision. */
+interface Remembered {
+  contentHash: string;
+  /** sha256 of the body bytes it came in: the same bytes again have the same content hash without hashing it. */
+  bodySha256: string;
+}
+
 export class KnownJudgments {
-  private readonly latest = new LRUCache<string, string>({ max: REMEMBERED_IDENTITIES });
+  private readonly latest = new LRUCache<string, Remembered>({ max: REMEMBERED_IDENTITIES });
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** After a store: `contentHash` is the identity's latest revision as far as this process knows. */
-  remember(identityKey: string, contentHash: string): void {
-    this.latest.set(identityKey, contentHash);
+  /** After a store: `contentHash` (pushed as the body of sha256 `bodySha256`) is the identity's latest revision as far as this process knows. */
+  remember(identityKey: string, contentHash: string, bodySha256: string): void {
+    this.latest.set(identityKey, { contentHash, bodySha256 });
   }
 
-  /** Whether a push of this identity may be a known duplicate (worth hashing its content for). */
-  mayKnow(identityKey: string): boolean {
-    return this.latest.has(identityKey);
+  /**
+   * The content hash of a push of a remembered identity: known without hashing when its body bytes are
+   * those remembered, else `hash()`; null when the identity is not remembered (no known duplicate).
+   */
+  contentHashOf(identityKey: string, bodySha256: string, hash: () => string | null): string | null {
+    const remembered = this.latest.get(identityKey);
+    if (!remembered) return null;
+    return remembered.bodySha256 === bodySha256 ? remembered.contentHash : hash();
   }
 
   /** The work order when this is a remembered judgment and the database confirms it is still the latest; else null. */
   async duplicateOf(identityKey: string, contentHash: string): Promise<KnownDuplicate | null> {
-    if (this.latest.get(identityKey) !== contentHash) return null;
+    if (this.latest.get(identityKey)?.contentHash !== contentHash) return null;
     const found = await this.lookUp(identityKey);
     if (found && found.latestContentHash === contentHash) return { workOrderId: found.workOrderId, revision: found.latestRevision };
     this.latest.delete(identityKey);

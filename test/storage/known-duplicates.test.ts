@@ -21,7 +21,7 @@ describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
     const known = new KnownJudgments(dataSource);
     const first = judgment();
     const stored = await storeJudgment(dataSource, first);
-    known.remember(first.identityKey, first.contentHash);
+    known.remember(first.identityKey, first.contentHash, first.push.bodySha256);
     expect(await known.duplicateOf(first.identityKey, first.contentHash)).toEqual({ workOrderId: stored.workOrderId, revision: 1 });
   });
 
@@ -29,7 +29,7 @@ describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
     const known = new KnownJudgments(dataSource);
     const first = judgment();
     await storeJudgment(dataSource, first);
-    expect(known.mayKnow(first.identityKey)).toBe(false);
+    expect(known.contentHashOf(first.identityKey, first.push.bodySha256, () => 'hashed')).toBeNull();
     expect(await known.duplicateOf(first.identityKey, first.contentHash)).toBeNull();
   });
 
@@ -37,7 +37,7 @@ describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
     const known = new KnownJudgments(dataSource);
     const first = judgment();
     await storeJudgment(dataSource, first);
-    known.remember(first.identityKey, first.contentHash);
+    known.remember(first.identityKey, first.contentHash, first.push.bodySha256);
     expect(await known.duplicateOf(first.identityKey, judgment({ bizType: 'CHANGED' }).contentHash)).toBeNull();
   });
 
@@ -45,14 +45,23 @@ describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
     const here = new KnownJudgments(dataSource);
     const first = judgment();
     await storeJudgment(dataSource, first);
-    here.remember(first.identityKey, first.contentHash);
+    here.remember(first.identityKey, first.contentHash, first.push.bodySha256);
     await storeJudgment(dataSource, judgment({ bizType: 'CHANGED' })); // through another instance: this one is not told
 
     expect(await here.duplicateOf(first.identityKey, first.contentHash)).toBeNull();
-    expect(here.mayKnow(first.identityKey)).toBe(false); // forgotten: the next push of it takes the full path at once
+    expect(here.contentHashOf(first.identityKey, first.push.bodySha256, () => 'hashed')).toBeNull(); // forgotten: the next push of it takes the full path at once
     const again = await storeJudgment(dataSource, judgment());
     expect(again.outcome).toBe('revised');
     expect(await dataSource.getRepository(JudgmentRevision).count()).toBe(3);
     expect(await dataSource.getRepository(WorkOrder).count()).toBe(1);
+  });
+
+  it('knows the content hash of the same body bytes without hashing them, and hashes other bytes', async () => {
+    const known = new KnownJudgments(dataSource);
+    const first = judgment();
+    await storeJudgment(dataSource, first);
+    known.remember(first.identityKey, first.contentHash, first.push.bodySha256);
+    expect(known.contentHashOf(first.identityKey, first.push.bodySha256, () => 'hashed')).toBe(first.contentHash);
+    expect(known.contentHashOf(first.identityKey, 'other-bytes', () => 'hashed')).toBe('hashed');
   });
 });
