@@ -29,7 +29,7 @@ export function metricsRoute(dataSource: DataSource) {
  * The method label of a push without parsing the query again: the known method whose text follows a
  * `method=` parameter exactly (no allocation), else `other`.
  */
-function methodOf(querystring: string, methods: readonly string[]): string {
+export function methodOf(querystring: string, methods: readonly string[]): string {
   const amp = querystring.startsWith('method=') ? -1 : querystring.indexOf('&method=');
   if (amp !== -1 || querystring.startsWith('method=')) {
     const at = amp + 8;
