@@ -19,8 +19,8 @@ export interface QimenControllerDeps extends QimenHandlerDeps {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * POST /qimen: app key → timestamp → raw body → signature → method → JSON → (a known duplicate is answered
- * here) → DTO → handler.
+ * POST /qimen: app key → timestamp → raw body → signature → method → (a known duplicate is answered here,
+ * its body parsed only when its bytes are new) → JSON → DTO → handler.
  * Each check throws its QimenError; qimenEnvelope renders it.
  */
 export function qimenController(deps: QimenControllerDeps) {
@@ -53,18 +53,19 @@ export function qimenController(deps: QimenControllerDeps) {
     if (!handler) throw new QimenError('invalid-method', method ? `method ${method} is not supported` : 'method is required');
     if ((query.get('format') ?? 'json').toLowerCase() !== 'json') throw new QimenError('invalid-parameter', 'format must be json');
 
-    const json = parseJsonObject(body);
     const push: ReceivedPush = {
       receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
     };
-    const known = await handler.answerKnownDuplicate?.(json, push, deps);
+    let parsed: Record<string, unknown> | undefined;
+    const json = () => (parsed ??= parseJsonObject(body));
+    const known = await handler.answerKnownDuplicate?.(push, json, deps);
     if (known) {
       ctx.body = qimenSuccess(known, now());
       return;
     }
-    const valid = validateDto(handler.dto, json);
+    const valid = validateDto(handler.dto, json());
     if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
-    const data = await handler.handle({ push, json, dto: valid.value }, deps);
+    const data = await handler.handle({ push, json: json(), dto: valid.value }, deps);
     ctx.body = qimenSuccess(data, now());
   };
 }

@@ -48,12 +48,16 @@ function rawIdentityKey(json: Record<string, unknown>, bodySha256: string): stri
 export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   method: DANNIAO_JUDGE_METHOD,
   dto: DanniaoJudgeDto,
-  async answerKnownDuplicate(json, push, { dataSource }) {
-    const identity = rawIdentityKey(json, push.bodySha256);
-    if (identity === null) return null;
+  async answerKnownDuplicate(push, json, { dataSource }) {
     const known = knownJudgmentsFor(dataSource);
+    // Body bytes seen before: their identity is remembered, and they need not even be parsed.
+    const identity = known.identityOf(push.bodySha256) ?? rawIdentityKey(json(), push.bodySha256);
+    if (identity === null) return null;
     // A stored judgment passed validation, so a body nested deeper than it allows is no known duplicate (nor hashable safely).
-    const contentHash = known.contentHashOf(identity, push.bodySha256, () => (withinBodyDepth(json) ? sha256Hex(canonicalJson(json)) : null));
+    const contentHash = known.contentHashOf(identity, push.bodySha256, () => {
+      const parsed = json();
+      return withinBodyDepth(parsed) ? sha256Hex(canonicalJson(parsed)) : null;
+    });
     if (contentHash === null) return null;
     const started = performance.now();
     const duplicate = await known.duplicateOf(identity, contentHash);

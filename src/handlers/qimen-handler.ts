@@ -28,6 +28,7 @@ export interface QimenHandler<T extends object = object> {
   /**
    * Before validation: the envelope's `data` when the body is a judgment this process knows was stored
    * and the database confirms it is still the latest (src/storage/known-duplicates.ts); null otherwise.
+   * `json()` parses the body (once; it throws the invalid-json QimenError), only when it is needed.
    */
-  answerKnownDuplicate?(json: Record<string, unknown>, push: ReceivedPush, deps: QimenHandlerDeps): Promise<object | null>;
+  answerKnownDuplicate?(push: ReceivedPush, json: () => Record<string, unknown>, deps: QimenHandlerDeps): Promise<object | null>;
 }

@@ -30,12 +30,20 @@ interface Remembered {
 
 export class KnownJudgments {
   private readonly latest = new LRUCache<string, Remembered>({ max: REMEMBERED_IDENTITIES });
+  /** The identity of remembered body bytes (by sha256): a byte-identical re-push needs no parsing to find it. */
+  private readonly identityOfBody = new LRUCache<string, string>({ max: REMEMBERED_IDENTITIES });
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** After a store: `contentHash` (pushed as the body of sha256 `bodySha256`) is the identity's latest revision as far as this process knows. */
   remember(identityKey: string, contentHash: string, bodySha256: string): void {
     this.latest.set(identityKey, { contentHash, bodySha256 });
+    this.identityOfBody.set(bodySha256, identityKey);
+  }
+
+  /** The identity of body bytes this process stored (or confirmed as the latest) before; undefined otherwise. */
+  identityOf(bodySha256: string): string | undefined {
+    return this.identityOfBody.get(bodySha256);
   }
 
   /**

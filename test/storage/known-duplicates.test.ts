@@ -64,4 +64,13 @@ describe.each(TEST_DATABASES)('known duplicates on %s', (kind) => {
     expect(known.contentHashOf(first.identityKey, first.push.bodySha256, () => 'hashed')).toBe(first.contentHash);
     expect(known.contentHashOf(first.identityKey, 'other-bytes', () => 'hashed')).toBe('hashed');
   });
+
+  it('finds the identity of body bytes it stored before, and of no others', async () => {
+    const known = new KnownJudgments(dataSource);
+    const first = judgment();
+    await storeJudgment(dataSource, first);
+    known.remember(first.identityKey, first.contentHash, first.push.bodySha256);
+    expect(known.identityOf(first.push.bodySha256)).toBe(first.identityKey);
+    expect(known.identityOf(judgment({ bizType: 'CHANGED' }).push.bodySha256)).toBeUndefined();
+  });
 });
