@@ -23,7 +23,7 @@
  */
 import type { AppintfSigner } from '../../src/verify/appintf-sign';
 import { verifyAppintfSign } from '../../src/verify/appintf-sign';
-import { type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const APPINTF_FAKE_SESSION = 'fake-session-7f3a9c';
 export const APPINTF_FAKE_ORDER_ID = 123456;
@@ -78,20 +78,17 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   const sessionId = options.sessionId ?? APPINTF_FAKE_SESSION;
   const orders = options.orders ?? [APPINTF_FAKE_ORDER_ID];
   const refunds: AppintfFakeRefund[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let closed = false;
+  const sleeps = closableSleeps();
 
   /** Schedules the progression's next step for a refund expected to be at `current`. */
   function progress(refund: AppintfFakeRefund, current: string, step: number): void {
     const plan = options.progression;
-    if (!plan || closed || step >= plan.statuses.length) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (refund.status !== current) return; // changed by a cancel or setRefundStatus: stop
+    if (!plan || sleeps.closed || step >= plan.statuses.length) return;
+    void sleeps.sleep(plan.everyMs).then((awake) => {
+      if (!awake || refund.status !== current) return; // the fake closed, or a cancel or setRefundStatus changed it: stop
       refund.status = plan.statuses[step];
       progress(refund, refund.status, step + 1);
-    }, plan.everyMs);
-    timers.add(timer);
+    });
   }
 
   function submit(form: Record<string, string>): FakeReply {
@@ -183,9 +180,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
       refund.status = newStatus;
     },
     async close() {
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      sleeps.close();
       await server.close();
     },
   };

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { signDuobaoyuPush } from '../../src/platforms/duobaoyu/push';
 import { verifyDuobaoyuSign } from '../../src/verify/duobaoyu-sign';
-import { assertLoopback, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const DUOBAOYU_FAKE_APP = { appKey: 'TEST_APP_KEY', appSecret: 'TEST_APP_SECRET' };
 const PATH = '/open/api';
@@ -134,28 +134,13 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
   }
 
   const agent = new Agent();
-  const timers = new Set<NodeJS.Timeout>();
-  const sleepers = new Set<() => void>();
+  const sleeps = closableSleeps();
+  const { sleep } = sleeps;
   const running = new Set<Promise<DuobaoyuPushTry[]>>();
   const pushes: DuobaoyuPushRecord[] = [];
   let pushUrl = options.pushUrl;
-  let closed = false;
   let pushCount = 0;
 
-  /** Waits `ms`; resolves early (to false) when the fake closes. */
-  function sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        timers.delete(timer);
-        sleepers.delete(wake);
-        resolve(!closed);
-      };
-      const timer = setTimeout(wake, Math.max(0, ms));
-      timers.add(timer);
-      sleepers.add(wake);
-    });
-  }
 
   async function post(url: string, push: Record<string, unknown>): Promise<DuobaoyuPushTry> {
     try {
@@ -178,7 +163,7 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
     for (let attempt = 0; attempt < schedule.length && !record.delivered; attempt++) {
       if (!(await sleep(schedule[attempt]))) break;
       if (attempt < (opts.drop ?? 0)) continue;
-      for (let copy = 0; copy < (opts.duplicate ? 2 : 1) && !closed; copy++) {
+      for (let copy = 0; copy < (opts.duplicate ? 2 : 1) && !sleeps.closed; copy++) {
         const answer = await post(url, record.push);
         record.tries.push(answer);
         if (answer.body === 'SUCCESS') record.delivered = true;
@@ -189,7 +174,7 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
 
   function pushStatus(afterSaleOrderId: string, state: string, opts: DuobaoyuPushOptions = {}): Promise<DuobaoyuPushTry[]> {
     if (!pushUrl) return Promise.reject(new Error('no pushUrl: pass it as an option or call setPushUrl'));
-    if (closed) return Promise.reject(new Error('the fake is closed'));
+    if (sleeps.closed) return Promise.reject(new Error('the fake is closed'));
     const url = pushUrl;
     assertLoopback(url);
     pushCount++;
@@ -222,9 +207,7 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
     },
     pushStatus,
     async close() {
-      closed = true;
-      for (const wake of [...sleepers]) wake();
-      for (const timer of timers) clearTimeout(timer);
+      sleeps.close();
       await agent.destroy();
       await Promise.allSettled([...running]);
       await server.close();

@@ -150,6 +150,36 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
   };
 }
 
+/**
+ * The pauses of a fake's own loops (callback retries, status pushes): `sleep(ms)` resolves true after `ms`,
+ * or false at once when `close()` runs, which also ends every pause still waiting, so a fake closes
+ * without waiting out its timers.
+ */
+export function closableSleeps(): { readonly closed: boolean; sleep(ms: number): Promise<boolean>; close(): void } {
+  const sleepers = new Set<() => void>();
+  let closed = false;
+  return {
+    get closed() {
+      return closed;
+    },
+    sleep(ms) {
+      return new Promise((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          sleepers.delete(wake);
+          resolve(!closed);
+        };
+        const timer = setTimeout(wake, Math.max(0, ms));
+        sleepers.add(wake);
+      });
+    },
+    close() {
+      closed = true;
+      for (const wake of [...sleepers]) wake();
+    },
+  };
+}
+
 /** Only loopback targets: fakes never call anything else. */
 export function assertLoopback(url: string): void {
   const host = new URL(url).hostname;

@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { signShopexParams, verifyShopexSign } from '../../src/verify/shopex-sign';
-import { assertLoopback, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const SHOPEX_FAKE_TOKEN = 'TEST_TOKEN_0123456789abcdef';
 const METHOD = 'store.trade.aftersale.add';
@@ -138,13 +138,12 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
   }
 
   const agent = new Agent();
-  const timers = new Set<NodeJS.Timeout>();
+  const sleeps = closableSleeps();
+  const { sleep } = sleeps;
   const loops = new Map<string, Promise<ShopexCallbackLoopResult>>();
-  const sleepers = new Set<() => void>();
   const callbackTries: ShopexCallbackTry[] = [];
   const faults: ShopexCallbackFault[] = [];
   let defaultTradeStatus = '1';
-  let closed = false;
 
   function callbackFields(application: ShopexFakeApplication, cb: ShopexCallbackOptions): Record<string, string> {
     const trade = { ...application.trade, status: application.tradeStatus ?? defaultTradeStatus };
@@ -178,20 +177,6 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
     return post(application.callbackUrl, callbackFields(application, cb));
   }
 
-  /** Waits `ms`; resolves early (to false) when the fake closes. */
-  function sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        timers.delete(timer);
-        sleepers.delete(wake);
-        resolve(!closed);
-      };
-      const timer = setTimeout(wake, ms);
-      timers.add(timer);
-      sleepers.add(wake);
-    });
-  }
 
   /** True when our answer is JSON with rsp=succ. */
   function isSuccess(answer: { status: number; body: string }): boolean {
@@ -213,7 +198,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
       ...(fault === 'fail' ? { rsp: 'fail' as const, res: SHOPEX_FAKE_FAIL_CALLBACK.res, errMsg: SHOPEX_FAKE_FAIL_CALLBACK.errMsg } : {}),
     });
     let delivered = false;
-    for (let copy = 0; copy < (fault === 'duplicate' ? 2 : 1) && !closed; copy++) {
+    for (let copy = 0; copy < (fault === 'duplicate' ? 2 : 1) && !sleeps.closed; copy++) {
       const tried: ShopexCallbackTry = { msgId, attempt, fault, fields, status: null, body: null };
       callbackTries.push(tried);
       try {
@@ -233,7 +218,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
     let tries = 0;
     let delivered = false;
     if (!(await sleep(plan.delayMs))) return { msgId: application.msgId, delivered, tries };
-    while (tries < maxTries && !delivered && !closed) {
+    while (tries < maxTries && !delivered && !sleeps.closed) {
       tries++;
       delivered = await oneTry(application, tries, faults.shift() ?? null);
       if (!delivered && tries < maxTries && !(await sleep(plan.retryMs))) break;
@@ -273,9 +258,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
       return loop;
     },
     async close() {
-      closed = true;
-      for (const wake of [...sleepers]) wake();
-      for (const timer of timers) clearTimeout(timer);
+      sleeps.close();
       await agent.destroy();
       await Promise.allSettled([...loops.values()]);
       await server.close();
