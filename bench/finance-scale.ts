@@ -12,7 +12,7 @@ import { JudgmentRevision, WorkOrder } from '../src/entities';
 import { TEST_APP } from '../test/support/qimen-push';
 import { MILLION_CLAIM_STATUSES, MILLION_TENANTS, millionReceivedAt, MillionSeeded, millionWaybill, seedMillion } from './seed-million';
 import {
-  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, resetPeakRss, startNode, stopChild, waitForOk, freshDatabase } from './support';
+  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, resetPeakRss, startNode, stopChild, waitForOk, freshMigratedDatabase } from './support';
 
 /**
  * Scenario H of `npm run bench`: the finance API on 1,000,000
@@ -119,15 +119,7 @@ export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
   const started = Date.now();
   const { admin, log } = env;
   const database = `claim_relay_bench_finance_${process.pid}`;
-  const url = `${env.mysql}/${database}`;
-  await freshDatabase(admin, database, env.databases);
-  const dataSource = await createDataSource(url);
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  const url = await freshMigratedDatabase(admin, env.mysql, database, env.databases);
 
   // 1. Seed.
   const N = env.judgments;

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
-import { createDataSource } from '../ormconfig';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
 import { financeScenario, financeSection, financeTables, financeTargetsParagraph, FinanceRun } from './finance-scale';
 import { exampleBody } from './fixture';
@@ -11,7 +10,7 @@ import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
-  startNode, stopChild, waitForLine, waitForOk, freshDatabase } from './support';
+  startNode, stopChild, waitForLine, waitForOk, freshDatabase, freshMigratedDatabase } from './support';
 
 /**
  * `npm run bench`: claim-relay against MariaDB under load, next to a bare Koa route (the ceiling of HTTP +
@@ -348,15 +347,7 @@ interface DispatchEnv {
 async function dispatchScenario(env: DispatchEnv): Promise<DispatchRun> {
   const { db, log } = env;
   const loadAtStart = loadavg()[0].toFixed(2);
-  const url = `${MYSQL}/${DISPATCH_DATABASE}`;
-  await freshDatabase(db, DISPATCH_DATABASE, env.databases);
-  const dataSource = await createDataSource(url);
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  const url = await freshMigratedDatabase(db, MYSQL, DISPATCH_DATABASE, env.databases);
 
   const fakes = startNode('fakes', FAKES_SCRIPT, { ...process.env }, [], ROOT);
   env.children.push(fakes);

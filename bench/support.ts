@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { createDataSource } from '../ormconfig';
 
 /** Helpers of the benchmark: child processes, ports, HTTP on loopback, /proc memory figures. */
 
@@ -260,4 +261,18 @@ export async function freshDatabase(conn: { query(sql: string): Promise<unknown>
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   registry.push(name);
+}
+
+/** freshDatabase, then every migration applied: the schema the service would create, with no service running. */
+export async function freshMigratedDatabase(conn: { query(sql: string): Promise<unknown> }, mysql: string, name: string, registry: string[]): Promise<string> {
+  await freshDatabase(conn, name, registry);
+  const url = `${mysql}/${name}`;
+  const dataSource = await createDataSource(url);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+  return url;
 }
