@@ -1,6 +1,7 @@
 import { Claim, ClaimEvent, WorkOrder } from '../../src/entities';
 import { specExample } from '../support/qimen-push';
 import type { TestService } from '../support/test-service';
+import { readAnswer } from '../support/http-answer';
 
 /**
  * A small, hand-computed finance world shared by the finance API tests (see the table below). Pushed
@@ -103,12 +104,5 @@ export async function call(baseUrl: string, path: string, opts: { token?: string
     method: opts.method ?? 'GET',
     headers: opts.token === undefined ? {} : { authorization: `Bearer ${opts.token}` },
   });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readAnswer(res);
 }

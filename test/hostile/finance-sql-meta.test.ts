@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { TEST_DATABASES } from '../support/databases';
 import { specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
+import { readAnswer } from '../support/http-answer';
 
 const TOKEN = 'sql-meta-viewer-token-0123456789';
 const CONFIG = {
@@ -56,15 +57,7 @@ describe.each(TEST_DATABASES)('SQL-meta characters in the finance filters on %s'
   afterAll(() => svc?.close());
 
   async function get(path: string, params: Record<string, string>): Promise<{ status: number; text: string; json: any }> {
-    const res = await fetch(`${svc.baseUrl}${path}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, text, json };
+    return readAnswer(await fetch(`${svc.baseUrl}${path}?${new URLSearchParams(params)}`, { headers: { authorization: `Bearer ${TOKEN}` } }));
   }
 
   /** 200, or a 400 `invalid-parameter` naming the field; never anything else. */

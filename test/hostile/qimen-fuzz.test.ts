@@ -25,6 +25,7 @@ import { TEST_DATABASES } from '../support/databases';
 import { DANNIAO_METHOD, signedPush, specExample, TEST_APP } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
 import { hostileBody, hostileString, Obj, Raw, serialize, toNode } from './hostile-json';
+import { readAnswer } from '../support/http-answer';
 
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const QUERY_RUNS = Math.max(1, Math.round(FUZZ_RUNS / 3));
@@ -92,15 +93,7 @@ function checkEnvelope(a: Answer): string {
 }
 
 async function post(baseUrl: string, query: string, body: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${baseUrl}/qimen?${query}`, { method: 'POST', body, headers });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
+  return readAnswer(await fetch(`${baseUrl}/qimen?${query}`, { method: 'POST', body, headers }));
 }
 
 /** Posts, checks the envelope, and checks what was stored: nothing for a refusal, the work order for a success. */
