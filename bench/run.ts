@@ -160,7 +160,7 @@ interface Watched {
 }
 
 /** autocannon against 127.0.0.1:port for `seconds`, each request built by `build()`; answers are checked. */
-async function load(label: string, port: number, watched: Watched, connections: number, seconds: number, build: () => Built, overallRate?: number): Promise<LoadFigures> {
+async function load(label: string, port: number, watched: Watched, connections: number, seconds: number, build: () => Built): Promise<LoadFigures> {
   const cpuBefore = {
     server: cpuSecondsOf(watched.server.pid), mariadb: watched.mariadbPid ? cpuSecondsOf(watched.mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(),
   };
@@ -175,7 +175,6 @@ async function load(label: string, port: number, watched: Watched, connections: 
     connections,
     duration: seconds,
     timeout: 10,
-    ...(overallRate ? { overallRate } : {}),
     requests: [
       {
         // One request in flight per connection: the context set up with a request is the one its answer sees.
