@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { recordPushGroup } from '../metrics';
-import { type GroupItem, isLostRace, type OneTripResult, storeGroupInOneTrip } from './mysql-one-trip';
+import { type GroupItem, isCheck, isLostRace, type OneTripResult, storeGroupInOneTrip } from './mysql-one-trip';
 
 /**
  * Group commit of concurrent pushes (MySQL/MariaDB; issue 6's stretch goal).
@@ -27,7 +27,7 @@ export interface GroupCommitOptions {
   maxInFlight: number;
 }
 
-/** Defaults, and the environment's tuning (README: Performance). */
+/** Defaults, and the environment's tuning (README: Configuration). */
 export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupCommitOptions {
   const positive = (name: string, fallback: number) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
@@ -77,7 +77,7 @@ export class GroupCommit {
     let n = 0;
     while (n < this.queue.length && n < this.options.maxPushes) {
       const item = this.queue[n];
-      bytes += 'input' in item ? item.input.push.body.length : 64;
+      bytes += isCheck(item) ? 64 : item.input.push.body.length;
       if (n > 0 && bytes > this.options.maxBytes) break;
       n++;
     }

@@ -28,7 +28,8 @@ export interface GroupedCheck {
 
 export type GroupItem = GroupedPush | GroupedCheck;
 
-const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in item);
+/** Whether a group item is a look-up (no push to store). */
+export const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in item);
 const identityOf = (item: GroupItem) => (isCheck(item) ? item.identityKey : item.input.identityKey);
 
 /** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock. */
