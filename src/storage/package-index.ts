@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { PackageIndexJob } from '../entities';
 import { readRawPushBody } from './raw-push-store';
 import { inTransaction, isSqlite } from './transactions';
+import { sqlName } from './sql-name';
 
 /**
  * Package rows of big pushes, written after the answer (issue 6).
@@ -38,7 +39,7 @@ export function storedPackageNos(pushed: unknown): string[] {
   return Array.isArray(pushed) ? pushed.filter((no): no is string => typeof no === 'string' && no !== '') : [];
 }
 
-const q = (db: EntityManager | DataSource, name: string) => ('connection' in db ? db.connection : db).driver.escape(name);
+const q = sqlName;
 
 /**
  * Inserts package rows in multi-row batches. `ignoreExisting`: rows already there (same revisionId and seq)

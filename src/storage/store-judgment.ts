@@ -11,6 +11,7 @@ import { ONE_TRIP_MAX_PACKAGES } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
 import { isUniqueViolation } from './unique-violation';
 import { isSqlite, inTransaction } from './transactions';
+import { sqlName } from './sql-name';
 
 /** Revision columns as the handler maps them from the pushed judgment. */
 export type RevisionColumns = Omit<JudgmentRevision, 'id' | 'workOrderId' | 'revision' | 'rawPushId' | 'receivedAt' | 'contentHash' | 'packageCount'>;
@@ -49,7 +50,7 @@ interface KnownWorkOrder {
   latestContentHash: string;
 }
 
-const q = (em: EntityManager | DataSource, name: string) => ('connection' in em ? em.connection : em).driver.escape(name);
+const q = sqlName;
 
 function selectWorkOrderSql(db: EntityManager | DataSource, lock: boolean): string {
   return `SELECT ${q(db, 'id')} AS id, ${q(db, 'latestRevision')} AS latestRevision, ${q(db, 'latestContentHash')} AS latestContentHash ` +
