@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import { groupCommitFor } from './group-commit';
-import { inTransaction, isSqlite } from './transactions';
+import { committedWorkOrder } from './store-judgment';
+import { isSqlite } from './transactions';
 
 /**
  * Duplicate pushes answered before DTO validation and without building a write (issue 6: duplicates).
@@ -70,11 +71,8 @@ export class KnownJudgments {
       const found = await groupCommitFor(this.dataSource).store({ identityKey });
       return found?.kind === 'exists' ? found : null;
     }
-    // In the SQLite write queue: on its one connection a bare read could see another push's uncommitted write.
-    const [row] = (await inTransaction(this.dataSource, (em) => em.query('SELECT id, latestRevision, latestContentHash FROM work_order WHERE identityKey = ?', [identityKey]))) as Array<{
-      id: number; latestRevision: number; latestContentHash: string;
-    }>;
-    return row ? { workOrderId: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: row.latestContentHash } : null;
+    const row = await committedWorkOrder(this.dataSource, identityKey);
+    return row ? { workOrderId: row.id, latestRevision: row.latestRevision, latestContentHash: row.latestContentHash } : null;
   }
 }
 

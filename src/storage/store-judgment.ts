@@ -44,7 +44,7 @@ export interface StoredJudgment {
 /** MySQL pushes up to this size try the one-trip path (their body fits a BLOB even uncompressed). */
 const ONE_TRIP_MAX_BODY = 60_000;
 
-interface KnownWorkOrder {
+export interface KnownWorkOrder {
   id: number;
   latestRevision: number;
   latestContentHash: string;
@@ -60,6 +60,14 @@ function selectWorkOrderSql(db: EntityManager | DataSource, lock: boolean): stri
 function asKnown(rows: Array<Record<string, unknown>>): KnownWorkOrder | null {
   const row = rows[0];
   return row ? { id: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: String(row.latestContentHash) } : null;
+}
+
+/**
+ * The work order of an identity and its latest revision, as committed. Read in a transaction: SQLite's
+ * writes are queued there, and on its one connection a bare read could see another push's uncommitted write.
+ */
+export async function committedWorkOrder(dataSource: DataSource, identityKey: string): Promise<KnownWorkOrder | null> {
+  return asKnown(await inTransaction(dataSource, (em) => em.query(selectWorkOrderSql(em, false), [identityKey])));
 }
 
 /**
@@ -81,8 +89,7 @@ export async function storeJudgment(dataSource: DataSource, input: JudgmentToSto
     }
   }
   // Fast path: a re-push of the latest revision reads one row and writes nothing.
-  // In the SQLite write queue: on its one connection a bare read could see another push's uncommitted write.
-  const known = asKnown(await inTransaction(dataSource, (em) => em.query(selectWorkOrderSql(em, false), [input.identityKey])));
+  const known = await committedWorkOrder(dataSource, input.identityKey);
   if (known && known.latestContentHash === input.contentHash) {
     return { workOrderId: known.id, revision: known.latestRevision, outcome: 'duplicate' };
   }
