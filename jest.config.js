@@ -6,8 +6,9 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
-  // The secret sweep (test/secrets/): no configured secret in any table, log line or error answer of the run.
-  globalSetup: '<rootDir>/test/secrets/global-setup.ts',
+  // dist/ built once (test/global-setup.ts), and the secret sweep (test/secrets/): no configured secret in any
+  // table, log line or error answer of the run.
+  globalSetup: '<rootDir>/test/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/secrets/setup.ts'],
   globalTeardown: '<rootDir>/test/secrets/global-teardown.ts',
 };

@@ -65,6 +65,19 @@ export function dataSourceOptions(
   };
 }
 
+/** Where a DataSource's database is, for a worker thread that opens its own connection to it. */
+export interface DatabaseAddress {
+  url: string;
+  mysqlFlavor?: 'mysql' | 'mariadb';
+}
+
+export function databaseAddressOf(dataSource: DataSource): DatabaseAddress {
+  const o = dataSource.options;
+  if (o.type === 'better-sqlite3') return { url: `sqlite:${o.database}` };
+  if ((o.type === 'mysql' || o.type === 'mariadb') && o.url) return { url: o.url, mysqlFlavor: o.type };
+  throw new Error(`no database address for a ${o.type} DataSource`);
+}
+
 /** A DataSource for DATABASE_URL (or `url`), with the MySQL flavour detected from the server. */
 export async function createDataSource(url: string = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<DataSource> {
   const flavor = databaseKind(url) === 'mysql' ? await detectMysqlFlavor(url) : undefined;

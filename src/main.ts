@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { closeIdleCsvExportThreads } from './api/csv-export-thread';
 import { createApp } from './app';
 import { DispatchWorker } from './dispatch/dispatch-worker';
 import { createPlatformClients } from './dispatch/platform-clients';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     await packageIndexer.drain(); // a big push's package rows; were the process killed instead, a worker takes them over
 
     await Promise.all([...clients.values()].map((c) => c.close()));
+    closeIdleCsvExportThreads(); // an export in flight ended with its request, above
     await dataSource.destroy();
   });
 }

@@ -1,5 +1,5 @@
 import { DataSource, In } from 'typeorm';
-import { ClaimFacts, claimFlags, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
+import { ClaimFacts, claimFlags, Flag, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
 import { Claim, ClaimEvent, JudgmentRevision, WorkOrder } from '../entities';
 import { applyJudgmentFilter, choosePageClaimCheck, JudgmentFilter } from './judgment-filter';
 import { presentClaim, presentJudgment } from './present';
@@ -8,7 +8,7 @@ import { presentClaim, presentJudgment } from './present';
  * The judgment list, one keyset page at a time: newest first by the work order's first received time,
  * then id. A new push only ever lands before the first page (a later received time) or revises a work
  * order in place (same key), so paging never repeats or skips a row while pushes arrive. Used by the
- * JSON list (≤ 500 a page) and the CSV export (batches of 1,000).
+ * JSON list (≤ 500 a page) and the CSV export (batches of 500, src/api/judgments-csv.ts).
  */
 export type JudgmentKey = [receivedAt: string, workOrderId: number];
 
@@ -30,15 +30,21 @@ export async function loadJudgmentPage(
   }
   const workOrders = await qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(limit + 1).getMany();
   const pageRows = workOrders.slice(0, limit);
-  const items = await presentJudgments(dataSource, pageRows, rules);
+  const rows = await judgmentRows(dataSource, pageRows, rules);
   const last = pageRows[pageRows.length - 1];
-  return { items, hasMore: workOrders.length > limit, lastKey: last ? ([last.receivedAt.toISOString(), last.id] as JudgmentKey) : null };
+  return { rows, hasMore: workOrders.length > limit, lastKey: last ? ([last.receivedAt.toISOString(), last.id] as JudgmentKey) : null };
 }
 
-export type JudgmentListItem = Awaited<ReturnType<typeof presentJudgments>>[number];
+/** A work order of the list with its latest revision, its flags (its own and those its claims raise) and its claims with their facts. */
+export interface JudgmentRow {
+  workOrder: WorkOrder;
+  latest: JudgmentRevision;
+  flags: Flag[];
+  claims: Array<{ claim: Claim; facts: ClaimFacts }>;
+}
 
-/** List items for work orders: the latest revision's fields, flags, and the claims with theirs. */
-export async function presentJudgments(dataSource: DataSource, workOrders: WorkOrder[], rules: ReconciliationRules) {
+/** The rows of the list for these work orders: three queries (revisions, claims, submitted times), whatever their number. */
+export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder[], rules: ReconciliationRules): Promise<JudgmentRow[]> {
   if (workOrders.length === 0) return [];
   const ids = workOrders.map((w) => w.id);
   const revisions = await dataSource
@@ -55,20 +61,30 @@ export async function presentJudgments(dataSource: DataSource, workOrders: WorkO
   const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId: In(ids) }, order: { id: 'ASC' } });
   const submittedAt = await submittedSince(dataSource, claims);
 
-  const claimsOf = new Map<number, Array<{ claim: Claim; facts: ClaimFacts }>>();
+  const claimsOf = new Map<number, JudgmentRow['claims']>();
   for (const claim of claims) {
-    const facts: ClaimFacts = { ...claim, submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null };
-    claimsOf.set(claim.workOrderId, [...(claimsOf.get(claim.workOrderId) ?? []), { claim, facts }]);
-  }
-  return workOrders.map((w) => {
-    const r = latest.get(w.id)!;
-    const own = claimsOf.get(w.id) ?? [];
-    return {
-      ...presentJudgment(w, r),
-      flags: judgmentFlags(r, own.map((c) => c.facts), rules),
-      claims: own.map(({ claim, facts }) => ({ ...presentClaim(claim), flags: claimFlags(facts, rules) })),
+    const facts: ClaimFacts = {
+      route: claim.route, status: claim.status, amountMinor: claim.amountMinor, acceptedAmountMinor: claim.acceptedAmountMinor, resentBlindAt: claim.resentBlindAt,
+      submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null,
     };
+    const own = claimsOf.get(claim.workOrderId);
+    if (own) own.push({ claim, facts });
+    else claimsOf.set(claim.workOrderId, [{ claim, facts }]);
+  }
+  return workOrders.map((workOrder) => {
+    const r = latest.get(workOrder.id)!;
+    const own = claimsOf.get(workOrder.id) ?? [];
+    return { workOrder, latest: r, flags: judgmentFlags(r, own.map((c) => c.facts), rules), claims: own };
   });
+}
+
+/** A row as an item of GET /api/judgments (INTERFACE.md): the judgment's fields, flags, and the claims with theirs. */
+export function presentListItem(row: JudgmentRow, rules: ReconciliationRules) {
+  return {
+    ...presentJudgment(row.workOrder, row.latest),
+    flags: row.flags,
+    claims: row.claims.map(({ claim, facts }) => ({ ...presentClaim(claim), flags: claimFlags(facts, rules) })),
+  };
 }
 
 /** When each submitted claim last entered `submitted` (from its events). */

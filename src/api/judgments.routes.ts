@@ -8,7 +8,7 @@ import { badRequest, notFound } from './api-error';
 import { presentAudit } from './audit';
 import type { FinanceContext } from './finance-context';
 import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
-import { JudgmentKey, loadJudgmentPage, submittedSince } from './judgment-list';
+import { JudgmentKey, loadJudgmentPage, presentListItem, submittedSince } from './judgment-list';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
 import { presentAttempt, presentClaim, presentEvent, presentJudgment, presentRevision } from './present';
 import { onlyKnown } from './query-params';
@@ -46,8 +46,9 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
     const filter = await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query));
     const limit = pageLimit(ctx.query.limit);
     const after = decodeJudgmentCursor(ctx.query.cursor);
-    const page = await loadJudgmentPage(dataSource, filter, fin.rules(), after, limit);
-    ctx.body = { items: page.items, nextCursor: page.hasMore && page.lastKey ? encodeCursor(page.lastKey) : null };
+    const rules = fin.rules();
+    const page = await loadJudgmentPage(dataSource, filter, rules, after, limit);
+    ctx.body = { items: page.rows.map((row) => presentListItem(row, rules)), nextCursor: page.hasMore && page.lastKey ? encodeCursor(page.lastKey) : null };
   });
 
   router.get('/api/judgments/:workOrderId', async (ctx: Context) => {

@@ -1,4 +1,4 @@
-import { CSV_COLUMNS } from './judgments-csv.routes';
+import { CSV_COLUMNS } from './judgments-csv';
 import { PLATFORMS } from './judgment-filter';
 import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_STATUSES } from '../entities';

@@ -1,5 +1,5 @@
 import { seedJudgments, seededAmounts, SEED_STATUSES } from '../../bench/seed-judgments';
-import { CSV_COLUMNS } from '../../src/api/judgments-csv.routes';
+import { CSV_COLUMNS } from '../../src/api/judgments-csv';
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
 import { call, FINANCE_CONFIG, TOKENS } from './finance-fixture';

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+import { DatabaseAddress, dataSourceOptions } from '../../ormconfig';
+import type { ReconciliationRules } from '../domain/reconciliation';
+import type { JudgmentFilter } from './judgment-filter';
+import { judgmentCsvPieces } from './judgments-csv';
+
+/**
+ * A thread that runs CSV exports, one at a time, on its own heap (capped) and its own single database
+ * connection; src/api/csv-export-thread.ts starts it with the database's address and drives it:
+ *   → { job }      start an export           ← { piece } the next piece of CSV (UTF-8, transferred, not copied)
+ *   → 'next'       the next piece, please    ← { done: true } the export is whole; the thread waits for a job
+ *   → 'close'      end the thread            ← { failed } the error's message; the thread ends
+ */
+export interface CsvExportJob {
+  filter: JudgmentFilter;
+  rules: ReconciliationRules;
+  batchRows: number;
+}
+
+export type CsvThreadRequest = { job: CsvExportJob } | 'next' | 'close';
+export type CsvExportMessage = { piece: Uint8Array } | { done: true } | { failed: string };
+
+function serve(port: NonNullable<typeof parentPort>, database: DatabaseAddress): void {
+  const base = dataSourceOptions(database.url, database.mysqlFlavor);
+  const dataSource = new DataSource(base.type === 'better-sqlite3' ? base : { ...base, extra: { connectionLimit: 1 } });
+  const encoder = new TextEncoder();
+  let pieces: AsyncGenerator<string> | undefined;
+  const send = (message: CsvExportMessage) => port.postMessage(message, 'piece' in message ? [message.piece.buffer as ArrayBuffer] : []);
+  // The connection is closed before the port, so the thread ends on its own right after.
+  const end = async (last?: CsvExportMessage) => {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    if (last) send(last);
+    port.close();
+  };
+  const step = async (request: CsvThreadRequest) => {
+    if (request === 'close') return end();
+    if (request !== 'next') {
+      if (!dataSource.isInitialized) await dataSource.initialize();
+      pieces = judgmentCsvPieces(dataSource, request.job.filter, request.job.rules, request.job.batchRows);
+    }
+    if (!pieces) throw new Error('next piece asked before a job');
+    const next = await pieces.next();
+    if (!next.done) return send({ piece: encoder.encode(next.value) });
+    pieces = undefined;
+    send({ done: true });
+  };
+  port.on('message', (request: CsvThreadRequest) => {
+    step(request).catch((err: Error) => end({ failed: err.message }));
+  });
+}
+
+if (parentPort) serve(parentPort, (workerData as { database: DatabaseAddress }).database);
