@@ -147,11 +147,14 @@ export interface CsvExportOptions {
 }
 
 /**
- * The export's bytes as a stream. The thread reads one batch per request, and a batch is requested only
- * when the stream wants more, so a slow client holds one batch in memory at most. Destroying the stream
- * (the client went away) stops the thread; a thread whose export completed waits for the next one.
+ * Starts an export (after waiting for a turn) and resolves with its bytes as a stream once the first piece
+ * (the header row and the first batch: the thread has connected and the query works) is in it; it rejects
+ * when the export fails before, so the caller can still answer with an error instead of a cut download. The thread reads
+ * one batch per request, and a batch is requested only when the stream wants more, so a slow client holds
+ * one batch in memory at most. Destroying the stream (the client went away) stops the thread; a thread
+ * whose export completed waits for the next one.
  */
-export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, options: CsvExportOptions = {}): Readable {
+export async function openCsvExport(database: DatabaseAddress, job: CsvExportJob, options: CsvExportOptions = {}): Promise<Readable> {
   const { script = csvWorkerScript(), limits = CSV_EXPORT_LIMITS, idleMs = CSV_THREAD_IDLE_MS } = options;
   const key = JSON.stringify([script, database.url, database.mysqlFlavor, limits]);
   let thread: ExportThread | undefined;
@@ -159,6 +162,8 @@ export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, op
   let asked = false;
   let finished = false;
   let left = false;
+  let firstPiece!: { arrived(): void; failed(err: Error): void };
+  const opened = new Promise<void>((arrived, failed) => (firstPiece = { arrived, failed }));
   const leave = () => {
     if (left) return;
     left = true;
@@ -181,7 +186,10 @@ export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, op
     mine.current = {
       message(message) {
         asked = false;
-        if ('piece' in message) return void stream.push(Buffer.from(message.piece.buffer, message.piece.byteOffset, message.piece.byteLength));
+        if ('piece' in message) {
+          stream.push(Buffer.from(message.piece.buffer, message.piece.byteOffset, message.piece.byteLength));
+          return firstPiece.arrived();
+        }
         end();
         if ('done' in message) {
           keepIdle(mine, idleMs);
@@ -193,6 +201,7 @@ export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, op
         stream.destroy(err);
       },
     };
+    ask(); // the first piece at once: it tells the caller the export works
   });
   const ask = () => {
     if (asked || finished || !thread) return;
@@ -208,6 +217,7 @@ export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, op
       void started.then(ask);
     },
     destroy(err, callback) {
+      firstPiece.failed(err ?? new Error('CSV export stream destroyed before its first piece'));
       // Gone mid-export: the thread is stopped, not reused (it is inside a batch).
       if (thread && !finished) {
         const stopped = thread;
@@ -217,5 +227,9 @@ export function csvExportStream(database: DatabaseAddress, job: CsvExportJob, op
       callback(err);
     },
   });
+  // An export that fails before its first piece has no reader yet: its error is the rejection below, not
+  // an unhandled 'error' event. Readers attached later (Koa's pipeline, for await) still see any error.
+  stream.on('error', () => undefined);
+  await opened;
   return stream;
 }

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { databaseAddressOf } from '../../ormconfig';
-import { csvExportStream } from './csv-export-thread';
+import { openCsvExport } from './csv-export-thread';
 import type { FinanceContext } from './finance-context';
 import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
 import { CSV_BATCH_ROWS } from './judgments-csv';
@@ -19,7 +19,8 @@ export function judgmentsCsvRoutes(fin: FinanceContext, logger: Logger): Router 
   router.get('/api/judgments.csv', async (ctx: Context) => {
     onlyKnown(ctx.query, JUDGMENT_FILTER_PARAMS);
     const filter = await resolveJudgmentFilter(fin.dataSource, parseJudgmentFilter(ctx.query));
-    const csv = csvExportStream(databaseAddressOf(fin.dataSource), { filter, rules: fin.rules(), batchRows: CSV_BATCH_ROWS });
+    // An export that cannot start, connect or query is a JSON 500 here; a later failure cuts the download.
+    const csv = await openCsvExport(databaseAddressOf(fin.dataSource), { filter, rules: fin.rules(), batchRows: CSV_BATCH_ROWS });
     // Koa pipes the body to the socket, but a failure after the headers is only a cut download; this logs it.
     finished(csv, (err) => {
       if (!err) return;

@@ -27,15 +27,18 @@ export function csvRow(row: JudgmentRow): Array<string | number | null> {
 }
 
 /**
- * The export as CSV text, one piece per keyset batch: first the BOM and the header row, then each batch's
- * rows. The next batch is read only when the caller asks for it, so a slow client holds one batch at most.
+ * The export as CSV text, one piece per keyset batch: the first piece is the BOM, the header row and the
+ * first batch (so a query that fails, fails before any byte is sent), then one piece per batch. The next
+ * batch is read only when the caller asks for it, so a slow client holds one batch at most.
  */
 export async function* judgmentCsvPieces(dataSource: DataSource, filter: JudgmentFilter, rules: ReconciliationRules, batchRows = CSV_BATCH_ROWS) {
-  yield BOM + stringify([[...CSV_COLUMNS]]);
+  let piece = BOM + stringify([[...CSV_COLUMNS]]);
   let after: JudgmentKey | null = null;
   for (;;) {
     const page = await loadJudgmentPage(dataSource, filter, rules, after, batchRows);
-    if (page.rows.length > 0) yield stringify(page.rows.map(csvRow), { cast: { number: (n) => String(n) } });
+    if (page.rows.length > 0) piece += stringify(page.rows.map(csvRow), { cast: { number: (n) => String(n) } });
+    if (piece) yield piece;
+    piece = '';
     if (!page.hasMore || !page.lastKey) return;
     after = page.lastKey;
   }

@@ -60,4 +60,18 @@ describe.each(TEST_DATABASES)('GET /api/judgments.csv on %s', (kind) => {
     expect(status).toBe(400);
     expect(json).toEqual({ error: 'invalid-parameter', message: 'to: is not a real date' });
   });
+
+  it('answers a JSON 500, not a cut download, when the export cannot query the database', async () => {
+    // The export's page query joins judgment_revision; taken away (then given back), the query fails in the thread.
+    const q = (name: string) => svc.dataSource.driver.escape(name);
+    await svc.dataSource.query(`ALTER TABLE ${q('judgment_revision')} RENAME TO ${q('judgment_revision_away')}`);
+    try {
+      const { status, json } = await call(svc.baseUrl, '/api/judgments.csv', { token: TOKENS.viewer });
+      expect(status).toBe(500);
+      expect(json).toEqual({ error: 'internal-error', message: 'internal error' });
+    } finally {
+      await svc.dataSource.query(`ALTER TABLE ${q('judgment_revision_away')} RENAME TO ${q('judgment_revision')}`);
+    }
+    expect((await csv()).res.status).toBe(200);
+  });
 });
