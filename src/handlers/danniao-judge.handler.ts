@@ -1,6 +1,6 @@
 import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
 import { withinBodyDepth } from '../dto/validate-dto';
-import { canonicalJson, sha256Hex } from '../storage/canonical-json';
+import { canonicalHash, sha256Hex } from '../storage/canonical-json';
 import { recordStore, secondsSince } from '../metrics';
 import { knownJudgmentsFor } from '../storage/known-duplicates';
 import { storedPackageNos } from '../storage/package-index';
@@ -30,7 +30,7 @@ export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>,
     tenantId: dto.tenantId ?? null,
     externalOrderId: dto.externalOrderId ?? null,
     // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
-    contentHash: sha256Hex(canonicalJson(json)),
+    contentHash: canonicalHash(json, push.body.length),
     columns: revisionColumns(dto),
     packageNos: storedPackageNos(dto.responsibilityPackageNos),
     judgment: json,
@@ -56,7 +56,7 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
     // A stored judgment passed validation, so a body nested deeper than it allows is no known duplicate (nor hashable safely).
     const contentHash = known.contentHashOf(identity, push.bodySha256, () => {
       const parsed = json();
-      return withinBodyDepth(parsed) ? sha256Hex(canonicalJson(parsed)) : null;
+      return withinBodyDepth(parsed) ? canonicalHash(parsed, push.body.length) : null;
     });
     if (contentHash === null) return null;
     const started = performance.now();
