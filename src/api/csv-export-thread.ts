@@ -37,7 +37,7 @@ export const CSV_EXPORTS_AT_ONCE = 2;
 /**
  * The worker's script. Built, it sits next to this file. Under ts-jest this file is TypeScript and Node
  * cannot run the worker's TypeScript in a thread, so tests run the compiled copy in dist/ of the same
- * source (test/support/test-service.ts builds it first: test/support/built-service.ts).
+ * source (jest's global setup builds it first: test/global-setup.ts).
  */
 export function csvWorkerScript(): string {
   const beside = join(__dirname, 'csv-export.worker.js');

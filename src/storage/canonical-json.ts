@@ -1,13 +1,19 @@
 import { createHash, hash } from 'node:crypto';
 
+/**
+ * A copy of an object with its keys inserted in sorted order. Its own key order is what both canonical forms
+ * below follow: the sorted order, except that JavaScript puts integer-like keys first, ascending, and an
+ * assigned "__proto__" key is not kept as a key.
+ */
+function withSortedKeys(v: object): Record<string, unknown> {
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+  return sorted;
+}
+
 /** JSON text with every object's keys sorted, so equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  return JSON.stringify(value, (_key, v) => (v === null || typeof v !== 'object' || Array.isArray(v) ? v : withSortedKeys(v)));
 }
 
 export function sha256Hex(data: string | Buffer): string {
@@ -20,9 +26,8 @@ const HASH_PIECE_CHARS = 64 * 1024;
 /**
  * sha256Hex(canonicalJson(value)) for a value JSON.parse produced, without building the whole text: a push
  * with 999,999 package numbers made an 18 MB string and grew the process by about 100 MiB to hash it. The
- * same bytes reach the hash: leaves through JSON.stringify, and each object's keys in the order of an
- * object built as canonicalJson builds it (sorted, then integer-like keys first, as JS orders them; a
- * "__proto__" key dropped as there). test/storage/canonical-json.test.ts checks that they agree.
+ * same bytes reach the hash: leaves through JSON.stringify, and each object's keys in withSortedKeys'
+ * order, as canonicalJson. test/storage/canonical-json.test.ts checks that they agree.
  */
 export function canonicalSha256(value: unknown): string {
   const digest = createHash('sha256');
@@ -44,8 +49,7 @@ export function canonicalSha256(value: unknown): string {
       }
       return put(']');
     }
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    const sorted = withSortedKeys(v);
     put('{');
     let first = true;
     for (const k of Object.keys(sorted)) {

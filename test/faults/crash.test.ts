@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { Claim, ClaimAttempt, WorkOrder } from '../../src/entities';
-import { ensureBuilt, spawnService, waitReady } from '../support/built-service';
+import { spawnService, waitReady } from '../support/built-service';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
@@ -22,7 +22,6 @@ onMysql('kill -9 of the service in the middle of pushes and dispatch', () => {
   const port = 3900 + (process.pid % 90);
 
   beforeAll(async () => {
-    ensureBuilt();
     db = await createTestDatabase('mysql');
     fakes = await startFakes();
     const config = { qimen: { apps: [TEST_APP] }, ...fakesConfig(fakes, { only: ['glitzcloud-loss'], retrySchedule: ['1s', '1s', '1s', '1s', '1s'] }) };

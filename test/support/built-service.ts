@@ -31,9 +31,9 @@ function sourcesMtime(): number {
 }
 
 /**
- * Compiles the service to dist/ unless its last complete build is newer than every source file (tests that
- * spawn processes). Test files run in parallel workers: one builds under a lock while the others wait, so
- * none starts a service from a half-written dist/. Returns what it did, for the test's notes.
+ * Compiles the service to dist/ unless its last complete build is newer than every source file. Called once
+ * per jest run, before any test file (test/global-setup.ts): spawned services and the CSV export thread run
+ * dist/. The lock keeps two jest runs at once from writing dist/ together. Returns what it did.
  */
 export function ensureBuilt(): string {
   if (mtimeOr0(STAMP) > sourcesMtime()) return 'dist up to date';
