@@ -70,6 +70,11 @@ export const metrics = {
   outboxLag: new Gauge({
     name: 'claim_relay_outbox_lag_seconds', help: 'Age of the oldest due pending claim (0 when none is due).', registers: [registry],
   }),
+  transactionRetries: new Counter({
+    name: 'claim_relay_db_transaction_retries_total',
+    help: 'MySQL/MariaDB transactions run again after losing a deadlock or a lock wait, by error code (src/storage/transactions.ts).',
+    labelNames: ['code'] as const, registers: [registry],
+  }),
   poolOpen: new Gauge({ name: 'claim_relay_db_pool_open_connections', help: 'Database connections open in the pool (SQLite: 1).', registers: [registry] }),
   poolFree: new Gauge({ name: 'claim_relay_db_pool_free_connections', help: 'Open database connections idle in the pool (SQLite: 0).', registers: [registry] }),
   poolWaiting: new Gauge({ name: 'claim_relay_db_pool_waiting_requests', help: 'Requests waiting for a pool connection.', registers: [registry] }),
@@ -121,6 +126,11 @@ export function recordStore(outcome: StoreOutcome, seconds: number): void {
 
 export function recordPushGroup(size: number): void {
   if (METRICS_ENABLED) metrics.pushGroupSize.observe(size);
+}
+
+/** A transaction run again; `code` is one of the few retried error codes (src/storage/transactions.ts), never a caller's value. */
+export function recordTransactionRetry(code: string): void {
+  if (METRICS_ENABLED) metrics.transactionRetries.inc({ code });
 }
 
 export function recordDispatchAttempt(platform: string, outcome: DispatchOutcome, seconds: number): void {

@@ -5,6 +5,7 @@ import { fastInsert } from './fast-insert';
 import { newWorkOrderRow, revisionRow } from './judgment-rows';
 import { runMysqlBatch, type Statement } from './mysql-batch';
 import { type EncodedBody, rawPushRow } from './raw-push-store';
+import { lostDeadlock, mysqlErrorCode } from './transactions';
 import type { JudgmentToStore } from './store-judgment';
 
 /** Pushes with more package numbers than this take the general path (multi-row batches). */
@@ -32,10 +33,9 @@ export type GroupItem = GroupedPush | GroupedCheck;
 export const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in item);
 const identityOf = (item: GroupItem) => (isCheck(item) ? item.identityKey : item.input.identityKey);
 
-/** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock. */
+/** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock (src/storage/transactions.ts). */
 export function isLostRace(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK';
+  return mysqlErrorCode(err) === 'ER_DUP_ENTRY' || lostDeadlock(err);
 }
 
 /**

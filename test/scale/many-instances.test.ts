@@ -34,7 +34,10 @@ const DRAIN_TIMEOUT_MS = 60_000;
 interface Proc {
   name: string;
   child: ChildProcess;
+  /** The last 50 lines of its output, each cut at 400 characters. */
   output: string[];
+  /** Its first 20 error-level log lines (pino level ≥ 50), each cut at 3,000 characters: what a failure needs. */
+  errors: string[];
 }
 
 function freePort(): Promise<number> {
@@ -50,9 +53,13 @@ function freePort(): Promise<number> {
 
 function startProc(name: string, script: string, env: NodeJS.ProcessEnv): Proc {
   const child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = { name, child, output: [] };
+  const proc: Proc = { name, child, output: [], errors: [] };
   const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line) proc.output.push(line.slice(0, 400));
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      proc.output.push(line.slice(0, 400));
+      if (/^\{"level":[56]0,/.test(line) && proc.errors.length < 20) proc.errors.push(line.slice(0, 3000));
+    }
     if (proc.output.length > 50) proc.output.splice(0, proc.output.length - 50);
   };
   child.stdout!.on('data', keep);
@@ -186,7 +193,9 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     timings.pushMs = Date.now() - pushStarted;
 
     const failures = answers.filter((a) => a.errorId !== 'success');
-    expect(failures).toEqual([]);
+    // On a failure, the services' own error lines travel with it (the answer says only internal-error).
+    const errorLines = failures.length ? services.flatMap((s) => s.proc.errors.map((l) => `${s.proc.name}: ${l}`)) : [];
+    expect({ failures, errorLines }).toEqual({ failures: [], errorLines: [] });
     expect(answers).toHaveLength(IDENTITIES * PUSHES_PER_IDENTITY);
 
     // 2. One work order per identity; every answered workOrderId is that work order; duplicates stored nothing.
@@ -267,6 +276,8 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     const pushesSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_qimen_pushes_total', 'outcome="success"'));
     const callbacksSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_callbacks_total', 'outcome="stored"'));
     const attemptsSeen = workerMetrics.map((t) => counterSum(t, 'claim_relay_dispatch_attempts_total', 'outcome="submitted"'));
+    const retriesSeen = ['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED', 'ER_LOCK_WAIT_TIMEOUT'].map((code) =>
+      `${code} ${[...serviceMetrics, ...workerMetrics].reduce((n, t) => n + counterSum(t, 'claim_relay_db_transaction_retries_total', `code="${code}"`), 0)}`);
     expect(pushesSeen.reduce((a, b) => a + b, 0)).toBe(IDENTITIES * PUSHES_PER_IDENTITY);
     expect(pushesSeen.every((n) => n > 0)).toBe(true);
     expect(callbacksSeen.reduce((a, b) => a + b, 0)).toBe(IDENTITIES * 2);
@@ -279,7 +290,8 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
         `${answers.filter((a) => a.errorId === 'success').length} answered success, per service ${pushesSeen.join('/')}; ` +
         `${workOrders.length} work orders; ${claimCount} claims, drained in ${(timings.drainMs / 1000).toFixed(1)} s by ${workersUsed} workers ` +
         `(attempts per worker ${attemptsSeen.join('/')}); platform requests glitzcloud ${glitz.length}, shopex ${shopex.length}, duobaoyu ${duobaoyu.length}; ` +
-        `${callbackAnswers.length} ShopEx callbacks in ${(timings.callbackMs / 1000).toFixed(1)} s, ${inbox[0].n} stored\n`,
+        `${callbackAnswers.length} ShopEx callbacks in ${(timings.callbackMs / 1000).toFixed(1)} s, ${inbox[0].n} stored; ` +
+        `transactions run again: ${retriesSeen.join(', ')}\n`,
     );
   }, 120_000);
 });
