@@ -79,12 +79,17 @@ export async function storeJudgment(dataSource: DataSource, input: JudgmentToSto
   if (!isSqlite(dataSource) && input.push.body.length <= ONE_TRIP_MAX_BODY && input.packageNos.length <= ONE_TRIP_MAX_PACKAGES) {
     const encoded = await encodeBody(input.push.body);
     if (encoded.inline) {
-      const trip = await groupCommitFor(dataSource).store({ input, encoded });
+      const committer = groupCommitFor(dataSource);
+      // null: the push lost a race to a parallel first push of its identity (the unique key) or a deadlock.
+      // The winner of a unique-key race has committed, so a plain look-up answers the usual case, a parallel
+      // push of the same judgment, without the locking path, whose duplicate insert and locked read two
+      // losers of one identity can deadlock on (test/scale/many-instances.test.ts counts the retries).
+      const trip = (await committer.store({ input, encoded })) ?? (await committer.store({ identityKey: input.identityKey }));
       if (trip?.kind === 'created') return { workOrderId: trip.workOrderId, revision: 1, outcome: 'created' };
       if (trip?.kind === 'exists' && trip.latestContentHash === input.contentHash) {
         return { workOrderId: trip.workOrderId, revision: trip.latestRevision, outcome: 'duplicate' };
       }
-      // A changed push of a known identity, or a race lost to a parallel first push: the locking path.
+      // A changed push of a known identity, or a race whose winner has not committed yet: the locking path.
       return inTransaction(dataSource, (em) => storeInTransaction(em, input, encoded));
     }
   }

@@ -1,10 +1,13 @@
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
 import { GroupCommit, GroupCommitOptions } from '../../src/storage/group-commit';
 import type { GroupedPush } from '../../src/storage/mysql-one-trip';
 import { encodeBody } from '../../src/storage/raw-push-store';
+import { storeJudgment } from '../../src/storage/store-judgment';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
+import { untilLockWaits } from '../support/innodb-locks';
 import { specExample } from '../support/qimen-push';
 import { receivedPush } from '../support/received-push';
 
@@ -22,8 +25,11 @@ async function pushOf(externalOrderId: string, change: Record<string, unknown> =
 mysqlOnly('group commit of concurrent pushes on mysql', () => {
   let dataSource: DataSource;
   let close: () => Promise<void>;
+  let url: string;
   beforeEach(async () => {
-    ({ dataSource, close } = await openMigratedDatabase('mysql'));
+    let db;
+    ({ db, dataSource, close } = await openMigratedDatabase('mysql'));
+    url = db.url;
   });
   afterEach(() => close());
 
@@ -81,6 +87,35 @@ mysqlOnly('group commit of concurrent pushes on mysql', () => {
       const kinds = results.map((r) => r[i]?.kind ?? 'lost-race').sort();
       // One instance created it; the other found it, or lost the race (storeJudgment then takes the locking path).
       expect([['created', 'exists'], ['created', 'lost-race']]).toContainEqual(kinds);
+    }
+  });
+
+  it('answers a push that lost the race to a parallel push of the same judgment from a plain read, not waiting for the work order\'s lock', async () => {
+    const { input } = await pushOf('RACED');
+    const [winner, locker, watcher] = await Promise.all([0, 1, 2].map(() => createConnection({ uri: url })));
+    try {
+      // A parallel first push of the same judgment, not committed yet: this push's conditional insert waits for its unique key.
+      const row = (await pushOf('RACED')).input;
+      await winner.query('START TRANSACTION');
+      await winner.query(
+        'INSERT INTO work_order (identityKey, tenantId, externalOrderId, receivedAt, latestRevision, latestContentHash, responsibilityParty, updatedAt) VALUES (?, ?, ?, NOW(3), 1, ?, ?, NOW(3))',
+        [row.identityKey, row.tenantId, row.externalOrderId, row.contentHash, row.columns.responsibilityParty],
+      );
+      const answer = storeJudgment(dataSource, input);
+      await untilLockWaits(watcher, 1);
+      // A revision of that work order, queued behind both for the row's lock, which it holds until this test lets go.
+      await locker.query('START TRANSACTION');
+      const locked = locker.query('SELECT id FROM work_order WHERE identityKey = ? FOR UPDATE', [row.identityKey]);
+      await untilLockWaits(watcher, 2);
+      await winner.query('COMMIT'); // this push now loses the race: ER_DUP_ENTRY
+      await locked;
+
+      const settled = await Promise.race([answer, new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000))]);
+      const [[stored]] = await watcher.query<RowDataPacket[]>('SELECT id FROM work_order WHERE identityKey = ?', [row.identityKey]);
+      expect(settled).toEqual({ workOrderId: Number(stored.id), revision: 1, outcome: 'duplicate' });
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([winner, locker, watcher].map((c) => c.end()));
     }
   });
 });

@@ -1,4 +1,4 @@
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
@@ -8,6 +8,7 @@ import { type GroupedPush, isLostRace, storeGroupInOneTrip } from '../../src/sto
 import { encodeBody } from '../../src/storage/raw-push-store';
 import { inTransaction, lostDeadlock, mysqlErrorCode, withDeadlockRetry } from '../../src/storage/transactions';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
+import { untilLockWaits } from '../support/innodb-locks';
 import { specExample } from '../support/qimen-push';
 import { receivedPush } from '../support/received-push';
 
@@ -25,19 +26,6 @@ const judgmentOf = (externalOrderId: string) => judgmentToStore(receivedPush({ .
 async function pushOf(externalOrderId: string): Promise<GroupedPush> {
   const input = judgmentOf(externalOrderId);
   return { input, encoded: await encodeBody(input.push.body) };
-}
-
-/**
- * Polls (bounded) until some InnoDB transaction waits for a lock. INNODB_TRX is a cache that InnoDB refreshes
- * only when it was not read for 100 ms, so the polls are 150 ms apart.
- */
-async function untilALockWait(conn: Connection): Promise<void> {
-  for (let i = 0; i < 30; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    const [rows] = await conn.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
-    if (Number(rows[0].n) > 0) return;
-  }
-  throw new Error('no transaction waited for a lock within 4.5 s');
 }
 
 mysqlOnly('transactions that lose a deadlock on mysql', () => {
@@ -71,7 +59,7 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
         if (attempts === 1) {
           await insertWorkOrder(em, 'RACED');
           batchDone = storeGroupInOneTrip(dataSource, batch);
-          await untilALockWait(watcher); // the batch holds work_order's AUTO-INC lock and waits for RACED
+          await untilLockWaits(watcher); // the batch holds work_order's AUTO-INC lock and waits for RACED
         }
         await insertWorkOrder(em, 'MINE'); // waits for that AUTO-INC lock: a deadlock
       } catch (err) {
