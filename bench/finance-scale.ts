@@ -154,7 +154,7 @@ export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
   const port = await freePort();
   const service = startNode('finance service', env.serviceScript, {
     ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', CLAIM_RELAY_CONFIG: configPath, DISPATCH_IN_PROCESS: '0',
-  }, [], env.root);
+  }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [], env.root);
   env.children.push(service);
   await waitForOk(service, port, '/readyz', 60_000);
   log(`  service on the seeded database, port ${port} (pid ${service.pid})`);

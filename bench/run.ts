@@ -28,7 +28,7 @@ import {
  *   BENCH_FINANCE_JUDGMENTS=1000000  judgments seeded for H;  BENCH_SEED_BOUND_S=360  H's seeding stops after this
  *   BENCH_CONNECTIONS=32,64   connection counts tried in scenario A (B and C use A's best)
  *   BENCH_DURATION_SCALE=1    multiplies the load durations (e.g. 0.2 for a quick smoke run)
- *   BENCH_CPU_PROF=/tmp/dir   run the service (and E's workers) with --cpu-prof, writing the .cpuprofiles there
+ *   BENCH_CPU_PROF=/tmp/dir   run the service (and E's workers, H's service) with --cpu-prof, writing the .cpuprofiles there
  *   BENCH_DISPATCH_CLAIMS=3000     claims per round of scenario E
  *   BENCH_DISPATCH_WORKERS=1,2,3,4 worker process counts of scenario E, one round each
  *   BENCH_MYSQL=mysql://root@127.0.0.1:3306   the MariaDB server

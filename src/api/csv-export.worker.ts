@@ -24,7 +24,7 @@ export type CsvExportMessage = { piece: Uint8Array } | { done: true } | { failed
 
 function serve(port: NonNullable<typeof parentPort>, database: DatabaseAddress): void {
   const base = dataSourceOptions(database.url, database.mysqlFlavor);
-  const dataSource = new DataSource(base.type === 'better-sqlite3' ? base : { ...base, extra: { connectionLimit: 1 } });
+  const dataSource = new DataSource(base.type === 'better-sqlite3' ? base : { ...base, extra: { ...(base as { extra?: object }).extra, connectionLimit: 1 } });
   const encoder = new TextEncoder();
   let pieces: AsyncGenerator<string> | undefined;
   const send = (message: CsvExportMessage) => port.postMessage(message, 'piece' in message ? [message.piece.buffer as ArrayBuffer] : []);
