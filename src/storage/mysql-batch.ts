@@ -31,6 +31,8 @@ export async function runMysqlBatch(dataSource: DataSource, statements: readonly
     return statements.length === 1 ? [results] : (results as unknown[]);
   } catch (err) {
     await run(conn, 'ROLLBACK').catch(() => (reusable = false));
+    // mysql2 (trace: false, ormconfig.ts) raised it from its socket handler: give it the async path through our code instead.
+    if (err instanceof Error) Error.captureStackTrace(err);
     throw err;
   } finally {
     if (reusable) conn.release();

@@ -33,9 +33,14 @@ export type GroupItem = GroupedPush | GroupedCheck;
 export const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in item);
 const identityOf = (item: GroupItem) => (isCheck(item) ? item.identityKey : item.input.identityKey);
 
-/** The unique key stopped a batch (a parallel first push of the same identity won) or it lost a deadlock (src/storage/transactions.ts). */
+/**
+ * The unique key stopped a batch (a parallel first push of the same identity won), it lost a deadlock
+ * (src/storage/transactions.ts), or it waited longer than innodb_lock_wait_timeout for another transaction's
+ * lock. The batch was rolled back in each case; its push takes the locking path, which retries, instead of failing.
+ */
 export function isLostRace(err: unknown): boolean {
-  return mysqlErrorCode(err) === 'ER_DUP_ENTRY' || lostDeadlock(err);
+  const code = mysqlErrorCode(err);
+  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_WAIT_TIMEOUT' || lostDeadlock(err);
 }
 
 /**

@@ -1,9 +1,11 @@
 import { createConnection, type Connection } from 'mysql2/promise';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
 import { fastInsert } from '../../src/storage/fast-insert';
 import { newWorkOrderRow } from '../../src/storage/judgment-rows';
+import { GroupCommit } from '../../src/storage/group-commit';
 import { type GroupedPush, isLostRace, storeGroupInOneTrip } from '../../src/storage/mysql-one-trip';
 import { encodeBody } from '../../src/storage/raw-push-store';
 import { inTransaction, lostDeadlock, mysqlErrorCode, withDeadlockRetry } from '../../src/storage/transactions';
@@ -32,10 +34,12 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
   let dataSource: DataSource;
   let close: () => Promise<void>;
   let watcher: Connection;
+  let url: string;
   beforeEach(async () => {
     let db;
     ({ db, dataSource, close } = await openMigratedDatabase('mysql'));
-    watcher = await createConnection({ uri: db.url });
+    url = db.url;
+    watcher = await createConnection({ uri: url });
   });
   afterEach(async () => {
     await watcher.end();
@@ -75,6 +79,30 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
     expect(await batchDone).toEqual([{ kind: 'created', workOrderId: expect.any(Number) }, { kind: 'created', workOrderId: expect.any(Number) }]);
     const stored = await dataSource.getRepository(WorkOrder).find({ order: { externalOrderId: 'ASC' } });
     expect(stored.map((w) => w.externalOrderId)).toEqual(['HEAVY', 'MINE', 'RACED']); // RACED once: the victim's copy was rolled back
+  });
+
+  it('hands a grouped push that waited longer than innodb_lock_wait_timeout to the locking path instead of failing it', async () => {
+    // One pooled connection, its lock wait cut to 1 s (the server's default is 50 s).
+    const options = dataSourceOptions(url) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
+    const impatient = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 } }).initialize();
+    const holder = await createConnection({ uri: url });
+    try {
+      await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');
+      const push = await pushOf('HELD');
+      await holder.query('START TRANSACTION');
+      await holder.query("INSERT INTO work_order (identityKey, receivedAt, latestRevision, latestContentHash, updatedAt) VALUES (?, NOW(3), 1, 'x', NOW(3))", [push.input.identityKey]);
+
+      let failure: unknown;
+      const result = await new GroupCommit(impatient, { maxPushes: 32, maxBytes: 2_000_000, maxInFlight: 1 }).store(push);
+      await storeGroupInOneTrip(impatient, [push]).catch((err) => (failure = err)); // the same wait, seen directly
+
+      expect(mysqlErrorCode(failure)).toBe('ER_LOCK_WAIT_TIMEOUT');
+      expect(result).toBeNull(); // a lost race: storeJudgment takes the locking path (which retries)
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await impatient.destroy();
+    }
   });
 
   it('runs a transaction again when it lost a row-lock deadlock (ER_LOCK_DEADLOCK)', async () => {
