@@ -5,7 +5,7 @@ import { fastInsert } from './fast-insert';
 import { newWorkOrderRow, revisionRow } from './judgment-rows';
 import { runMysqlBatch, type Statement } from './mysql-batch';
 import { type EncodedBody, rawPushRow } from './raw-push-store';
-import { lostDeadlock, mysqlErrorCode } from './transactions';
+import { isUniqueViolation, mayRunAgain } from './database-errors';
 import type { JudgmentToStore } from './store-judgment';
 
 /** Pushes with more package numbers than this take the general path (multi-row batches). */
@@ -34,13 +34,12 @@ export const isCheck = (item: GroupItem): item is GroupedCheck => !('input' in i
 const identityOf = (item: GroupItem) => (isCheck(item) ? item.identityKey : item.input.identityKey);
 
 /**
- * The unique key stopped a batch (a parallel first push of the same identity won), it lost a deadlock
- * (src/storage/transactions.ts), or it waited longer than innodb_lock_wait_timeout for another transaction's
- * lock. The batch was rolled back in each case; its push takes the locking path, which retries, instead of failing.
+ * The unique key stopped a batch (a parallel first push of the same identity won), or it lost a deadlock or
+ * a lock wait (src/storage/database-errors.ts). The batch was rolled back in each case; its push takes the
+ * locking path, which retries, instead of failing.
  */
 export function isLostRace(err: unknown): boolean {
-  const code = mysqlErrorCode(err);
-  return code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_WAIT_TIMEOUT' || lostDeadlock(err);
+  return isUniqueViolation(err) || mayRunAgain(err);
 }
 
 /**

@@ -9,7 +9,7 @@ import { DEFER_PACKAGES_OVER, enqueuePackageIndex, insertPackages, PackageIndexT
 import { groupCommitFor } from './group-commit';
 import { ONE_TRIP_MAX_PACKAGES } from './mysql-one-trip';
 import { EncodedBody, encodeBody, insertRawPush, ReceivedPush } from './raw-push-store';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from './database-errors';
 import { isSqlite, inTransaction } from './transactions';
 import { sqlName } from './sql-name';
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
+import { RUN_AGAIN_CODES } from '../../src/storage/database-errors';
 import { signShopexParams } from '../../src/verify/shopex-sign';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
@@ -276,7 +277,7 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     const pushesSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_qimen_pushes_total', 'outcome="success"'));
     const callbacksSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_callbacks_total', 'outcome="stored"'));
     const attemptsSeen = workerMetrics.map((t) => counterSum(t, 'claim_relay_dispatch_attempts_total', 'outcome="submitted"'));
-    const retriesSeen = ['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED', 'ER_LOCK_WAIT_TIMEOUT'].map((code) =>
+    const retriesSeen = RUN_AGAIN_CODES.map((code) =>
       `${code} ${[...serviceMetrics, ...workerMetrics].reduce((n, t) => n + counterSum(t, 'claim_relay_db_transaction_retries_total', `code="${code}"`), 0)}`);
     expect(pushesSeen.reduce((a, b) => a + b, 0)).toBe(IDENTITIES * PUSHES_PER_IDENTITY);
     expect(pushesSeen.every((n) => n > 0)).toBe(true);

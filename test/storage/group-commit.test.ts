@@ -4,6 +4,8 @@ import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
 import { GroupCommit, GroupCommitOptions } from '../../src/storage/group-commit';
 import type { GroupedPush } from '../../src/storage/mysql-one-trip';
+import { fastInsert } from '../../src/storage/fast-insert';
+import { newWorkOrderRow } from '../../src/storage/judgment-rows';
 import { encodeBody } from '../../src/storage/raw-push-store';
 import { storeJudgment } from '../../src/storage/store-judgment';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
@@ -96,11 +98,9 @@ mysqlOnly('group commit of concurrent pushes on mysql', () => {
     try {
       // A parallel first push of the same judgment, not committed yet: this push's conditional insert waits for its unique key.
       const row = (await pushOf('RACED')).input;
+      const firstInsert = fastInsert(dataSource, WorkOrder).statement(newWorkOrderRow(row));
       await winner.query('START TRANSACTION');
-      await winner.query(
-        'INSERT INTO work_order (identityKey, tenantId, externalOrderId, receivedAt, latestRevision, latestContentHash, responsibilityParty, updatedAt) VALUES (?, ?, ?, NOW(3), 1, ?, ?, NOW(3))',
-        [row.identityKey, row.tenantId, row.externalOrderId, row.contentHash, row.columns.responsibilityParty],
-      );
+      await winner.query(firstInsert.sql, firstInsert.params);
       const answer = storeJudgment(dataSource, input);
       await untilLockWaits(watcher, 1);
       // A revision of that work order, queued behind both for the row's lock, which it holds until this test lets go.

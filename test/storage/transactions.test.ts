@@ -8,7 +8,8 @@ import { newWorkOrderRow } from '../../src/storage/judgment-rows';
 import { GroupCommit } from '../../src/storage/group-commit';
 import { type GroupedPush, isLostRace, storeGroupInOneTrip } from '../../src/storage/mysql-one-trip';
 import { encodeBody } from '../../src/storage/raw-push-store';
-import { inTransaction, lostDeadlock, mysqlErrorCode, withDeadlockRetry } from '../../src/storage/transactions';
+import { databaseErrorCode, lostDeadlock } from '../../src/storage/database-errors';
+import { inTransaction, withDeadlockRetry } from '../../src/storage/transactions';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
 import { untilLockWaits } from '../support/innodb-locks';
 import { specExample } from '../support/qimen-push';
@@ -72,7 +73,7 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
       }
     });
 
-    expect(errors.map(mysqlErrorCode)).toEqual(['ER_AUTOINC_READ_FAILED']);
+    expect(errors.map(databaseErrorCode)).toEqual(['ER_AUTOINC_READ_FAILED']);
     expect(attempts).toBe(2);
     expect(lostDeadlock(errors[0])).toBe(true);
     expect(isLostRace(errors[0])).toBe(true); // the group committer's push that met it takes the locking path
@@ -90,13 +91,14 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
       await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');
       const push = await pushOf('HELD');
       await holder.query('START TRANSACTION');
-      await holder.query("INSERT INTO work_order (identityKey, receivedAt, latestRevision, latestContentHash, updatedAt) VALUES (?, NOW(3), 1, 'x', NOW(3))", [push.input.identityKey]);
+      const held = fastInsert(dataSource, WorkOrder).statement(newWorkOrderRow(push.input)); // the same identity, not committed
+      await holder.query(held.sql, held.params);
 
       let failure: unknown;
       const result = await new GroupCommit(impatient, { maxPushes: 32, maxBytes: 2_000_000, maxInFlight: 1 }).store(push);
       await storeGroupInOneTrip(impatient, [push]).catch((err) => (failure = err)); // the same wait, seen directly
 
-      expect(mysqlErrorCode(failure)).toBe('ER_LOCK_WAIT_TIMEOUT');
+      expect(databaseErrorCode(failure)).toBe('ER_LOCK_WAIT_TIMEOUT');
       expect(result).toBeNull(); // a lost race: storeJudgment takes the locking path (which retries)
     } finally {
       await holder.query('ROLLBACK');
@@ -121,7 +123,7 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
           await holding;
           await lock(em, second);
         } catch (err) {
-          codes.push(mysqlErrorCode(err));
+          codes.push(databaseErrorCode(err));
           throw err;
         }
       });
