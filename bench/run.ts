@@ -8,6 +8,7 @@ import { financeScenario, financeSection, financeTables, financeTargetsParagraph
 import { exampleBody } from './fixture';
 import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
+import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
   startNode, stopChild, waitForLine, waitForOk, freshDatabase, freshMigratedDatabase } from './support';
@@ -83,6 +84,8 @@ const RAW = { inFlight: 32, pool: Number(process.env.DATABASE_POOL_SIZE ?? 10), 
 const ISSUE6_PUSH_TARGET = { shareOfCeiling: 0.6, perSecond: 2000 };
 /** Issue 6: p99 latency at half the best stored rate. */
 const ISSUE6_HALF_RATE_P99_MS = 50;
+/** Issue 6: the metrics' share of the service's CPU per stored push. */
+const ISSUE6_METRICS_SHARE = 0.03;
 
 /** H: the finance API on a seeded database (BENCH_FINANCE_JUDGMENTS, default 1,000,000; seeding bounded). */
 const FINANCE = {
@@ -767,6 +770,8 @@ interface UniqueRun extends LoadFigures {
   /** MariaDB statements (status Questions) and InnoDB fsyncs (Innodb_data_fsyncs) per stored push. */
   queriesPerPush: number;
   fsyncsPerPush: number;
+  /** The same run as the service counted it (GET /metrics before and after). */
+  served: ServedFigures;
 }
 
 interface BigPush {
@@ -788,6 +793,8 @@ interface BigPush {
   /** CPU seconds spent while it was being answered: the service, MariaDB. */
   cpuService: number | null;
   cpuMariadb: number | null;
+  /** The service's heap before the push (GET /metrics): what its RSS before was made of. */
+  heapBefore: HeapFigures;
 }
 
 interface Report {
@@ -802,6 +809,8 @@ interface Report {
   raw?: RawRun;
   finance?: FinanceRun;
   financeLoadAtStart?: string;
+  /** µs of CPU the metrics cost a stored push (bench/metrics-cost.ts), on and with METRICS=off. */
+  metricsCost?: { onUs: number; offUs: number };
 }
 
 function latencyCells(f: LoadFigures): string[] {
@@ -843,6 +852,38 @@ function loadTable(report: Report, best?: UniqueRun): string {
   return markdownTable(head, rows);
 }
 
+const boundMs = (n: number | null) => (n === null ? '—' : n === Infinity ? '> 10,000' : `≤ ${fmt.ms(n)}`);
+
+/** One A run as the service counted it: answers, stores, group commits (GET /metrics). */
+function servedCells(s: ServedFigures): string[] {
+  return [
+    `${fmt.int(s.success)} answered success, ${fmt.int(s.failed)} failed`,
+    `${fmt.int(s.created)} stored`,
+    `store time p50 ${boundMs(s.storeP50Ms)} ms, p99 ${boundMs(s.storeP99Ms)} ms`,
+    `answer p99 ${boundMs(s.answerP99Ms)} ms`,
+    `${fmt.int(s.groups)} group commits of ${s.meanGroupSize?.toFixed(1) ?? '—'} on average`,
+    `${fmt.int(s.retries)} transactions retried`,
+  ];
+}
+
+function servedTable(unique: UniqueRun[], best?: UniqueRun): string {
+  return markdownTable(
+    ['A as the service counted it (GET /metrics)', 'Answered success / failed', 'Stored (created)', 'Store time p50 / p99 ms', 'Answer p99 ms', 'Group commits', 'Pushes per group', 'Retried transactions'],
+    unique.map((u) => {
+      const s = u.served;
+      return [
+        `${u.connections} connections${u === best ? ' (best)' : ''}`, `${fmt.int(s.success)} / ${fmt.int(s.failed)}`, fmt.int(s.created),
+        `${boundMs(s.storeP50Ms)} / ${boundMs(s.storeP99Ms)}`, boundMs(s.answerP99Ms), fmt.int(s.groups), s.meanGroupSize?.toFixed(1) ?? '—', fmt.int(s.retries),
+      ];
+    }),
+  );
+}
+
+/** The service's CPU per stored push in an A run, in ms (null when its CPU was not read). */
+function serviceMsPerPush(u: UniqueRun): number | null {
+  return u.cpu.server === null ? null : (1000 * u.cpu.server * u.seconds) / Math.max(u.stored, 1);
+}
+
 function bigTable(big: BigPush): string {
   return markdownTable(
     ['D big push', 'Value'],
@@ -853,6 +894,7 @@ function bigTable(big: BigPush): string {
       ['Time to answer', `${fmt.int(big.answerMs)} ms`],
       ['CPU while answering: service / MariaDB', `${big.cpuService?.toFixed(2) ?? '?'} s / ${big.cpuMariadb?.toFixed(2) ?? '?'} s`],
       ['Service RSS before (VmRSS)', fmt.mib(big.rssBefore)],
+      ['Its V8 heap before: used / total; external memory (GET /metrics)', `${fmt.mib(big.heapBefore.heapUsed)} / ${fmt.mib(big.heapBefore.heapTotal)}; ${fmt.mib(big.heapBefore.external)}`],
       ['Service peak RSS before (VmHWM)', fmt.mib(big.hwmBefore)],
       ['Service peak RSS after (VmHWM)', fmt.mib(big.hwmAfter)],
       ['Service RSS after (VmRSS)', fmt.mib(big.rssAfter)],
@@ -864,8 +906,17 @@ function bigTable(big: BigPush): string {
   );
 }
 
-function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined, halfRate?: Report['halfRate']): string {
+function targetsParagraph(best: UniqueRun | undefined, big: BigPush | undefined, halfRate?: Report['halfRate'], cost?: Report['metricsCost']): string {
   const parts: string[] = [];
+  const perPushMs = best ? serviceMsPerPush(best) : null;
+  if (cost && perPushMs !== null) {
+    const share = cost.onUs / (perPushMs * 1000);
+    parts.push(
+      `Issue 6, metrics ≤ ${ISSUE6_METRICS_SHARE * 100}% of the push path: **${share <= ISSUE6_METRICS_SHARE ? 'met' : 'not met'}**, ` +
+        `${cost.onUs.toFixed(2)} µs per stored push (bench/metrics-cost.ts; ${cost.offUs.toFixed(2)} µs with METRICS=off) = ` +
+        `${(100 * share).toFixed(2)}% of the ${fmt.ms(perPushMs)} ms of CPU the service spent per stored push in the best A run.`,
+    );
+  }
   if (halfRate) {
     const met = halfRate.p99 <= ISSUE6_HALF_RATE_P99_MS && halfRate.failures === 0;
     parts.push(
@@ -931,14 +982,19 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     'local MariaDB server, the bench process (autocannon plus the signing of each request) and everything else the machine',
     'ran meanwhile (from /proc/stat: other processes, and kernel time charged to no process such as loopback TCP softirqs);',
     `the machine has ${cpu.length} cores. Load average (1 min) at the start: ${loadAtStart}.` +
-      (best?.cpu.server != null ? ` In the best scenario A run the service spent ${fmt.ms((1000 * best.cpu.server * best.seconds) / Math.max(best.stored, 1))} ms of CPU per stored push.` : '') +
+      (best && serviceMsPerPush(best) !== null ? ` In the best scenario A run the service spent ${fmt.ms(serviceMsPerPush(best)!)} ms of CPU per stored push.` : '') +
       (best ? ` MariaDB received ${best.queriesPerPush.toFixed(1)} statements and did ${best.fsyncsPerPush.toFixed(2)} InnoDB fsyncs per stored push (status Questions, Innodb_data_fsyncs).` : ''),
+    '',
+    report.unique.length ? servedTable(report.unique, best) : '',
+    '',
+    'The service\'s own figures for the same runs, from its `GET /metrics` read before and after each (src/metrics): times are',
+    'the upper bounds of the histogram buckets (1, 2.5, 5, 10, 25, 50, 100 ms, …) that hold the quantile.',
     '',
     report.big ? bigTable(report.big) : '',
     '',
     '## Targets',
     '',
-    targetsParagraph(best, report.big, report.halfRate),
+    targetsParagraph(best, report.big, report.halfRate, report.metricsCost),
     '',
   ].join('\n');
   const fresh = freshSections(report, best, loadAtStart);
@@ -1032,10 +1088,12 @@ async function main(): Promise<void> {
         for (const connections of CONNECTIONS) {
           const before = await settledWorkOrders(db);
           const countersBefore = await serverCounters(db);
+          const metricsBefore = await scrapeMetrics(servicePort);
           log(`A unique pushes: ${connections} connections, ${SECONDS.unique} s`);
           const figures = await load('A', servicePort, serviceWatch, connections, SECONDS.unique, uniquePush);
           const stored = (await settledWorkOrders(db)) - before;
           const countersAfter = await serverCounters(db);
+          const served = servedBetween(metricsBefore, await scrapeMetrics(servicePort));
           const queriesPerPush = (countersAfter.questions - countersBefore.questions) / Math.max(stored, 1);
           const fsyncsPerPush = (countersAfter.fsyncs - countersBefore.fsyncs) / Math.max(stored, 1);
           const inFlight = stored - figures.ok;
@@ -1044,9 +1102,10 @@ async function main(): Promise<void> {
           const consistency =
             `${fmt.int(stored)} rows for ${fmt.int(figures.ok)} "200" answers (${inFlight} in flight at stop)` +
             (distinct ? '' : `; only ${figures.workOrderIds.size} distinct workOrderIds answered`);
-          report.unique.push({ ...figures, stored, storedPerSec: stored / figures.seconds, consistent, consistency, queriesPerPush, fsyncsPerPush });
+          report.unique.push({ ...figures, stored, storedPerSec: stored / figures.seconds, consistent, consistency, queriesPerPush, fsyncsPerPush, served });
           log(`  ${fmt.int(figures.reqPerSec)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms; ${consistency}; CPU cores ${cpuCell(figures)}; ` +
             `${queriesPerPush.toFixed(1)} SQL statements and ${fsyncsPerPush.toFixed(2)} InnoDB fsyncs per stored push`);
+          log(`  /metrics: ${servedCells(served).join(', ')}`);
           if (figures.failureSamples.length) log(`  failures, e.g.: ${figures.failureSamples.join(' | ')}`);
         }
       }
@@ -1125,6 +1184,7 @@ async function main(): Promise<void> {
         const lastPackage = packageNos[packageNos.length - 1];
         const big = signedPush(exampleBody(`BENCH_${runTag}_BIG`, packageNos));
         await sleep(1000); // let the service settle after the load
+        const heapBefore = heapOf(await scrapeMetrics(servicePort));
         const memBefore = memoryOf(service.pid);
         const cpuBefore = { service: cpuSecondsOf(service.pid), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null };
         log(`D big push: ${fmt.int(big.body.length)} bytes, ${fmt.int(BIG_PACKAGES)} package numbers`);
@@ -1163,6 +1223,7 @@ async function main(): Promise<void> {
           cpuMariadbIndexing: spent(cpuAfter.mariadb, cpuIndexed.mariadb),
           cpuService: spent(cpuBefore.service, cpuAfter.service),
           cpuMariadb: spent(cpuBefore.mariadb, cpuAfter.mariadb),
+          heapBefore,
         };
         if (!report.big.ok) log(`  the big push failed: ${answer.status} ${answer.body.slice(0, 300)}`);
         log(`  answered in ${fmt.int(answer.ms)} ms; peak RSS ${fmt.mib(memAfter.hwm)} (RSS before ${fmt.mib(memBefore.rss)}); ` +
@@ -1173,6 +1234,12 @@ async function main(): Promise<void> {
 
       // The service and the bare server are done with: E measures worker processes alone.
       await Promise.all([stopChild(service), stopChild(bare)]);
+    }
+
+    // What metrics cost a stored push, on a machine the services have left (issue 6: ≤ 3% of the push path).
+    if (SCENARIOS.has('A')) {
+      report.metricsCost = await metricsCost(__dirname);
+      log(`metrics: ${report.metricsCost.onUs.toFixed(2)} µs per stored push (${report.metricsCost.offUs.toFixed(2)} µs with METRICS=off)`);
     }
 
     // 9. E: claim dispatch by worker processes, on a database of its own.
@@ -1189,7 +1256,10 @@ async function main(): Promise<void> {
 
     // 11. Report.
     if (['A', 'B', 'C', 'D'].some((s) => SCENARIOS.has(s))) {
-      process.stdout.write(`\n${loadTable(report, best)}\n\n${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big, report.halfRate)}\n\n`);
+      process.stdout.write(
+        `\n${loadTable(report, best)}\n\n${report.unique.length ? `${servedTable(report.unique, best)}\n\n` : ''}` +
+          `${report.big ? `${bigTable(report.big)}\n\n` : ''}${targetsParagraph(best, report.big, report.halfRate, report.metricsCost)}\n\n`,
+      );
     }
     if (report.mixed) process.stdout.write(`\n${mixedTables(report.mixed)}\n\n${report.mixed.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.text}`).join('\n')}\n\n`);
     if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);

@@ -10,6 +10,7 @@ import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/dat
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { SHOPEX_FAKE_TOKEN } from '../fakes';
 import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
+import { parseExposition, sumOf } from '../support/prometheus-text';
 
 /**
  * Issue 6 item 4: several instances on one MariaDB database. Three service processes (HTTP only,
@@ -103,12 +104,6 @@ async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<
 }
 
 /** Sum of a counter's series whose labels contain `labels`, in a Prometheus text. */
-function counterSum(text: string, name: string, labels: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) && line.includes(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
-}
-
 // ------------------------------------------------------------------------------------ the test
 
 onMysql('3 services and 3 workers on one MariaDB database', () => {
@@ -272,13 +267,13 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     expect(shopexClaims.every((c) => c.status === 'accepted' && c.platformClaimId)).toBe(true);
 
     // 6. The instances' own figures (/metrics) agree.
-    const serviceMetrics = await Promise.all(services.map(async (s) => (await fetch(`${s.url}/metrics`)).text()));
-    const workerMetrics = await Promise.all(workers.map(async (w) => (await fetch(w.metricsUrl)).text()));
-    const pushesSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_qimen_pushes_total', 'outcome="success"'));
-    const callbacksSeen = serviceMetrics.map((t) => counterSum(t, 'claim_relay_callbacks_total', 'outcome="stored"'));
-    const attemptsSeen = workerMetrics.map((t) => counterSum(t, 'claim_relay_dispatch_attempts_total', 'outcome="submitted"'));
+    const serviceMetrics = await Promise.all(services.map(async (s) => parseExposition(await (await fetch(`${s.url}/metrics`)).text())));
+    const workerMetrics = await Promise.all(workers.map(async (w) => parseExposition(await (await fetch(w.metricsUrl)).text())));
+    const pushesSeen = serviceMetrics.map((t) => sumOf(t, 'claim_relay_qimen_pushes_total', { outcome: 'success' }));
+    const callbacksSeen = serviceMetrics.map((t) => sumOf(t, 'claim_relay_callbacks_total', { outcome: 'stored' }));
+    const attemptsSeen = workerMetrics.map((t) => sumOf(t, 'claim_relay_dispatch_attempts_total', { outcome: 'submitted' }));
     const retriesSeen = RUN_AGAIN_CODES.map((code) =>
-      `${code} ${[...serviceMetrics, ...workerMetrics].reduce((n, t) => n + counterSum(t, 'claim_relay_db_transaction_retries_total', `code="${code}"`), 0)}`);
+      `${code} ${[...serviceMetrics, ...workerMetrics].reduce((n, t) => n + sumOf(t, 'claim_relay_db_transaction_retries_total', { code }), 0)}`);
     expect(pushesSeen.reduce((a, b) => a + b, 0)).toBe(IDENTITIES * PUSHES_PER_IDENTITY);
     expect(pushesSeen.every((n) => n > 0)).toBe(true);
     expect(callbacksSeen.reduce((a, b) => a + b, 0)).toBe(IDENTITIES * 2);
