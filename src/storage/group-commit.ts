@@ -27,6 +27,15 @@ export interface GroupCommitOptions {
   maxInFlight: number;
 }
 
+/**
+ * Groups in flight by default. Measured on MariaDB on loopback (2026-11-23, bench scenario A, 64 connections,
+ * runs interleaved): 2 stored 2,726–2,876 pushes/s in four runs, 4 stored 2,404–2,578 in four; 2 made the
+ * groups twice as big (14.8 pushes against 6.8), so fewer round trips, COMMITs and fsyncs per push, and
+ * answered duplicates 12,136–12,178/s against 10,343–10,990. A database farther away (a managed server over
+ * the network) spends longer per round trip: raise GROUP_COMMIT_IN_FLIGHT there (README: Configuration).
+ */
+export const DEFAULT_IN_FLIGHT = 2;
+
 /** Defaults, and the environment's tuning (README: Configuration). */
 export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupCommitOptions {
   const positive = (name: string, fallback: number) => {
@@ -34,7 +43,7 @@ export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupC
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${env[name]})`);
     return value;
   };
-  return { maxPushes: positive('GROUP_COMMIT_MAX_PUSHES', 32), maxBytes: 2_000_000, maxInFlight: positive('GROUP_COMMIT_IN_FLIGHT', 4) };
+  return { maxPushes: positive('GROUP_COMMIT_MAX_PUSHES', 32), maxBytes: 2_000_000, maxInFlight: positive('GROUP_COMMIT_IN_FLIGHT', DEFAULT_IN_FLIGHT) };
 }
 
 type Waiting = GroupItem & {

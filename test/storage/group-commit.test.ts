@@ -2,7 +2,7 @@ import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
-import { GroupCommit, GroupCommitOptions } from '../../src/storage/group-commit';
+import { DEFAULT_IN_FLIGHT, GroupCommit, GroupCommitOptions, groupCommitOptions } from '../../src/storage/group-commit';
 import type { GroupedPush } from '../../src/storage/mysql-one-trip';
 import { fastInsert } from '../../src/storage/fast-insert';
 import { newWorkOrderRow } from '../../src/storage/judgment-rows';
@@ -23,6 +23,22 @@ async function pushOf(externalOrderId: string, change: Record<string, unknown> =
   const input = judgmentToStore(receivedPush({ ...specExample(), externalOrderId, ...change }), []);
   return { input, encoded: await encodeBody(input.push.body) };
 }
+
+describe('group commit options', () => {
+  it('default to 32 pushes per group and DEFAULT_IN_FLIGHT groups in flight', () => {
+    expect(groupCommitOptions({})).toEqual({ maxPushes: 32, maxBytes: 2_000_000, maxInFlight: DEFAULT_IN_FLIGHT });
+    expect(DEFAULT_IN_FLIGHT).toBe(2);
+  });
+
+  it('take GROUP_COMMIT_MAX_PUSHES and GROUP_COMMIT_IN_FLIGHT from the environment', () => {
+    expect(groupCommitOptions({ GROUP_COMMIT_MAX_PUSHES: '1', GROUP_COMMIT_IN_FLIGHT: '6' })).toMatchObject({ maxPushes: 1, maxInFlight: 6 });
+  });
+
+  it('refuse a value that is not a positive integer, naming the variable', () => {
+    expect(() => groupCommitOptions({ GROUP_COMMIT_IN_FLIGHT: '0' })).toThrow(/GROUP_COMMIT_IN_FLIGHT must be a positive integer/);
+    expect(() => groupCommitOptions({ GROUP_COMMIT_MAX_PUSHES: '2.5' })).toThrow(/GROUP_COMMIT_MAX_PUSHES must be a positive integer/);
+  });
+});
 
 mysqlOnly('group commit of concurrent pushes on mysql', () => {
   let dataSource: DataSource;
