@@ -64,7 +64,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A copy of parsed JSON without PROTOTYPE_KEYS at any depth; throws TooDeep past MAX_BODY_DEPTH anywhere
+ * A copy of parsed JSON without PROTOTYPE_KEYS at any depth (a list of primitives is kept, not copied); throws TooDeep past MAX_BODY_DEPTH anywhere
  * in the body, under a dropped key too: the handler hashes and routes the body as parsed, and a body nested
  * 100,000 deep under "constructor" overflowed the stack there (an internal-error; found by test/hostile).
  */
@@ -72,6 +72,9 @@ function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= MAX_BODY_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) {
+    // A list of primitives has nothing to drop: the DTO shares it with the parsed body (neither is changed
+    // afterwards), which spares a 7.6 MiB copy of 999,999 package numbers (heap snapshot, issue 6).
+    if (!value.some((item) => typeof item === 'object' && item !== null)) return value;
     const copy: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) copy[i] = copyWithoutPrototypeKeys(value[i], depth + 1);
     return copy;

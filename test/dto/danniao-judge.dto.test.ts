@@ -74,6 +74,21 @@ describe('danniao.judge push: valid bodies', () => {
     const body = sampleWith((b) => (b.responsibilityPackageNos = new Array(MAX_RESPONSIBILITY_PACKAGES).fill('PKG_0001')));
     expect(validate(body).ok).toBe(true);
   });
+
+  it('keeps the list of package numbers as parsed, not a copy of it (a big push holds one list)', () => {
+    const body = sample();
+    const result = validate(body) as { ok: true; value: DanniaoJudgeDto };
+    expect(result.value.responsibilityPackageNos).toBe(body.responsibilityPackageNos);
+  });
+
+  it('copies a list that holds objects, dropping their prototype keys', () => {
+    const body = sampleWith((b) => (b.extraList = [JSON.parse('{"a":1,"__proto__":{"polluted":true},"constructor":"x"}')]));
+    const result = validate(body) as { ok: true; value: Record<string, any> };
+    expect(result.ok).toBe(true);
+    expect(result.value.extraList).not.toBe(body.extraList);
+    expect(result.value.extraList).toEqual([{ a: 1 }]);
+    expect(Object.prototype.hasOwnProperty.call(result.value.extraList[0], '__proto__')).toBe(false);
+  });
 });
 
 describe('danniao.judge push: each rule names the failing field', () => {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { PackageIndexJob, ResponsibilityPackage, WorkOrder } from '../../src/entities';
 import { danniaoJudgeHandler } from '../../src/handlers/danniao-judge.handler';
-import { DEFER_PACKAGES_OVER, insertPackages, PACKAGE_INDEX_LEASE_MS, PackageIndexer, PackageIndexTask, resumeOnePackageIndex } from '../../src/storage/package-index';
+import { DEFER_PACKAGES_OVER, insertPackages, PACKAGE_INDEX_LEASE_MS, PackageIndexer, PackageIndexTask, resumeOnePackageIndex, storedPackageNos } from '../../src/storage/package-index';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
 import { specExample } from '../support/qimen-push';
 import { receivedPush } from '../support/received-push';
@@ -25,6 +25,24 @@ async function storePush(dataSource: DataSource, packageIndexer: PackageIndexer,
   const push = receivedPush({ ...specExample(), responsibilityPackageNos: packageNos }, RECEIVED);
   return (await danniaoJudgeHandler.handle(push, { dataSource, routes: [], packageIndexer })) as { workOrderId: number };
 }
+
+describe('the package numbers a judgment stores', () => {
+  it('are the pushed list itself when every number is a non-empty string (no copy of a big list)', () => {
+    const pushed = numbers(5);
+    expect(storedPackageNos(pushed)).toBe(pushed);
+  });
+
+  it('leave out empty numbers and anything not a string, keeping the order', () => {
+    const pushed = ['PK1', '', 'PK2', 7, null, 'PK3'];
+    expect(storedPackageNos(pushed)).toEqual(['PK1', 'PK2', 'PK3']);
+    expect(pushed).toHaveLength(6);
+  });
+
+  it('are none when the judgment has no list', () => {
+    expect(storedPackageNos(undefined)).toEqual([]);
+    expect(storedPackageNos('PK1')).toEqual([]);
+  });
+});
 
 describe.each(TEST_DATABASES)('package rows of a big push on %s', (kind) => {
   let dataSource: DataSource;
