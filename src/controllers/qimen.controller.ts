@@ -4,6 +4,7 @@ import { validateDto } from '../dto/validate-dto';
 import { QimenError, signCheckFailure } from '../errors/qimen-errors';
 import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
 import { sha256Hex } from '../storage/canonical-json';
+import { compactHeapBefore } from '../http/heap-compaction';
 import type { ReceivedPush } from '../storage/raw-push-store';
 import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, signedParams, verifyQimenSign } from '../verify/qimen-sign';
 import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
@@ -19,7 +20,7 @@ export interface QimenControllerDeps extends QimenHandlerDeps {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * POST /qimen: app key → timestamp → raw body → signature → method → (a known duplicate is answered here,
+ * POST /qimen: app key → timestamp → raw body → signature → (a big body: one full GC first) → method → (a known duplicate is answered here,
  * its body parsed only when its bytes are new) → JSON → DTO → handler.
  * Each check throws its QimenError; qimenEnvelope renders it.
  */
@@ -47,6 +48,7 @@ export function qimenController(deps: QimenControllerDeps) {
     const body = await readRawBody(ctx, deps.config.maxBodyBytes);
     const sign = query.get('sign') ?? '';
     if (!sign || !verifyQimenSign(signMethod, secret, signedParams(query, ctx.headers), body, sign)) throw signCheckFailure();
+    compactHeapBefore(body.length); // a big verified push reuses the heap earlier pushes left, rather than growing it
 
     const method = query.get('method') ?? '';
     const handler = deps.handlers.get(method);
