@@ -7,9 +7,9 @@ import { format } from 'mysql2';
 import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import { createDataSource } from '../ormconfig';
 import { CSV_THREAD_IDLE_MS } from '../src/api/csv-export-thread';
-import { applyJudgmentFilter, JudgmentFilter, resolveJudgmentFilter } from '../src/api/judgment-filter';
+import { JudgmentFilter, resolveJudgmentFilter } from '../src/api/judgment-filter';
+import { judgmentPageQuery } from '../src/api/judgment-list';
 import { reconciliationRules } from '../src/domain/reconciliation';
-import { JudgmentRevision, WorkOrder } from '../src/entities';
 import { TEST_APP } from '../test/support/qimen-push';
 import { MILLION_CLAIM_STATUSES, MILLION_TENANTS, millionReceivedAt, MillionSeeded, millionWaybill, seedMillion } from './seed-million';
 import {
@@ -322,12 +322,12 @@ async function pageSqls(url: string, filters: JudgmentFilter[]): Promise<string[
   await dataSource.initialize();
   try {
     const resolved = await Promise.all(filters.map((f) => resolveJudgmentFilter(dataSource, f)));
-    return resolved.map((filter) => {
-      const qb = dataSource.getRepository(WorkOrder).createQueryBuilder('w').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
-      applyJudgmentFilter(qb, filter, reconciliationRules([], 7, new Date()));
-      const [sql, params] = qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(51).getQueryAndParameters();
+    // The API's own page query, its claim check chosen as the API chooses it (judgmentPageQuery).
+    const rules = reconciliationRules([], 7, new Date());
+    return await Promise.all(resolved.map(async (filter) => {
+      const [sql, params] = (await judgmentPageQuery(dataSource, filter, rules, null, 50)).getQueryAndParameters();
       return format(sql, params.map((p) => (p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : p)));
-    });
+    }));
   } finally {
     await dataSource.destroy();
   }
@@ -479,7 +479,7 @@ export function financeSection(run: FinanceRun, env: { connections: number; seco
     `- List: autocannon, ${env.connections} connections, ${env.seconds} s per filter, each a first page (limit 50, newest first) with its claims and flags.`,
     `  "Alone": the filter's first request, alone on the service. A filter whose request alone takes over ${SLOW_MS / 1000} s is not loaded`,
     `  (its requests would time out and leave their queries running): up to ${SLOW_SAMPLES} requests one after another instead ("1, in turn").`,
-    '  "Page SQL": the page query of src/api/judgment-list.ts (built by the same TypeORM query builder) sent alone by the bench:',
+    '  "Page SQL": the page query of src/api/judgment-list.ts (judgmentPageQuery: the same builder, claim check chosen as the API chooses it) sent alone by the bench:',
     '  the database\'s share of one request. "CPU cores" as in the tables above (server = the service).',
     '',
     financeTables(run),

@@ -12,13 +12,8 @@ import { presentClaim, presentJudgment } from './present';
  */
 export type JudgmentKey = [receivedAt: string, workOrderId: number];
 
-export async function loadJudgmentPage(
-  dataSource: DataSource,
-  filter: JudgmentFilter,
-  rules: ReconciliationRules,
-  after: JudgmentKey | null,
-  limit: number,
-) {
+/** The query of one page's work orders (limit + 1 rows: the extra one tells whether more follow); also what the bench times (bench/finance-scale.ts). */
+export async function judgmentPageQuery(dataSource: DataSource, filter: JudgmentFilter, rules: ReconciliationRules, after: JudgmentKey | null, limit: number) {
   const qb = dataSource
     .getRepository(WorkOrder)
     .createQueryBuilder('w')
@@ -28,7 +23,17 @@ export async function loadJudgmentPage(
     const at = new Date(after[0]);
     qb.andWhere('(w.receivedAt < :kAt OR (w.receivedAt = :kAt AND w.id < :kId))', { kAt: at, kId: after[1] });
   }
-  const workOrders = await qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(limit + 1).getMany();
+  return qb.orderBy('w.receivedAt', 'DESC').addOrderBy('w.id', 'DESC').limit(limit + 1);
+}
+
+export async function loadJudgmentPage(
+  dataSource: DataSource,
+  filter: JudgmentFilter,
+  rules: ReconciliationRules,
+  after: JudgmentKey | null,
+  limit: number,
+) {
+  const workOrders = await (await judgmentPageQuery(dataSource, filter, rules, after, limit)).getMany();
   const pageRows = workOrders.slice(0, limit);
   const rows = await judgmentRows(dataSource, pageRows, rules);
   const last = pageRows[pageRows.length - 1];
