@@ -28,24 +28,22 @@ function onePush(): void {
   recordPush(counters.get(method)!, 'success', secondsSince(started));
 }
 
-/** µs of CPU the metrics cost one stored push, measured over `rounds` pushes after a JIT warm-up. */
-export function metricsMicrosPerPush(rounds = ROUNDS): number {
+/** µs of CPU the metrics cost one stored push, measured over ROUNDS pushes after a JIT warm-up. */
+function metricsMicrosPerPush(): number {
   for (let i = 0; i < 100_000; i++) onePush(); // warm up (JIT)
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) onePush();
-  return Number(process.hrtime.bigint() - t0) / 1e3 / rounds;
+  for (let i = 0; i < ROUNDS; i++) onePush();
+  return Number(process.hrtime.bigint() - t0) / 1e3 / ROUNDS;
 }
 
-// `--json` (how bench/run.ts runs it, in a process of its own): {"usPerPush": …, "metrics": "on"|"off"}.
-if (require.main === module) {
-  const usPerPush = metricsMicrosPerPush();
-  if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ usPerPush, metrics: process.env.METRICS === 'off' ? 'off' : 'on' })}\n`);
-  } else {
-    const servicePerPushMs = Number(process.argv[2] ?? 0.5);
-    process.stdout.write(
-      `metrics on the push path: ${usPerPush.toFixed(2)} µs per stored push (${ROUNDS.toLocaleString('en')} pushes in one process); ` +
-        `the service spends ${servicePerPushMs} ms of CPU per stored push (BENCHMARKS.md), so metrics are ${((100 * usPerPush) / (servicePerPushMs * 1000)).toFixed(2)}% of it\n`,
-    );
-  }
+const usPerPush = metricsMicrosPerPush();
+if (process.argv.includes('--json')) {
+  // How bench/service-metrics.ts runs it, in a process of its own.
+  process.stdout.write(`${JSON.stringify({ usPerPush })}\n`);
+} else {
+  const servicePerPushMs = Number(process.argv[2] ?? 0.5);
+  process.stdout.write(
+    `metrics on the push path: ${usPerPush.toFixed(2)} µs per stored push (${ROUNDS.toLocaleString('en')} pushes in one process); ` +
+      `the service spends ${servicePerPushMs} ms of CPU per stored push (BENCHMARKS.md), so metrics are ${((100 * usPerPush) / (servicePerPushMs * 1000)).toFixed(2)}% of it\n`,
+  );
 }

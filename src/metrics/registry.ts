@@ -78,12 +78,12 @@ export const metrics = {
   poolOpen: new Gauge({ name: 'claim_relay_db_pool_open_connections', help: 'Database connections open in the pool (SQLite: 1).', registers: [registry] }),
   poolFree: new Gauge({ name: 'claim_relay_db_pool_free_connections', help: 'Open database connections idle in the pool (SQLite: 0).', registers: [registry] }),
   poolWaiting: new Gauge({ name: 'claim_relay_db_pool_waiting_requests', help: 'Requests waiting for a pool connection.', registers: [registry] }),
+  poolLimit: new Gauge({ name: 'claim_relay_db_pool_max_connections', help: 'Pool size limit (DATABASE_POOL_SIZE; SQLite: 1).', registers: [registry] }),
   heapCompactions: new Histogram({
     name: 'claim_relay_heap_compaction_seconds',
     help: 'Full garbage collections run before handling a big verified push (src/http/heap-compaction.ts), by their pause.',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry],
   }),
-  poolLimit: new Gauge({ name: 'claim_relay_db_pool_max_connections', help: 'Pool size limit (DATABASE_POOL_SIZE; SQLite: 1).', registers: [registry] }),
 };
 
 type CounterChild = ReturnType<Counter<string>['labels']>;
