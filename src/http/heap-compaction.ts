@@ -16,8 +16,9 @@ import { recordHeapCompaction, secondsSince } from '../metrics';
  *
  * Node exposes no GC call without `--expose-gc` on the command line, which `npm start` and every operator's
  * launcher would have to carry. The flag is set at run time instead and read by a new context, which is
- * given the `gc` function (the technique of the expose-gc npm package); the main context stays without a
- * global `gc`.
+ * given the `gc` function (the technique of the expose-gc npm package), and the flag is cleared again at
+ * once: the flag is read by every context and worker thread created while it is set (the CSV export
+ * thread, jest's test contexts), and none but this one should get a global `gc`.
  */
 export const COMPACT_HEAP_OVER_BYTES = 4 * 1024 * 1024;
 
@@ -26,7 +27,11 @@ let fullGc: (() => void) | undefined;
 function collector(): () => void {
   if (!fullGc) {
     setFlagsFromString('--expose-gc');
-    fullGc = runInNewContext('gc') as () => void;
+    try {
+      fullGc = runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
   }
   return fullGc;
 }
