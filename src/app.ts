@@ -12,10 +12,10 @@ import { healthz, readyz } from './controllers/health.controller';
 import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
 import { shopexCallbackController } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
-import { qimenEnvelope } from './controllers/qimen-envelope';
+import { qimenEnvelope, qimenOtherRequests } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
 import { jsonErrors } from './http/json-errors';
-import { callbackRateLimit, qimenRateLimit } from './http/rate-limit';
+import { callbackRateLimit, qimenAppKeyLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
 import { PackageIndexer } from './storage/package-index';
@@ -48,9 +48,12 @@ export function createApp(deps: AppDeps): Koa {
     qimenEnvelope(() => deps.logger),
     qimenRateLimit(deps.config, deps.now),
     qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now,
+      appKeyLimit: qimenAppKeyLimit(deps.config, deps.now),
       packageIndexer: deps.packageIndexer ?? new PackageIndexer(deps.dataSource, deps.logger),
     }),
   );
+
+  router.all(['/qimen', '/qimen/{*rest}'], qimenOtherRequests);
 
   router.post(
     '/callbacks/shopex',

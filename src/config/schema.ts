@@ -28,6 +28,8 @@ const qimen = z
     timestampWindowSeconds: z.number().int().positive().default(600),
     /** Largest push body accepted (bytes); 999,999 package numbers take about 15–20 MB. */
     maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    // Body bytes all /qimen requests may hold at once (src/http/body-budget.ts); at least one largest body.
+    maxInFlightBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
   })
   .strict();
 
