@@ -15,7 +15,7 @@ import { PackageIndexer } from './storage/package-index';
 async function main(): Promise<void> {
   const logger = createLogger();
   const { config, source } = loadConfigOrExit(logger);
-  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (README: Running several instances).
+  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (docs/operations.md: Migrations).
   const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
 
   const clients = createPlatformClients(config);

@@ -15,7 +15,7 @@ export interface QimenAnswer {
   timestamp?: number;
 }
 
-/** The danniao.judge success answer. */
+/** The danniao.judge success answer (docs/signing.md, "The answer envelope"). */
 export function qimenSuccess(data: object, now = Date.now()): QimenAnswer {
   return { error: '200', data, errorMessage: '操作成功', timestamp: now, errorId: 'success' };
 }
