@@ -125,7 +125,7 @@ export const OPENAPI_DOCUMENT = {
       get: operation('getOpenApiDocument', 'service', 'This document', noSecurity, { responses: { 200: json({ type: 'object', additionalProperties: true }, 'this OpenAPI document') } }),
     },
     '/qimen': {
-      post: operation('pushQimen', 'qimen', 'A Qimen push (danniao.judge), signed with the app secret (docs: Qimen signing)', noSecurity, {
+      post: operation('pushQimen', 'qimen', 'A Qimen push (danniao.judge), signed with the app secret (sign_method md5, hmac or hmac-sha256)', noSecurity, {
         parameters: ['method', 'app_key', 'timestamp', 'sign_method', 'sign'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'the Danniao judgment' } } } },
         responses: {

@@ -14,7 +14,7 @@ import { DUOBAOYU_FAKE_APP } from '../fakes/duobaoyu-fake';
 import { SHOPEX_FAKE_TOKEN } from '../fakes/shopex-fake';
 import { TEST_DATABASES } from '../support/databases';
 import { Answer, DocumentedAnswers, operationsOf } from '../support/openapi-answers';
-import { signedPush, specExample } from '../support/qimen-push';
+import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
 import { oversizedHeaders, rawExchange, unfinishedBody, unparsableRequest } from '../support/raw-http';
 import { startTestService, TestService } from '../support/test-service';
 import { buildWorld, FINANCE_CONFIG, TOKENS, WorldRow } from './finance-fixture';
@@ -46,7 +46,7 @@ interface Env {
   /** The finance world, with ShopEx and Duobaoyu configured for signed callbacks. */
   svc: TestService;
   ids: Record<WorldRow['key'], number>;
-  /** Short request timeouts; its database is gone (every store fails). */
+  /** Short request timeouts and a small Qimen body limit; its database is gone (every store fails). */
   broken: TestService;
   /** Callback rate limits on a clock that never moves: the first callback per route passes, the rest are refused. */
   limited: TestService;
@@ -61,6 +61,7 @@ const CALLBACK_PLATFORMS = {
   duobaoyu: { baseUrl: 'http://127.0.0.1:9', ...DUOBAOYU_FAKE_APP },
 };
 const TIMEOUT_MS = 500;
+const MAX_BODY_BYTES = 4096;
 
 const toAnswer = async (res: Response): Promise<Answer> => ({ status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() });
 
@@ -140,6 +141,8 @@ const CASES: Case[] = [
   ['getOpenApiDocument', 200, 'the document', (e) => send(e.svc.baseUrl, 'getOpenApiDocument')],
   ['pushQimen', 200, 'a stored push', (e) => push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-1' }).then(saying('"errorId":"success"'))],
   ['pushQimen', 200, 'a push with a bad sign (failure envelope)', (e) => push(e.svc.baseUrl, specExample(), { secret: 'not-the-secret' }).then(saying('sign-check-failure'))],
+  ['pushQimen', 200, 'a body over qimen.maxBodyBytes (error "413" in the envelope)', (e) =>
+    push(e.broken.baseUrl, { ...specExample(), description: 'x'.repeat(MAX_BODY_BYTES) }).then(saying('body-too-large'))],
   ['pushQimen', 408, 'a body that does not arrive in time', (e) =>
     rawExchange(e.broken.baseUrl, unfinishedBody('POST', `/qimen?${signedPush('{}').query}`, 'application/json', '{"workOrderId"'))],
   ['pushQimen', 500, 'a push that cannot be stored', (e) => push(e.broken.baseUrl, specExample())],
@@ -236,7 +239,7 @@ describe.each(TEST_DATABASES)('every documented answer against real answers (%s)
     env.svc = await startTestService(kind, { ...FINANCE_CONFIG, platforms: { ...FINANCE_CONFIG.platforms, ...CALLBACK_PLATFORMS } });
     env.ids = await buildWorld(env.svc);
     await withHistory(env);
-    env.broken = await startTestService(kind, { platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
+    env.broken = await startTestService(kind, { qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
     await env.broken.dataSource.destroy();
     const frozen = Date.now();
     env.limited = await startTestService(kind, { platforms: CALLBACK_PLATFORMS, rateLimits: { callbacks: { perIpPerSecond: 1 } } }, { now: () => frozen });
