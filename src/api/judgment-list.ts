@@ -92,6 +92,15 @@ export function presentListItem(row: JudgmentRow, rules: ReconciliationRules) {
   };
 }
 
+/** Claims as GET /api/claims and the operator actions answer them: each with its flags. */
+export async function presentClaimsWithFlags(dataSource: DataSource, claims: Claim[], rules: ReconciliationRules) {
+  const submitted = await submittedSince(dataSource, claims);
+  return claims.map((c) => ({
+    ...presentClaim(c),
+    flags: claimFlags({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }, rules),
+  }));
+}
+
 /** When each submitted claim last entered `submitted` (from its events). */
 export async function submittedSince(dataSource: DataSource, claims: Claim[]): Promise<Map<number, Date>> {
   const ids = claims.filter((c) => c.status === 'submitted').map((c) => c.id);
