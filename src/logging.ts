@@ -1,5 +1,5 @@
 import pino, { Logger } from 'pino';
-import { stdoutSurvivingClosedReader } from './stdio';
+import { ignoringClosedReader } from './stdio';
 
 /**
  * Structured JSON logs (pino). Secrets never reach a log line: request bodies and headers are not
@@ -20,6 +20,6 @@ export const REDACTED_PATHS = [
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
   return pino(
     { level: options.level ?? process.env.LOG_LEVEL ?? 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'claim-relay' } },
-    options.destination ?? stdoutSurvivingClosedReader(),
+    options.destination ?? ignoringClosedReader(process.stdout),
   );
 }
