@@ -1,5 +1,6 @@
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
@@ -23,8 +24,10 @@ const LOCK_WAIT_MS = 180_000;
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 const mtimeOr0 = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
+/** What the build compiles: tsconfig.build.json's `include` (the service, and the scripts and fakes it ships). */
 function sourcesMtime(): number {
-  return Math.max(...['src', 'migrations', 'ormconfig.ts'].map((p) => {
+  const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  return Math.max(...include.map((p) => {
     const path = join(ROOT, p);
     return statSync(path).isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
   }));
@@ -64,11 +67,11 @@ export function ensureBuilt(): string {
   }
 }
 
-/** Starts `node dist/src/<entry>.js` with the given environment; output is kept for failure messages. */
-export function spawnService(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess & { output: () => string } {
+/** Starts `node dist/src/<entry>.js` with the given environment (in `cwd`, default the project); output is kept for failure messages. */
+export function spawnService(entry: 'main' | 'worker', env: Record<string, string>, cwd = ROOT): ChildProcess & { output: () => string } {
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, `dist/src/${entry}.js`)], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { output: () => string };
@@ -90,4 +93,16 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; released before the caller binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
