@@ -3,16 +3,15 @@
  * start line and kept in the data directory; a config file never gets one (src/config/dev-token.ts).
  * Runs the built service (dist/src/main.js) in a scratch directory, as a newcomer's clone would.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_TOKEN_FILE, tokenOfDevTokenLine } from '../../src/config/dev-token';
-import { freePort, spawnService, waitReady } from '../support/built-service';
+import { BuiltChild, freePort, spawnService, waitReady } from '../support/built-service';
 import { TEST_APP } from '../support/qimen-push';
 import { registerSecrets } from '../support/test-secrets';
 
-type Service = ChildProcess & { output: () => string };
+type Service = BuiltChild;
 const running = new Set<Service>();
 
 async function start(cwd: string, env: Record<string, string> = {}): Promise<{ service: Service; port: number }> {

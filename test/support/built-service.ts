@@ -67,17 +67,36 @@ export function ensureBuilt(): string {
   }
 }
 
-/** Starts `node dist/src/<entry>.js` with the given environment (in `cwd`, default the project); output is kept for failure messages. */
-export function spawnService(entry: 'main' | 'worker', env: Record<string, string>, cwd = ROOT): ChildProcess & { output: () => string } {
+/** A spawned built program; its output is kept for assertions and failure messages. */
+export type BuiltChild = ChildProcess & {
+  /** stdout and stderr together, in arrival order. */
+  output(): string;
+  /** One stream alone. */
+  outputOf(stream: 'stdout' | 'stderr'): string;
+};
+
+/** Starts `node dist/src/<entry>.js` with the given environment (in `cwd`, default the project). */
+export function spawnService(entry: 'main' | 'worker', env: Record<string, string>, cwd = ROOT): BuiltChild {
+  return spawnBuilt(`src/${entry}.js`, [], { LOG_LEVEL: 'warn', ...env }, cwd);
+}
+
+/** Starts `node dist/<script> …args` (e.g. `scripts/run-fakes.js`) with the given environment. */
+export function spawnBuilt(script: string, args: string[], env: Record<string, string>, cwd = ROOT): BuiltChild {
   let output = '';
-  const child = spawn(process.execPath, [join(ROOT, `dist/src/${entry}.js`)], {
+  const apart = { stdout: '', stderr: '' };
+  const child = spawn(process.execPath, [join(ROOT, 'dist', script), ...args], {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: () => string };
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  }) as BuiltChild;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]!.on('data', (chunk) => {
+      output += chunk;
+      apart[stream] += chunk;
+    });
+  }
   child.output = () => output;
+  child.outputOf = (stream) => apart[stream];
   return child;
 }
 
