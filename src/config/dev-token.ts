@@ -12,8 +12,8 @@ import type { Config } from './schema';
  */
 export const DEV_TOKEN_FILE = 'dev-finance-token';
 export const DEV_TOKEN_NAME = 'development';
-/** How the start line begins; test/support/secret-scan.ts exempts lines that begin so (and only them). */
-export const DEV_TOKEN_LINE_PREFIX = 'finance page: ';
+/** How the start line begins (test/support/secret-scan.ts exempts whole lines of exactly devTokenLine's form). */
+const DEV_TOKEN_LINE_PREFIX = 'finance page: ';
 const DEV_TOKEN_MARK = ' — development token: ';
 /** 32 random bytes, base64url: what a token made here looks like (anything else in the file is replaced). */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
