@@ -183,6 +183,7 @@ export function closableSleeps(): { readonly closed: boolean; sleep(ms: number):
     },
     sleep(ms) {
       return new Promise((resolve) => {
+        if (closed) return resolve(false); // a loop that was mid-request when close() ran must not wait out its pause
         const wake = (): void => {
           clearTimeout(timer);
           sleepers.delete(wake);
