@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // The development config only: an operator token for the finance page, kept in the data directory (src/config/dev-token.ts).
   const devToken = source === 'development' ? developmentToken() : null;
   const config = devToken ? withDevelopmentToken(loaded.config, devToken) : loaded.config;
-  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (README: Running several instances).
+  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (docs/operations.md: Migrations).
   const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
 
   const clients = createPlatformClients(config);
