@@ -14,8 +14,13 @@ import { createTestDatabase, TestDatabase } from '../support/databases';
 import { signedPush } from '../support/qimen-push';
 import { SANDBOX_PLATFORMS } from './sandbox';
 
-/** The README's example push (Send a signed push), as written there. */
-const README_EXAMPLE = '{"tenantId":"MAOCHAO","externalOrderId":"TMALL_1234567890","bizType":"EXPIRATION_PROBLEM","judgeResult":{"established":true,"responsibilityParty":"WAREHOUSE","warehouseRatio":100,"deliveryRatio":0,"claimAmount":89.9},"responsibilityPackageNos":["75123456789012"]}';
+/** The README's example push (Send a signed push: its `BODY='…'` line), read from the README itself. */
+function readmeExample(): string {
+  const body = /^BODY='(.+)'$/m.exec(readFileSync(join(__dirname, '../../README.md'), 'utf8'))?.[1];
+  if (!body) throw new Error("README.md has no BODY='…' line: the sandbox test pushes the README's example");
+  return body;
+}
+const README_EXAMPLE = readmeExample();
 const MOVE_WITHIN_MS = 60_000;
 
 interface Claim {
