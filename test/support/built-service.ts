@@ -1,4 +1,5 @@
 import { spawn, ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ensureBuilt as ensureBuiltIfStale } from '../../scripts/build';
 
@@ -14,17 +15,36 @@ export function ensureBuilt(): string {
   return ensureBuiltIfStale({ tolerateTypeErrors: true });
 }
 
-/** Starts `node dist/src/<entry>.js` with the given environment; output is kept for failure messages. */
-export function spawnService(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess & { output: () => string } {
+/** A spawned built program; its output is kept for assertions and failure messages. */
+export type BuiltChild = ChildProcess & {
+  /** stdout and stderr together, in arrival order. */
+  output(): string;
+  /** One stream alone. */
+  outputOf(stream: 'stdout' | 'stderr'): string;
+};
+
+/** Starts `node dist/src/<entry>.js` with the given environment (in `cwd`, default the project). */
+export function spawnService(entry: 'main' | 'worker', env: Record<string, string>, cwd = ROOT): BuiltChild {
+  return spawnBuilt(`src/${entry}.js`, [], { LOG_LEVEL: 'warn', ...env }, cwd);
+}
+
+/** Starts `node dist/<script> …args` (e.g. `scripts/run-fakes.js`) with the given environment. */
+export function spawnBuilt(script: string, args: string[], env: Record<string, string>, cwd = ROOT): BuiltChild {
   let output = '';
-  const child = spawn(process.execPath, [join(ROOT, `dist/src/${entry}.js`)], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+  const apart = { stdout: '', stderr: '' };
+  const child = spawn(process.execPath, [join(ROOT, 'dist', script), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: () => string };
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  }) as BuiltChild;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream]!.on('data', (chunk) => {
+      output += chunk;
+      apart[stream] += chunk;
+    });
+  }
   child.output = () => output;
+  child.outputOf = (stream) => apart[stream];
   return child;
 }
 
@@ -40,4 +60,16 @@ export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; released before the caller binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
