@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { PLATFORM_NAMES } from '../platforms/types';
 
 /**
  * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
@@ -62,7 +63,7 @@ const route = z
       })
       .strict()
       .default({}),
-    platform: z.enum(['glitzcloud', 'shopex', 'duobaoyu', 'appintf']),
+    platform: z.enum(PLATFORM_NAMES),
     share: z.enum(['warehouseRatio', 'deliveryRatio']).optional(),
     fields: z.record(z.unknown()).default({}),
   })

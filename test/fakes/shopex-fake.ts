@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { signShopexParams, verifyShopexSign } from '../../src/verify/shopex-sign';
-import { assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { type FakeListenOptions, assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const SHOPEX_FAKE_TOKEN = 'TEST_TOKEN_0123456789abcdef';
 const METHOD = 'store.trade.aftersale.add';
@@ -41,7 +41,7 @@ export interface ShopexAutoCallback {
   maxTries: number;
 }
 
-export interface ShopexFakeOptions {
+export interface ShopexFakeOptions extends FakeListenOptions {
   token?: string;
   /** Post the callback by itself, repeating until answered with success. Off by default. */
   autoCallback?: ShopexAutoCallback;
@@ -232,7 +232,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
     loops.set(application.msgId, runLoop(application, plan));
   }
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, options.port);
   return {
     baseUrl: `${server.origin}${PATH}`,
     requests: server.requests,
