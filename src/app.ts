@@ -53,8 +53,6 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
 
-  router.all(['/qimen', '/qimen/{*rest}'], qimenOtherRequests);
-
   router.post(
     '/callbacks/shopex',
     callbackMetrics('shopex'),
@@ -76,6 +74,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(requestContext(deps.logger));
   app.use(jsonErrors(deps.logger));
+  app.use(qimenOtherRequests); // any other request under /qimen, in the Qimen envelope
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(api.routes());

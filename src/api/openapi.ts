@@ -38,7 +38,7 @@ const noSecurity: never[] = [];
  * whose request headers exceed Node's limit (src/http/server.ts).
  */
 const operation = (operationId: string, tag: string, summary: string, security: unknown[], extra: { responses: Record<string, unknown> } & Record<string, unknown>) => ({
-  operationId, summary, tags: [tag], security, ...extra, responses: { ...extra.responses, ...responses('E431') },
+  operationId, summary, tags: [tag], security, ...extra, responses: { ...responses('E431'), ...extra.responses },
 });
 const api = (operationId: string, summary: string, extra: { responses: Record<string, unknown> } & Record<string, unknown>) =>
   operation(operationId, 'finance', summary, financeSecurity, extra);
@@ -129,10 +129,15 @@ export const OPENAPI_DOCUMENT = {
         parameters: ['method', 'app_key', 'timestamp', 'sign_method', 'sign'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'the Danniao judgment' } } } },
         responses: {
-          200: json(
-            { oneOf: [ref('QimenSuccess'), qimenFailure(qimenIdsAnsweredWith(200))] },
-            'the Qimen envelope: success (data.workOrderId) once stored, or a failure to push again or to fix (error "413": body-too-large, "429": rate-limited)',
-          ),
+          200: {
+            description: 'the Qimen envelope: success (data.workOrderId) once stored, or a failure to push again or to fix (error "413": body-too-large, "429": rate-limited); with format=xml, Qimen\'s XML envelope of the same fields',
+            content: {
+              'application/json': { schema: { oneOf: [ref('QimenSuccess'), qimenFailure(qimenIdsAnsweredWith(200))] } },
+              'application/xml': { schema: { type: 'string', description: '<response><flag>success|failure</flag><code>…</code><message>…</message><errorId>…</errorId>[<data><workOrderId>…</workOrderId></data>]</response>' } },
+            },
+          },
+          431: json(qimenFailure(['invalid-parameter']), 'request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
+          503: json(qimenFailure(['server-busy']), 'the bodies being read would pass qimen.maxInFlightBodyBytes: push again'),
           408: json(qimenFailure(['request-timeout']), 'the request did not arrive within the request timeout: push again'),
           500: json(qimenFailure(['internal-error']), 'internal error: push again'),
         },

@@ -32,7 +32,11 @@ const qimen = z
     // Body bytes all /qimen requests may hold at once (src/http/body-budget.ts); at least one largest body.
     maxInFlightBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.maxInFlightBodyBytes >= q.maxBodyBytes, {
+    path: ['maxInFlightBodyBytes'],
+    message: 'must be at least qimen.maxBodyBytes (else the largest push could never be read)',
+  });
 
 const platforms = z
   .object({

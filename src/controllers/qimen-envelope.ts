@@ -83,10 +83,12 @@ export function qimenEnvelope(logger: () => Logger) {
 
 /**
  * Any other request under /qimen (another HTTP method, another path): a failure in the envelope with the
- * HTTP status that names it (405 with `Allow: POST`, 404), never a bare HTTP answer.
+ * HTTP status that names it (405 with `Allow: POST`, 404), never a bare HTTP answer. POST /qimen passes.
  */
-export function qimenOtherRequests(ctx: Context): void {
+export async function qimenOtherRequests(ctx: Context, next: Next): Promise<void> {
   const onQimen = ctx.path === '/qimen';
+  if (!onQimen && !ctx.path.startsWith('/qimen/')) return next();
+  if (onQimen && ctx.method === 'POST') return next();
   if (onQimen) ctx.set('Allow', 'POST');
   const failure = new QimenError('invalid-parameter', onQimen ? `${ctx.method} is not allowed: push with POST` : `no such path ${ctx.path}: push to /qimen`);
   ctx.status = onQimen ? 405 : 404;

@@ -146,6 +146,15 @@ const CASES: Case[] = [
   ['pushQimen', 408, 'a body that does not arrive in time', (e) =>
     rawExchange(e.broken.baseUrl, unfinishedBody('POST', `/qimen?${signedPush('{}').query}`, 'application/json', '{"workOrderId"'))],
   ['pushQimen', 500, 'a push that cannot be stored', (e) => push(e.broken.baseUrl, specExample())],
+  ['pushQimen', 200, 'a push sent with format=xml (the XML envelope)', (e) =>
+    push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-XML' }, { extra: { format: 'xml' } }).then(saying('<flag>success</flag>'))],
+  ['pushQimen', 503, 'a body while another holds the in-flight budget', async (e) => {
+    const held = rawExchange(e.broken.baseUrl, unfinishedBody('POST', `/qimen?${signedPush('{}').query}`, 'application/json', 'x'.repeat(3000)));
+    await new Promise((r) => setTimeout(r, 300));
+    const answer = await push(e.broken.baseUrl, { ...specExample(), description: 'x'.repeat(1500) });
+    await held;
+    return saying('server-busy')(answer);
+  }],
   ...CALLBACKS.flatMap(callbackCases),
   ['getMe', 200, 'the viewer', (e) => send(e.svc.baseUrl, 'getMe', { token: TOKENS.viewer })],
   ['getMe', 401, 'no token', (e) => send(e.svc.baseUrl, 'getMe')],
@@ -239,7 +248,7 @@ describe.each(TEST_DATABASES)('every documented answer against real answers (%s)
     env.svc = await startTestService(kind, { ...FINANCE_CONFIG, platforms: { ...FINANCE_CONFIG.platforms, ...CALLBACK_PLATFORMS } });
     env.ids = await buildWorld(env.svc);
     await withHistory(env);
-    env.broken = await startTestService(kind, { qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
+    env.broken = await startTestService(kind, { qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES, maxInFlightBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
     await env.broken.dataSource.destroy();
     const frozen = Date.now();
     env.limited = await startTestService(kind, { platforms: CALLBACK_PLATFORMS, rateLimits: { callbacks: { perIpPerSecond: 1 } } }, { now: () => frozen });
