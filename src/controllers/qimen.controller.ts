@@ -6,7 +6,7 @@ import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
 import { sha256Hex } from '../storage/canonical-json';
 import { compactHeapBefore } from '../http/heap-compaction';
 import type { ReceivedPush } from '../storage/raw-push-store';
-import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, signedParams, verifyQimenSign } from '../verify/qimen-sign';
+import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, verifyQimenRequest } from '../verify/qimen-sign';
 import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
 import { qimenSuccess } from './qimen-envelope';
 import { readRawBody } from './read-raw-body';
@@ -46,8 +46,8 @@ export function qimenController(deps: QimenControllerDeps) {
     if (!QIMEN_SIGN_METHODS.includes(signMethod)) throw new QimenError('invalid-parameter', 'sign_method must be md5, hmac or hmac-sha256');
 
     const body = await readRawBody(ctx, deps.config.maxBodyBytes);
-    const sign = query.get('sign') ?? '';
-    if (!sign || !verifyQimenSign(signMethod, secret, signedParams(query, ctx.headers), body, sign)) throw signCheckFailure();
+    // headersDistinct: a repeated header's first value, as the SDK's servlet getHeader reads it.
+    if (!verifyQimenRequest({ signMethod, secret, query, headers: ctx.req.headersDistinct, body })) throw signCheckFailure();
     compactHeapBefore(body.length); // a big verified push reuses the heap earlier pushes left, rather than growing it
 
     const method = query.get('method') ?? '';
