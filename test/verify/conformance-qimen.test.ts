@@ -6,6 +6,7 @@ import {
 } from '../../src/verify/qimen-sign';
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
+import { conformanceVerdicts } from './conformance-verdict';
 
 /**
  * test/fixtures/conformance/qimen-spi.json: what Alibaba's Java SDK (SpiUtils, TaobaoUtils) computes for
@@ -27,15 +28,11 @@ interface QimenCase {
 }
 const cases = CASES as unknown as QimenCase[];
 
-const DELIBERATE: Record<string, { accepts: boolean; rule: string }> = {
-  'md5: sign in lower-case hex': { accepts: true, rule: 'looser than the SDK: hex compared case-insensitively' },
-};
-
-const verdict = (c: QimenCase) => DELIBERATE[c.name]?.accepts ?? c.sdkAccepts;
-const title = (c: QimenCase) => {
-  const d = DELIBERATE[c.name];
-  return `${c.name}: ${verdict(c) ? 'accepted' : 'refused'}${d ? ` (${d.rule})` : ', as the SDK'}`;
-};
+const { verdict, title } = conformanceVerdicts<QimenCase>(
+  { 'md5: sign in lower-case hex': { accepts: true, rule: 'looser than the SDK: hex compared case-insensitively' } },
+  (c) => c.sdkAccepts,
+  'the SDK',
+);
 
 describe('Qimen push signature, the SDK cases, through src/verify', () => {
   it('covers all 50 cases of the fixture', () => {
