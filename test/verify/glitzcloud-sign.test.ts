@@ -20,8 +20,9 @@ describe('Glitzcloud sign', () => {
     expect(signGlitzcloud(withSign, CREDENTIALS)).toBe('a0e81a8929e70da0ba19daa3795994d8');
   });
 
-  it('JSON-encodes nested values before concatenating', () => {
-    expect(glitzcloudStringToSign({ p: [{ a: 1 }] }, { apikey: 'k', secretkey: 's' })).toBe('apikeykp[{"a":1}]secretkeys');
+  it('signs a nested value as the word Array, as Core::sign\'s PHP string conversion does (a JSON string is signed as its text)', () => {
+    expect(glitzcloudStringToSign({ p: [{ a: 1 }] }, { apikey: 'k', secretkey: 's' })).toBe('apikeykpArraysecretkeys');
+    expect(glitzcloudStringToSign({ p: '[{"a":1}]' }, { apikey: 'k', secretkey: 's' })).toBe('apikeykp[{"a":1}]secretkeys');
   });
 
   it('verifies a body that carries the right sign and rejects a tampered one', () => {
