@@ -30,8 +30,8 @@ function errorSummary(err: unknown): { name: string; code?: string; message: str
 /** A body parser's client error (koa-bodyparser: invalid JSON 400, too large 413), or a CallbackRefusal. */
 function refusalOf(err: unknown): CallbackProblem | null {
   if (err instanceof CallbackRefusal) return { status: err.status, message: err.message };
-  const e = err as { status?: unknown; expose?: unknown; type?: unknown };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+  const e = err as { status?: unknown };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return { status: e.status, message: e.status === 413 ? 'callback body too large' : 'callback body is not readable' };
   }
   return null;

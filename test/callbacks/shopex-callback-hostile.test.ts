@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import { CallbackInbox, Claim, ClaimEvent } from '../../src/entities';
-import { createLogger } from '../../src/logging';
 import { LOGGED_BODY_HEAD_BYTES } from '../../src/callbacks/body-summary';
 import { SHOPEX_CALLBACK_MAX_BYTES } from '../../src/controllers/shopex-callback.controller';
 import { signShopexParams } from '../../src/verify/shopex-sign';
@@ -8,6 +6,7 @@ import { TEST_DATABASES } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { pushAndFileClaims } from '../support/file-a-claim';
 import { startTestService, TestService } from '../support/test-service';
+import { capturedLogger } from '../support/captured-log';
 
 /** A log line may hold the body's size, hash and first bytes: well under this many characters. */
 const MAX_LOG_LINE = 2048;
@@ -19,13 +18,13 @@ describe.each(TEST_DATABASES)('POST /callbacks/shopex against crafted callbacks 
   let lines: string[];
 
   beforeEach(async () => {
-    lines = [];
-    const destination = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const log = capturedLogger();
+    lines = log.lines;
     fakes = await startFakes();
     svc = await startTestService(
       kind,
       (baseUrl) => fakesConfig(fakes, { only: ['shopex-aftersale'], callbackUrl: `${baseUrl}/callbacks/shopex` }),
-      { logger: createLogger({ level: 'info', destination }) },
+      { logger: log.logger },
     );
     await pushAndFileClaims(svc);
     msgId = fakes.shopex.applications[0].msgId;
