@@ -12,7 +12,7 @@ import type { ShopexParamValue } from '../verify/shopex-sign';
 export type ShopexCallbackFields = Record<string, ShopexParamValue>;
 
 /**
- * Handles ShopEx's async result of `store.trade.aftersale.add` (SIGNING.md): stored once in the inbox
+ * Handles ShopEx's async result of `store.trade.aftersale.add` (docs/platforms.md): stored once in the inbox
  * (a repeat finds it and changes nothing), then, only when well formed (readShopexCallback), applied to
  * the claim whose `asyncMessageId` is its `msg_id`: `succ` gives the platform's `aftersale_id` and the
  * trade's status (default 1 申请中), `fail` rejects the claim with `res`/`err_msg`. A callback that is not

@@ -1,5 +1,5 @@
 /**
- * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (SIGNING.md; `SignUtil::sign` and `recursionSort`,
+ * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (docs/signing.md; `SignUtil::sign` and `recursionSort`,
  * docs/conformance.md): the SDK signs the PHP array `array_merge([method, appKey, timestamp, version],
  * $bizParam)`, which is `json_decode` of the body text. So the body is read as PHP reads it
  * (src/verify/php-values.ts): nulls dropped at every depth, a level `ksort`ed (PHP 8 order) only when all

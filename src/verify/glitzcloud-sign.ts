@@ -1,5 +1,5 @@
 /**
- * Glitzcloud `saleAfter/add` signature, after `Core::sign` of the TWUSA PHP SDK (SIGNING.md;
+ * Glitzcloud `saleAfter/add` signature, after `Core::sign` of the TWUSA PHP SDK (docs/signing.md;
  * docs/conformance.md): the parameters as PHP decodes the JSON body (src/verify/php-values.ts), with
  * `apikey` and `secretkey` put in and `sign` and `attachments` left out (无须参与签名), `ksort`ed (PHP 8
  * default order: integer keys by value), then `key + value` with no separators, each value as PHP prints it

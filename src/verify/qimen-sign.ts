@@ -3,7 +3,7 @@ import { signaturesEqual } from './constant-time';
 import { javaSplit, javaUrlDecode, javaIsEmpty, MalformedEscapeError } from './java-text';
 
 /**
- * Qimen push signatures, as Alibaba's SDK computes them (SIGNING.md, "Qimen push"; SpiUtils and
+ * Qimen push signatures, as Alibaba's SDK computes them (docs/signing.md, "Qimen push"; SpiUtils and
  * TaobaoUtils of the Java SDK, docs/conformance.md). Pure functions over the query, the headers and the
  * raw body bytes.
  */
@@ -95,22 +95,37 @@ export function qimenParamString(method: QimenSignMethod, params: QimenParams): 
   return joinSorted(params, method === 'md5');
 }
 
-/** The signature Qimen would send for these parameters and body. */
-export function qimenSign(method: QimenSignMethod, secret: string, params: QimenParams, body: Buffer): string {
+/**
+ * The signature Qimen would send, computed as the body arrives: `update` with each chunk of the raw body,
+ * then `sign()` once. md5 and HMAC are incremental, so a body is never hashed as a whole.
+ */
+export interface QimenSigner {
+  update(chunk: Buffer): void;
+  sign(): string;
+}
+
+export function qimenSigner(method: QimenSignMethod, secret: string, params: QimenParams): QimenSigner {
+  const joined = qimenParamString(method, params);
   switch (method) {
     case 'md5': {
       // SpiUtils (receiver side): secret + joined (empty values kept) + body + secret.
-      const joined = qimenParamString(method, params);
-      return createHash('md5').update(secret + joined, 'utf8').update(body).update(secret, 'utf8').digest('hex').toUpperCase();
+      const hash = createHash('md5').update(secret + joined, 'utf8');
+      return { update: (chunk) => void hash.update(chunk), sign: () => hash.update(secret, 'utf8').digest('hex').toUpperCase() };
     }
     case 'hmac':
     case 'hmac-sha256': {
       // TaobaoUtils.signTopRequest: empty and whitespace-only keys and values are skipped.
-      const algorithm = method === 'hmac' ? 'md5' : 'sha256';
-      const joined = qimenParamString(method, params);
-      return createHmac(algorithm, secret).update(joined, 'utf8').update(body).digest('hex').toUpperCase();
+      const hmac = createHmac(method === 'hmac' ? 'md5' : 'sha256', secret).update(joined, 'utf8');
+      return { update: (chunk) => void hmac.update(chunk), sign: () => hmac.digest('hex').toUpperCase() };
     }
   }
+}
+
+/** The signature Qimen would send for these parameters and body. */
+export function qimenSign(method: QimenSignMethod, secret: string, params: QimenParams, body: Buffer): string {
+  const signer = qimenSigner(method, secret, params);
+  signer.update(body);
+  return signer.sign();
 }
 
 /** Constant-time check of a given signature. Hex case-insensitive: looser than SpiUtils (docs/conformance.md). */
@@ -118,20 +133,39 @@ export function verifyQimenSign(method: QimenSignMethod, secret: string, params:
   return signaturesEqual(qimenSign(method, secret, params, body), given.toUpperCase());
 }
 
+/** What a received push is checked with: its sign method, its app's secret, its query and its headers. */
+export interface QimenRequest {
+  signMethod: QimenSignMethod;
+  secret: string;
+  query: QimenQuery;
+  headers: QimenHeaders;
+}
+
 /**
- * The whole check of a received push: the `sign` of the query (as getQueryMap reads it) against the one
- * computed over the query, the `top-sign-list` headers and the raw body. False where the SDK would throw
- * (a malformed `%` escape in the query or in a named header).
+ * The signer of a received push, over the query (as getQueryMap reads it) and the `top-sign-list` headers;
+ * feed it the raw body as it arrives. Null where the SDK would throw (a malformed `%` escape in the query
+ * or in a named header): such a push never verifies.
  */
-export function verifyQimenRequest(req: { signMethod: QimenSignMethod; secret: string; query: QimenQuery; headers: QimenHeaders; body: Buffer }): boolean {
-  const given = req.query.get('sign') ?? '';
-  if (!given || req.query.malformedEscape) return false;
-  let params: Map<string, string>;
+export function qimenRequestSigner(req: QimenRequest): QimenSigner | null {
+  if (req.query.malformedEscape) return null;
   try {
-    params = signedParams(req.query, req.headers);
+    return qimenSigner(req.signMethod, req.secret, signedParams(req.query, req.headers));
   } catch (err) {
-    if (err instanceof MalformedEscapeError) return false;
+    if (err instanceof MalformedEscapeError) return null;
     throw err;
   }
-  return verifyQimenSign(req.signMethod, req.secret, params, req.body, given);
+}
+
+/** Constant-time check of a signature computed as the body streamed in. */
+export function signatureMatches(signer: QimenSigner, given: string): boolean {
+  return signaturesEqual(signer.sign(), given.toUpperCase());
+}
+
+/** The whole check of a received push whose body is at hand: its query's `sign` against the signer's. */
+export function verifyQimenRequest(req: QimenRequest & { body: Buffer }): boolean {
+  const given = req.query.get('sign') ?? '';
+  const signer = qimenRequestSigner(req);
+  if (!given || !signer) return false;
+  signer.update(req.body);
+  return signatureMatches(signer, given);
 }
