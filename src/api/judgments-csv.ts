@@ -21,7 +21,7 @@ const BOM = '\ufeff';
 const FORMULA_PREFIX = /^[=+\-@\t\r]/;
 
 /**
- * A text cell as INTERFACE.md writes it: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * A text cell as the HTTP contract (docs/http-contract.md) writes it: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
  * return gets a leading `'`, so that no spreadsheet runs it as a formula (CSV formula injection).
  */
 export function spreadsheetSafeText(text: string): string {

