@@ -8,7 +8,10 @@ import { leaseDueClaims } from './lease-claims';
 import { leaseDuePolls } from '../polling/lease-polls';
 import { pollLeasedClaim } from '../polling/poll-claim';
 import { resumeOnePackageIndex } from '../storage/package-index';
-import { sendLeasedClaim } from './send-claim';
+import { type SendContext, sendLeasedClaim } from './send-claim';
+
+/** The share of a claim's lease within which a failed result write is tried again. */
+const WRITE_WITHIN_LEASE = 0.8;
 
 export interface DispatchWorkerOptions {
   dataSource: DataSource;
@@ -56,7 +59,12 @@ export class DispatchWorker {
     const { dispatch } = this.opts.config;
     const lease = { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() };
     const claims = await leaseDueClaims(this.opts.dataSource, lease);
-    const ctx = { ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial };
+    const ctx: SendContext = {
+      ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial,
+      // A result is written again until shortly before the lease ends, so no other worker takes the claim over meanwhile.
+      writeDeadline: Date.now() + lease.leaseMs * WRITE_WITHIN_LEASE,
+      onWriteRetry: (err, claimId, delayMs) => this.opts.logger.warn({ err, claimId, delayMs }, 'claim result not stored yet; writing it again'),
+    };
     await Promise.all(
       claims.map((claim) =>
         sendLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim send could not be stored; its lease will expire and it is retried')),
