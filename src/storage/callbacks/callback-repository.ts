@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { CallbackInbox } from '../entities';
-import { isUniqueViolation } from '../storage/database-errors';
+import { CallbackInbox } from '../../entities';
+import { isUniqueViolation } from '../database-errors';
 
 /**
  * Stores a verified callback once. Returns the new row's id, or null when the same callback
