@@ -10,6 +10,7 @@ import { recordDispatchAttempt } from '../metrics/registry';
 import { type AttemptResult, attemptResultStored, recordAttemptResult } from '../storage/claims/claim-repository';
 import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
+import type { Clock } from '../clock';
 
 export interface SendContext {
   dataSource: DataSource;
@@ -18,7 +19,7 @@ export interface SendContext {
   /** First status poll after a claim is submitted to a platform that is polled. */
   pollInitial: string;
   workerId: string;
-  now: () => Date;
+  now: Clock;
   /** Until when (Date.now()) a result whose write failed is written again: the claim's lease, less a margin. */
   writeDeadline: number;
   /** Told when a result's write failed and is tried again. */
