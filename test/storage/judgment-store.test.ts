@@ -135,6 +135,16 @@ describe.each(TEST_DATABASES)('group commit of concurrent pushes on %s', (kind) 
     await expectComplete(dataSource, 5);
   });
 
+  it('answers look-ups of one identity waiting together in one group', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    const known = await store.store(await pushOf('LOOKED-UP'));
+    const identity = (await pushOf('LOOKED-UP')).input.identityKey;
+    const groupsBefore = store.groups;
+    const found = await Promise.all(Array.from({ length: 10 }, () => store.lookUp(identity)));
+    expect(found.map((f) => f?.id)).toEqual(Array(10).fill(known.workOrderId));
+    expect(store.groups - groupsBefore).toBe(2); // the first alone, at once; the nine that waited for it together
+  });
+
   it('answers look-ups grouped with pushes: the committed work order, or null', async () => {
     const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
     const known = await store.store(await pushOf('KNOWN'));

@@ -95,20 +95,25 @@ export class JudgmentStore {
     }
   }
 
-  /** The longest run of waiting items within the limits, one per identity; the others keep their place. */
+  /**
+   * The longest run of waiting items within the limits; a push's identity appears in its group once (look-ups
+   * of one identity may share a group: they only read). The items left out keep their place.
+   */
   private nextGroup(): Waiting[] {
     const group: Waiting[] = [];
-    const identities = new Set<string>();
+    const written = new Set<string>();
+    const read = new Set<string>();
     let bytes = 0;
     for (let i = 0; i < this.queue.length && group.length < this.options.maxPushes; ) {
       const item = this.queue[i];
-      if (identities.has(identityOf(item))) {
+      const identity = identityOf(item);
+      if (written.has(identity) || (item.kind === 'write' && read.has(identity))) {
         i++;
         continue;
       }
       bytes += bytesOf(item);
       if (group.length > 0 && bytes > this.options.maxBytes) break;
-      identities.add(identityOf(item));
+      (item.kind === 'write' ? written : read).add(identity);
       group.push(item);
       this.queue.splice(i, 1);
     }
