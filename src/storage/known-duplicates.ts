@@ -10,7 +10,7 @@ import { judgmentStoreFor } from './judgments/judgment-store';
  * stored before, so validation cannot fail it; but another instance may have stored a newer revision
  * since, so the database has the last word: one look-up of the work order (grouped with the pushes in
  * flight) confirms the hash is still the latest, and the push is answered as a duplicate
- * (INTERFACE.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
+ * (docs/http-contract.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
  * judgment, a newer revision elsewhere — takes the full path: validation, then recordJudgment.
  */
 export const REMEMBERED_IDENTITIES = 50_000;

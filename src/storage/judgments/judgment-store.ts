@@ -33,7 +33,7 @@ export interface GroupCommitOptions {
 /** Groups in flight by default (BENCHMARKS.md compares 2 and 4 on MariaDB). */
 export const DEFAULT_IN_FLIGHT = 2;
 
-/** Defaults, and the environment's tuning (README: Configuration). */
+/** Defaults, and the environment's tuning (docs/http-contract.md: Environment variables). */
 export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupCommitOptions {
   const positive = (name: string, fallback: number) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
