@@ -59,12 +59,9 @@ export function dataSourceOptions(
     url: url.replace(/^mariadb:/, 'mysql:'),
     charset: 'utf8mb4',
     timezone: 'Z',
-    // Multi-statement batches carry a new work order's whole first push in one round trip
-    // (src/storage/mysql-one-trip.ts); every value in them is bound as a parameter.
-    multipleStatements: true,
-    // trace: false — mysql2's promise API otherwise captures a stack trace for every query (3.7% of the service's
-    // busy time under the finance list's load, BENCHMARKS.md H). TypeORM's QueryFailedError still carries the
-    // caller's async stack, so a failed query's log line keeps its path through our code.
+    // trace: false — mysql2's promise API otherwise captures a stack trace for every query, a cost on every
+    // statement. TypeORM's QueryFailedError still carries the caller's async stack, so a failed query's log
+    // line keeps its path through our code.
     extra: { connectionLimit: Number(process.env.DATABASE_POOL_SIZE ?? 10), trace: false },
   };
 }

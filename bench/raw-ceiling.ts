@@ -5,8 +5,8 @@ import { createConnection, createPool, Pool, PoolConnection, RowDataPacket } fro
  * Scenario G of `npm run bench`: the raw database ceiling of a unique push. A plain mysql2 script (callback
  * API, no TypeORM, no HTTP) writes the rows a unique push of the spec example writes — one work_order, one
  * raw_push with the ~1.3 KB body inline, one judgment_revision with every column — with the same
- * transaction shape as the service's hot path (src/storage/mysql-one-trip.ts: READ COMMITTED, one
- * transaction per push) and the same concurrency (RAW_IN_FLIGHT pushes in flight over a pool of RAW_POOL
+ * transaction shape as the service (READ COMMITTED, one transaction per push; the service commits several
+ * pushes in one) and the same concurrency (RAW_IN_FLIGHT pushes in flight over a pool of RAW_POOL
  * connections, as the service's 32 HTTP connections over DATABASE_POOL_SIZE=10).
  *
  * The row values are copied from a push the service stored (RAW_TEMPLATE_URL, work order RAW_TEMPLATE_ID),
@@ -14,7 +14,7 @@ import { createConnection, createPool, Pool, PoolConnection, RowDataPacket } fro
  * left out). Per push the identity (sha256), externalOrderId, content hash and times change.
  *
  * Variants (RAW_VARIANT):
- *   batch       one multi-statement round trip per push, like the service: SET TRANSACTION ISOLATION LEVEL
+ *   batch       one multi-statement round trip per push (the fewest round trips): SET TRANSACTION ISOLATION LEVEL
  *               READ COMMITTED; START TRANSACTION; INSERT work_order; SET @wo; INSERT raw_push; SET @rp;
  *               INSERT judgment_revision (@wo, @rp); COMMIT
  *   statements  one statement per round trip on one pooled connection (READ COMMITTED set per session):

@@ -2,8 +2,9 @@ import type { EntityManager } from 'typeorm';
 import type { RouteConfig } from '../config/schema';
 import { formatMinorUnits } from '../domain/money';
 import { Judgment, planClaims, PlannedClaim } from '../domain/routes';
-import { Claim } from '../entities';
-import { recordClaimEvent } from './claim-events';
+import type { Claim } from '../entities';
+import type { ClaimChange, ClaimPlanner } from '../storage/claims/claim-changes';
+import { applyClaimChanges } from '../storage/claims/claim-repository';
 
 export interface RevisionForClaims {
   workOrderId: number;
@@ -69,40 +70,41 @@ export function newClaimRow(plan: PlannedClaim, rev: RevisionForClaims): Partial
   };
 }
 
+/** The claim rows and events that carry out the actions. */
+export function claimChanges(actions: readonly ClaimAction[], rev: RevisionForClaims): ClaimChange[] {
+  return actions.map((a): ClaimChange => {
+    switch (a.kind) {
+      case 'create':
+        return { kind: 'create', row: newClaimRow(a.plan, rev), reason: a.reason, at: rev.at };
+      case 'cancel':
+        return { kind: 'update', claim: a.claim, patch: { status: 'cancelled', nextAttemptAt: null, revision: rev.revision, updatedAt: rev.at }, reason: a.reason, at: rev.at };
+      case 'update':
+        return {
+          kind: 'update', claim: a.claim, reason: a.reason, at: rev.at,
+          patch: {
+            status: 'pending', amountMinor: a.plan.amountMinor, currency: rev.currency, fields: JSON.stringify(a.plan.fields),
+            revision: rev.revision, nextAttemptAt: rev.at, updatedAt: rev.at,
+          },
+        };
+      case 'note':
+        return { kind: 'note', claim: a.claim, reason: a.reason, at: rev.at };
+    }
+  });
+}
+
 /** Carries out the actions in the caller's transaction, each with its claim event. */
 export async function applyClaimActions(em: EntityManager, actions: readonly ClaimAction[], rev: RevisionForClaims, source: 'push' | 'operator' = 'push'): Promise<void> {
-  for (const a of actions) {
-    const event = (claimId: number, from: string | null, to: string) => recordClaimEvent(em, { claimId, from, to, source, at: rev.at, reason: a.reason });
-    switch (a.kind) {
-      case 'create': {
-        const inserted = await em.insert(Claim, newClaimRow(a.plan, rev));
-        await event(Number(inserted.identifiers[0].id), null, 'pending');
-        break;
-      }
-      case 'cancel':
-        await em.update(Claim, { id: a.claim.id }, { status: 'cancelled', nextAttemptAt: null, revision: rev.revision, updatedAt: rev.at });
-        await event(a.claim.id, a.claim.status, 'cancelled');
-        break;
-      case 'update':
-        await em.update(Claim, { id: a.claim.id }, {
-          status: 'pending', amountMinor: a.plan.amountMinor, currency: rev.currency, fields: JSON.stringify(a.plan.fields),
-          revision: rev.revision, nextAttemptAt: rev.at, updatedAt: rev.at,
-        });
-        await event(a.claim.id, a.claim.status, 'pending');
-        break;
-      case 'note':
-        await event(a.claim.id, a.claim.status, a.claim.status);
-        break;
-    }
-  }
+  await applyClaimChanges(em, claimChanges(actions, rev), source);
 }
 
 /**
- * The transactional outbox: called inside the push's transaction, right after a new revision is written,
- * so an acknowledged push always has its claims.
+ * The transactional outbox: the claim rules for a pushed judgment, run by the store inside the push's
+ * transaction right after its revision is written, so an acknowledged push always has its claims.
  */
-export async function syncClaims(em: EntityManager, routes: readonly RouteConfig[], rev: RevisionForClaims): Promise<void> {
-  if (routes.length === 0) return;
-  const existing = await em.find(Claim, { where: { workOrderId: rev.workOrderId } });
-  await applyClaimActions(em, diffClaims(existing, routes, rev), rev);
+export function claimPlannerFor(routes: readonly RouteConfig[], judgment: Omit<RevisionForClaims, 'workOrderId' | 'revision'>): ClaimPlanner | undefined {
+  if (routes.length === 0) return undefined;
+  return (existing, { workOrderId, revision }) => {
+    const rev = { ...judgment, workOrderId, revision };
+    return claimChanges(diffClaims(existing, routes, rev), rev);
+  };
 }

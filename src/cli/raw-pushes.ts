@@ -11,6 +11,7 @@ import { QIMEN_HANDLERS } from '../handlers';
 import { sha256Hex } from '../storage/canonical-json';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { CliIo, printTable, progress } from './output';
+import { type Clock, systemClock } from '../clock';
 
 /** One line of an export file: a raw push as received (no `sign`, no credentials), body in base64. */
 interface ExportedPush {
@@ -48,7 +49,7 @@ export async function exportPushes(dataSource: DataSource, io: CliIo, workOrderI
  * Feeds exported pushes through their Qimen handler again (validated as on arrival; the signature was
  * checked when they first arrived). Storing is idempotent: a push already stored changes nothing.
  */
-export async function importPushes(dataSource: DataSource, io: CliIo, config: Config, file: string, actor: AuditActor, now: () => Date = () => new Date()): Promise<Array<{ line: number; workOrderId: number | null; result: string }>> {
+export async function importPushes(dataSource: DataSource, io: CliIo, config: Config, file: string, actor: AuditActor, now: Clock = systemClock): Promise<Array<{ line: number; workOrderId: number | null; result: string }>> {
   const lines: ExportedPush[] = [];
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) if (text.trim()) lines.push(JSON.parse(text));
   const bar = progress(io, lines.length, 'importing');

@@ -7,6 +7,7 @@ import { Claim, JudgmentRevision, WorkOrder } from '../entities';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { inTransaction } from '../storage/transactions';
 import { CliIo, printTable, progress } from './output';
+import { type Clock, systemClock } from '../clock';
 
 /** The latest revision of a work order, as the routes see it (the pushed JSON). */
 async function latestRevision(dataSource: DataSource, workOrder: WorkOrder, at: Date): Promise<RevisionForClaims> {
@@ -29,9 +30,9 @@ export async function rerunRoutes(
   dataSource: DataSource,
   io: CliIo,
   routes: readonly RouteConfig[],
-  opts: { apply: boolean; workOrderIds?: number[]; actor: AuditActor; now?: () => Date },
+  opts: { apply: boolean; workOrderIds?: number[]; actor: AuditActor; now?: Clock },
 ): Promise<Array<{ workOrderId: number; actions: ClaimAction[] }>> {
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemClock;
   const ids = opts.workOrderIds?.length
     ? opts.workOrderIds
     : (await dataSource.getRepository(WorkOrder).find({ select: { id: true }, where: { id: MoreThan(0), latestRevision: MoreThan(0) }, order: { id: 'ASC' } })).map((w) => w.id);

@@ -5,6 +5,7 @@ import { Claim } from '../entities';
 import type { RouteConfig } from '../config/schema';
 import { inTransaction } from '../storage/transactions';
 import { CliIo, printTable, progress } from './output';
+import { type Clock, systemClock } from '../clock';
 import { UsageError } from './usage';
 
 export interface DeadFilter {
@@ -41,9 +42,9 @@ export async function findDeadClaims(dataSource: DataSource, f: DeadFilter): Pro
  * Retries every dead claim matching the filter: pending again and due now, history kept (attempts and
  * events stay), one claim event and one audit entry each. `dryRun` lists them and changes nothing.
  */
-export async function retryDead(dataSource: DataSource, io: CliIo, f: DeadFilter, opts: { dryRun: boolean; actor: AuditActor; now?: () => Date }): Promise<number> {
+export async function retryDead(dataSource: DataSource, io: CliIo, f: DeadFilter, opts: { dryRun: boolean; actor: AuditActor; now?: Clock }): Promise<number> {
   const claims = await findDeadClaims(dataSource, f);
-  const now = opts.now ?? (() => new Date());
+  const now = opts.now ?? systemClock;
   let retried = 0;
   if (!opts.dryRun) {
     const bar = progress(io, claims.length, 'retrying');

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import { handleDuobaoyuPush } from '../handlers/duobaoyu-push.handler';
 import { DUOBAOYU_PUSH_SUCCESS, readDuobaoyuPush, verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
+import { type Clock, systemClock } from '../clock';
 
 /** Anything but the exact text SUCCESS makes Duobaoyu push again (up to 8 times). */
 export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
@@ -12,7 +13,7 @@ export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
  * docs/signing.md, a named strategy in platforms/duobaoyu/push.ts). Answers the text SUCCESS only after the
  * push is stored; a bad sign or an unreadable push answers FAIL and stores nothing.
  */
-export function duobaoyuPushController(deps: { config: Config; dataSource: DataSource; now?: () => Date }) {
+export function duobaoyuPushController(deps: { config: Config; dataSource: DataSource; now?: Clock }) {
   return async (ctx: Context) => {
     ctx.type = 'text/plain';
     const body = (ctx.request as { body?: unknown }).body;
@@ -27,7 +28,7 @@ export function duobaoyuPushController(deps: { config: Config; dataSource: DataS
       return;
     }
     const { sign: _sign, ...payload } = record;
-    await handleDuobaoyuPush(deps.dataSource, push, payload, (deps.now ?? (() => new Date()))());
+    await handleDuobaoyuPush(deps.dataSource, push, payload, (deps.now ?? systemClock)());
     ctx.body = DUOBAOYU_PUSH_SUCCESS;
     ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };

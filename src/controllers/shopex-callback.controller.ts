@@ -7,6 +7,7 @@ import { CallbackRefusal, type CallbackProblem } from '../callbacks/callback-err
 import { parsePhpForm } from '../callbacks/php-form';
 import { handleShopexCallback } from '../handlers/shopex-callback.handler';
 import { verifyShopexSign } from '../verify/shopex-sign';
+import { type Clock, systemClock } from '../clock';
 
 /** Largest callback body read (a ShopEx result is a few KB). */
 export const SHOPEX_CALLBACK_MAX_BYTES = 1024 * 1024;
@@ -40,7 +41,7 @@ async function readBody(ctx: Context): Promise<Buffer> {
  * `{"rsp":"succ","res":"","msg_id":…}` only once the callback is stored; a bad sign answers 4003 and
  * changes nothing; a verified callback that is not well formed is stored for review and changes no claim.
  */
-export function shopexCallbackController(deps: { config: Config; dataSource: DataSource; now?: () => Date }) {
+export function shopexCallbackController(deps: { config: Config; dataSource: DataSource; now?: Clock }) {
   return async (ctx: Context) => {
     const body = await readBody(ctx);
     ctx.state.callbackBody = summarizeBody(body); // all that a log line may say about the body
@@ -54,7 +55,7 @@ export function shopexCallbackController(deps: { config: Config; dataSource: Dat
       return;
     }
     const { sign: _sign, ...signed } = fields;
-    await handleShopexCallback(deps.dataSource, signed, (deps.now ?? (() => new Date()))());
+    await handleShopexCallback(deps.dataSource, signed, (deps.now ?? systemClock)());
     ctx.body = { rsp: 'succ', res: '', msg_id: msgId };
     ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };

@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
-import { leaseDueClaims } from './lease-claims';
-import { leaseDuePolls } from '../polling/lease-polls';
+import { leaseDueClaims, leaseDuePolls } from '../storage/claims/claim-leases';
 import { pollLeasedClaim } from '../polling/poll-claim';
 import { resumeOnePackageIndex } from '../storage/package-index';
-import { sendLeasedClaim } from './send-claim';
+import { type SendContext, sendLeasedClaim } from './send-claim';
+import { type Clock, systemClock } from '../clock';
+
+/** The share of a claim's lease within which a failed result write is tried again. */
+const WRITE_WITHIN_LEASE = 0.8;
 
 export interface DispatchWorkerOptions {
   dataSource: DataSource;
@@ -19,7 +22,7 @@ export interface DispatchWorkerOptions {
   batchSize?: number;
   /** Pause when nothing is due. */
   idleMs?: number;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /**
@@ -52,11 +55,16 @@ export class DispatchWorker {
 
   /** One round: lease and send what is due now. Returns how many claims were sent. */
   async runOnce(): Promise<number> {
-    const now = this.opts.now ?? (() => new Date());
+    const now = this.opts.now ?? systemClock;
     const { dispatch } = this.opts.config;
     const lease = { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() };
     const claims = await leaseDueClaims(this.opts.dataSource, lease);
-    const ctx = { ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial };
+    const ctx: SendContext = {
+      ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial,
+      // A result is written again until shortly before the lease ends, so no other worker takes the claim over meanwhile.
+      writeDeadline: Date.now() + lease.leaseMs * WRITE_WITHIN_LEASE,
+      onWriteRetry: (err, claimId, delayMs) => this.opts.logger.warn({ err, claimId, delayMs }, 'claim result not stored yet; writing it again'),
+    };
     await Promise.all(
       claims.map((claim) =>
         sendLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim send could not be stored; its lease will expire and it is retried')),
@@ -67,7 +75,7 @@ export class DispatchWorker {
 
   /** One round of status polls (platforms without a push). Returns how many claims were polled. */
   async pollOnce(): Promise<number> {
-    const now = this.opts.now ?? (() => new Date());
+    const now = this.opts.now ?? systemClock;
     const { dispatch } = this.opts.config;
     const claims = await leaseDuePolls(this.opts.dataSource, { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() });
     const ctx = { ...this.context(now), pollInitial: dispatch.pollInitial, pollMax: dispatch.pollMax };
@@ -81,7 +89,7 @@ export class DispatchWorker {
    */
   resumePackageIndex(): Promise<void> {
     if (!this.packageIndex) {
-      const now = this.opts.now ?? (() => new Date());
+      const now = this.opts.now ?? systemClock;
       this.packageIndex = resumeOnePackageIndex(this.opts.dataSource, now())
         .then(() => undefined, (err) => this.opts.logger.error({ err }, 'package index take-over failed; it is tried again when its lease ends'))
         .finally(() => {
@@ -91,7 +99,7 @@ export class DispatchWorker {
     return this.packageIndex;
   }
 
-  private context(now: () => Date) {
+  private context(now: Clock) {
     return { dataSource: this.opts.dataSource, clients: this.opts.clients, workerId: this.workerId, now };
   }
 

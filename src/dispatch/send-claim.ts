@@ -1,16 +1,16 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
-import { recordClaimEvent } from '../claims/claim-events';
 import { mapPlatformStatus, POLLED_PLATFORMS } from '../claims/platform-statuses';
 import { parseDuration } from '../config/duration';
 import { assertMove } from '../domain/claim-state';
-import { Claim, ClaimAttempt, ClaimStatus } from '../entities';
+import { Claim, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
-import { recordDispatchAttempt } from '../metrics';
-import { runMysqlBatch, updateStatement } from '../storage/mysql-batch';
-import { inTransaction, isSqlite, withDeadlockRetry } from '../storage/transactions';
+import { recordDispatchAttempt } from '../metrics/registry';
+import { type AttemptResult, attemptResultStored, recordAttemptResult } from '../storage/claims/claim-repository';
+import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
+import type { Clock } from '../clock';
 
 export interface SendContext {
   dataSource: DataSource;
@@ -19,7 +19,11 @@ export interface SendContext {
   /** First status poll after a claim is submitted to a platform that is polled. */
   pollInitial: string;
   workerId: string;
-  now: () => Date;
+  now: Clock;
+  /** Until when (Date.now()) a result whose write failed is written again: the claim's lease, less a margin. */
+  writeDeadline: number;
+  /** Told when a result's write failed and is tried again. */
+  onWriteRetry?: (err: unknown, claimId: number, delayMs: number) => void;
 }
 
 export function toOutgoing(claim: Claim): OutgoingClaim {
@@ -123,62 +127,53 @@ async function recordResult(ctx: SendContext, claim: Claim, attemptNo: number, s
     ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
     ...(resentBlind ? { resentBlindAt: now } : {}),
   };
-  const event = status === claim.status
+  const reason = status === claim.status
     ? null
-    : { reason: describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '') };
+    : describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '');
+  const result: AttemptResult = {
+    claimId: claim.id, attemptNo, workerId: ctx.workerId, attempt: attemptPatch, claim: claimPatch,
+    event: reason === null ? null : { claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', reason, at: now },
+  };
   // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
   const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
   const verdict = reported && reported !== 'submitted' ? reported : null;
 
-  if (!isSqlite(ctx.dataSource) && !verdict) {
-    return (await recordInOneTrip(ctx, claim, attemptNo, attemptPatch, claimPatch, event)) ? status : claim.status;
-  }
-  return inTransaction(ctx.dataSource, async (em) => {
-    await em.update(ClaimAttempt, { claimId: claim.id, attemptNo, workerId: ctx.workerId }, attemptPatch);
-    // Fenced by the lease: a worker whose lease was taken over does not overwrite the new owner's work.
-    const updated = await em.update(Claim, { id: claim.id, leaseOwner: ctx.workerId }, claimPatch);
-    if (!updated.affected) return claim.status;
-    if (event) {
-      await recordClaimEvent(em, { claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', at: now, reason: event.reason });
-    }
-    if (verdict) {
-      const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
-      await applyPlatformReport(em, submitted, {
-        status: verdict, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
-        reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${verdict})`,
-      });
-      return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
-    }
-    return status;
+  return writeResult(ctx, claim, attemptNo, async (em) => {
+    if (!(await recordAttemptResult(em, result))) return claim.status; // the lease was taken over: the new owner's work stands
+    if (!verdict) return status;
+    const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
+    await applyPlatformReport(em, submitted, {
+      status: verdict, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
+      reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${verdict})`,
+    });
+    return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
   });
 }
 
+/** First pause before a failed result write is tried again; it doubles up to WRITE_RETRY_MAX_MS. */
+const WRITE_RETRY_FIRST_MS = 100;
+const WRITE_RETRY_MAX_MS = 5000;
+
 /**
- * MySQL/MariaDB: the attempt's result, the claim's new state (fenced by the lease) and its event, in one
- * round trip. Returns false when the lease was taken over meanwhile (nothing of the claim changed).
+ * Writes an attempt's result in one transaction. The platform has answered: should the write fail (the
+ * connection dropped, a deadlock, a lock wait, SQLite busy), the result is kept here and written again with
+ * back-off until the lease's deadline, instead of being dropped and the claim later sent again blind. A
+ * write tried again first checks whether an earlier try was committed after all (its COMMIT's answer lost).
  */
-async function recordInOneTrip(
-  ctx: SendContext, claim: Claim, attemptNo: number, attemptPatch: Record<string, unknown>, claimPatch: Record<string, unknown>,
-  event: { reason: string } | null,
-): Promise<boolean> {
-  // READ COMMITTED: the updates lock only the rows they change (no gap locks against a lease's inserts).
-  const statements = [
-    { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] },
-    { sql: 'START TRANSACTION', params: [] },
-    updateStatement('claim_attempt', attemptPatch, { claimId: claim.id, attemptNo, workerId: ctx.workerId }),
-    updateStatement('claim', claimPatch, { id: claim.id, leaseOwner: ctx.workerId }),
-    { sql: 'SET @ok := ROW_COUNT()', params: [] },
-  ];
-  if (event) {
-    statements.push({
-      sql: 'INSERT INTO `claim_event` (`claimId`, `fromStatus`, `toStatus`, `source`, `reason`, `payload`, `createdAt`) SELECT ?, ?, ?, ?, ?, NULL, ? FROM DUAL WHERE @ok = 1',
-      params: [claim.id, claim.status, claimPatch.status, 'dispatcher', event.reason.slice(0, 4000), claimPatch.updatedAt],
-    });
+async function writeResult(ctx: SendContext, claim: Claim, attemptNo: number, write: (em: EntityManager) => Promise<ClaimStatus>): Promise<ClaimStatus> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await inTransaction(ctx.dataSource, async (em) => {
+        if (tries > 1 && (await attemptResultStored(em, claim.id, attemptNo, ctx.workerId))) return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
+        return write(em);
+      });
+    } catch (err) {
+      const delayMs = Math.min(WRITE_RETRY_FIRST_MS * 2 ** (tries - 1), WRITE_RETRY_MAX_MS);
+      if (Date.now() + delayMs > ctx.writeDeadline) throw err;
+      ctx.onWriteRetry?.(err, claim.id, delayMs);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
   }
-  statements.push({ sql: 'COMMIT', params: [] }, { sql: 'SELECT @ok AS ok', params: [] });
-  const results = await withDeadlockRetry(() => runMysqlBatch(ctx.dataSource, statements));
-  const [row] = results[results.length - 1] as Array<{ ok: number | string }>;
-  return Number(row.ok) === 1;
 }
 
 function describe(outcome: SendOutcome, attemptNo: number, found: boolean, delayMs: number | null): string {

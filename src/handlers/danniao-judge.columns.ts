@@ -1,6 +1,6 @@
 import { toMinorUnits } from '../domain/money';
 import type { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
-import type { RevisionColumns } from '../storage/store-judgment';
+import type { RevisionColumns } from '../storage/judgments/judgment';
 
 /** The currency of judgeResult.claimAmount and paymentInfo.paymentAmount (assumed; the spec gives none). */
 export const DEFAULT_CURRENCY = 'CNY';

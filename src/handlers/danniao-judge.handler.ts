@@ -4,7 +4,7 @@ import { canonicalHash, sha256Hex } from '../storage/canonical-json';
 import { recordStore, secondsSince } from '../metrics';
 import { knownJudgmentsFor } from '../storage/known-duplicates';
 import { storedPackageNos } from '../storage/package-index';
-import { JudgmentToStore, storeJudgment } from '../storage/store-judgment';
+import { type JudgmentToRecord, recordJudgment } from '../commands/record-judgment';
 import { revisionColumns } from './danniao-judge.columns';
 import type { RouteConfig } from '../config/schema';
 import type { QimenHandler, QimenPush } from './qimen-handler';
@@ -22,8 +22,8 @@ export function identityKey(dto: Pick<DanniaoJudgeDto, 'tenantId' | 'externalOrd
   return sha256Hex(JSON.stringify(['body', bodySha256]));
 }
 
-/** What storeJudgment needs of a verified, validated push. */
-export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>, routes: readonly RouteConfig[]): JudgmentToStore {
+/** What recordJudgment needs of a verified, validated push. */
+export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>, routes: readonly RouteConfig[]): JudgmentToRecord {
   return {
     push,
     identityKey: identityKey(dto, push.bodySha256),
@@ -68,7 +68,7 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
   async handle(received, { dataSource, routes, packageIndexer }) {
     const input = judgmentToStore(received, routes);
     const started = performance.now();
-    const stored = await storeJudgment(dataSource, input);
+    const stored = await recordJudgment(dataSource, input);
     knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash, input.push.bodySha256);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
     // Committed with a package_index_job row: the package rows are written after the answer.

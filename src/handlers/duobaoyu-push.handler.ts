@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
-import { settleCallback, storeCallbackOnce } from '../callbacks/inbox';
+import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
 import { Claim } from '../entities';
 import { duobaoyuClaimStatus } from '../platforms/duobaoyu';
 import type { DuobaoyuPush } from '../platforms/duobaoyu/push';

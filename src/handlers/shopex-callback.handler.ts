@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
-import { settleCallback, storeCallbackOnce } from '../callbacks/inbox';
+import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
 import { readShopexCallback, type ShopexCallback } from '../callbacks/shopex-callback-shape';
 import { Claim } from '../entities';
 import { readShopexTrade, shopexClaimStatus } from '../platforms/shopex';

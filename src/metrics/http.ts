@@ -1,5 +1,4 @@
 import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Context, Next } from 'koa';
 import type { DataSource } from 'typeorm';
 import { refreshDatabaseGauges } from './database';
@@ -102,8 +101,4 @@ export async function startMetricsServer(dataSource: DataSource, port: number, h
     });
   });
   return server;
-}
-
-export function serverPort(server: Server): number {
-  return (server.address() as AddressInfo).port;
 }

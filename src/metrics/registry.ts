@@ -44,11 +44,11 @@ export const metrics = {
   }),
   storeDuration: new Histogram({
     name: 'claim_relay_push_store_duration_seconds',
-    help: 'Time in storeJudgment by outcome: created/revised are stored pushes (write and commit), duplicate was answered without a write.',
+    help: 'Time in recordJudgment by outcome: created/revised are stored pushes (write and commit), duplicate was answered without a write.',
     labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry],
   }),
   pushGroupSize: new Histogram({
-    name: 'claim_relay_push_group_size', help: 'Pushes committed together in one transaction (MySQL group commit; src/storage/group-commit.ts).',
+    name: 'claim_relay_push_group_size', help: 'Pushes committed together in one transaction (group commit; src/storage/judgments/judgment-store.ts).',
     buckets: [1, 2, 4, 8, 16, 32, 64], registers: [registry],
   }),
   dispatchAttempts: new Counter({

@@ -6,6 +6,7 @@ import { Claim } from '../entities';
 import { AppintfClient } from '../platforms/appintf';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { inTransaction } from '../storage/transactions';
+import type { Clock } from '../clock';
 
 export interface PollContext {
   dataSource: DataSource;
@@ -13,7 +14,7 @@ export interface PollContext {
   workerId: string;
   pollInitial: string;
   pollMax: string;
-  now: () => Date;
+  now: Clock;
 }
 
 /** What the platform says of a claim now: its own id (found if it was missing) and status text. */

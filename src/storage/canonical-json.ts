@@ -24,8 +24,8 @@ export function sha256Hex(data: string | Buffer): string {
 const HASH_PIECE_CHARS = 64 * 1024;
 
 /**
- * sha256Hex(canonicalJson(value)) for a value JSON.parse produced, without building the whole text: a push
- * with 999,999 package numbers made an 18 MB string and grew the process by about 100 MiB to hash it. The
+ * sha256Hex(canonicalJson(value)) for a value JSON.parse produced, without building the whole text (for a
+ * push of many package numbers a string of tens of MB, and several times that of heap to build it). The
  * same bytes reach the hash: leaves through JSON.stringify, and each object's keys in withSortedKeys'
  * order, as canonicalJson. test/storage/canonical-json.test.ts checks that they agree.
  */
@@ -66,7 +66,7 @@ export function canonicalSha256(value: unknown): string {
   return digest.digest('hex');
 }
 
-/** Above this body size the content hash is computed in pieces; below, the one text is faster (about 20 µs a push). */
+/** Above this body size the content hash is computed in pieces; below, hashing the one text is faster. */
 export const HASH_IN_PIECES_ABOVE_BYTES = 1024 * 1024;
 
 /** The content hash of a parsed body of `bodyBytes` bytes: sha256Hex(canonicalJson(value)), however it is computed. */

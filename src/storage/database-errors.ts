@@ -17,27 +17,10 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 /**
- * The error codes of a MySQL/MariaDB transaction that lost a deadlock: InnoDB rolled all of it back, and
- * running it again is safe.
- *
- * ER_AUTOINC_READ_FAILED ("Failed to read auto-increment value from storage engine") is how MariaDB 10.11
- * answers the victim of a deadlock on a table's AUTO-INC lock. With innodb_autoinc_lock_mode=1 (the
- * default), an INSERT ... SELECT holds the table's AUTO-INC lock to the end of its statement, and a push's
- * conditional work-order insert (src/storage/mysql-one-trip.ts) can wait there for the unique key of the same
- * identity that another transaction inserted but did not commit yet. When that other transaction then
- * inserts into the same table, each waits for the other. SHOW ENGINE INNODB STATUS lists the deadlock, and
- * the victim gets this code, not ER_LOCK_DEADLOCK (test/storage/transactions.test.ts provokes it).
- * test/scale/many-instances.test.ts met it in CI (1 of 450 pushes through 3 instances).
+ * The codes after which a MySQL/MariaDB transaction is run again: InnoDB chose it as a deadlock's victim
+ * and rolled all of it back, or one of its statements waited longer than innodb_lock_wait_timeout.
  */
-const LOST_DEADLOCK: readonly string[] = ['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED'];
-
-/** The codes after which a MySQL transaction is run again: it lost a deadlock, or waited longer than innodb_lock_wait_timeout. */
-export const RUN_AGAIN_CODES: readonly string[] = [...LOST_DEADLOCK, 'ER_LOCK_WAIT_TIMEOUT'];
-
-/** The transaction lost a deadlock and was rolled back (see LOST_DEADLOCK). */
-export function lostDeadlock(err: unknown): boolean {
-  return LOST_DEADLOCK.includes(databaseErrorCode(err) ?? '');
-}
+export const RUN_AGAIN_CODES: readonly string[] = ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'];
 
 /** Worth running the transaction again (RUN_AGAIN_CODES). */
 export function mayRunAgain(err: unknown): boolean {

@@ -1,8 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
-import { groupCommitFor } from './group-commit';
-import { committedWorkOrder } from './store-judgment';
-import { isSqlite } from './transactions';
+import { judgmentStoreFor } from './judgments/judgment-store';
 
 /**
  * Duplicate pushes answered before DTO validation and without building a write (issue 6: duplicates).
@@ -11,9 +9,9 @@ import { isSqlite } from './transactions';
  * latest revision. A push of a remembered identity with that same hash is content that was validated and
  * stored before, so validation cannot fail it; but another instance may have stored a newer revision
  * since, so the database has the last word: one look-up of the work order (grouped with the pushes in
- * flight on MySQL/MariaDB) confirms the hash is still the latest, and the push is answered as a duplicate
+ * flight) confirms the hash is still the latest, and the push is answered as a duplicate
  * (docs/http-contract.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
- * judgment, a newer revision elsewhere — takes the full path: validation, then storeJudgment.
+ * judgment, a newer revision elsewhere — takes the full path: validation, then recordJudgment.
  */
 export const REMEMBERED_IDENTITIES = 50_000;
 
@@ -60,19 +58,10 @@ export class KnownJudgments {
   /** The work order when this is a remembered judgment and the database confirms it is still the latest; else null. */
   async duplicateOf(identityKey: string, contentHash: string): Promise<KnownDuplicate | null> {
     if (this.latest.get(identityKey)?.contentHash !== contentHash) return null;
-    const found = await this.lookUp(identityKey);
-    if (found && found.latestContentHash === contentHash) return { workOrderId: found.workOrderId, revision: found.latestRevision };
+    const found = await judgmentStoreFor(this.dataSource).lookUp(identityKey);
+    if (found && found.latestContentHash === contentHash) return { workOrderId: found.id, revision: found.latestRevision };
     this.latest.delete(identityKey);
     return null;
-  }
-
-  private async lookUp(identityKey: string): Promise<{ workOrderId: number; latestRevision: number; latestContentHash: string } | null> {
-    if (!isSqlite(this.dataSource)) {
-      const found = await groupCommitFor(this.dataSource).store({ identityKey });
-      return found?.kind === 'exists' ? found : null;
-    }
-    const row = await committedWorkOrder(this.dataSource, identityKey);
-    return row ? { workOrderId: row.id, latestRevision: row.latestRevision, latestContentHash: row.latestContentHash } : null;
   }
 }
 

@@ -1,14 +1,17 @@
 import type { Logger } from 'pino';
-import type { DataSource, EntityManager } from 'typeorm';
-import { PackageIndexJob } from '../entities';
+import type { DataSource } from 'typeorm';
+import type { PackageIndexTask } from './judgments/judgment';
+import { deletePackageIndexJob, insertPackages, PACKAGE_BATCH, takeOverPackageIndexJob } from './judgments/judgment-repository';
 import { readRawPushBody } from './raw-push-store';
-import { inTransaction, isSqlite } from './transactions';
-import { sqlName } from './sql-name';
+import { inTransaction } from './transactions';
+
+export { PACKAGE_INDEX_LEASE_MS } from './judgments/judgment-repository';
+export { DEFER_PACKAGES_OVER, type PackageIndexTask } from './judgments/judgment';
 
 /**
- * Package rows of big pushes, written after the answer (issue 6).
+ * Package rows of big pushes, written after the answer.
  *
- * A push with more than {@link DEFER_PACKAGES_OVER} package numbers commits its work order, raw push,
+ * A push with more than DEFER_PACKAGES_OVER package numbers commits its work order, raw push,
  * revision, claims and a `package_index_job` row, and is answered; its `responsibility_package` rows are
  * then written by the receiving process in batches, and the job row deleted. "Answered success ⇒ stored"
  * holds: the package numbers are in the stored raw push, and the job row says they still have to be
@@ -18,94 +21,35 @@ import { sqlName } from './sql-name';
  * Until the job is done, a finance search by one of its package numbers (`q=`) may not find the work order.
  */
 
-/** Pushes with more non-empty package numbers than this are answered before their package rows exist. */
-export const DEFER_PACKAGES_OVER = 10_000;
-
-/** How long the receiving process holds a job before a worker may take it over. */
-export const PACKAGE_INDEX_LEASE_MS = 120_000;
-
-/** Rows per multi-row INSERT: 4 parameters a row stays under SQLite's 32,766 limit. */
-const PACKAGE_BATCH = 5000;
-
-export interface PackageIndexTask {
-  revisionId: number;
-  workOrderId: number;
-  rawPushId: number;
-  packageNos: string[];
-}
-
 const isStoredNo = (no: unknown): no is string => typeof no === 'string' && no !== '';
 
 /**
  * The package numbers of a judgment as stored: the pushed list without empty numbers, in order. When none
- * is dropped (the usual case) it is the pushed array itself, not a copy: for 999,999 numbers a copy held
- * 10 MiB more during the push (heap snapshot, issue 6). Neither is changed afterwards.
+ * is dropped (the usual case) it is the pushed array itself, not a copy (a copy of 999,999 numbers would
+ * hold several MiB more during the push). Neither is changed afterwards.
  */
 export function storedPackageNos(pushed: unknown): string[] {
   if (!Array.isArray(pushed)) return [];
   return pushed.every(isStoredNo) ? pushed : pushed.filter(isStoredNo);
 }
 
-const q = sqlName;
-
-/**
- * Inserts package rows in multi-row batches. `ignoreExisting`: rows already there (same revisionId and seq)
- * are left alone, so a job can run again after a partial run.
- */
-export async function insertPackages(em: EntityManager, revisionId: number, workOrderId: number, packageNos: readonly string[], from = 0, to = packageNos.length, ignoreExisting = false): Promise<void> {
-  const head = `INSERT INTO ${q(em, 'responsibility_package')} (${['revisionId', 'seq', 'workOrderId', 'packageNo'].map((c) => q(em, c)).join(', ')}) VALUES `;
-  const tail = !ignoreExisting ? '' : isSqlite(em.connection) ? ' ON CONFLICT DO NOTHING' : ` ON DUPLICATE KEY UPDATE ${q(em, 'seq')} = ${q(em, 'seq')}`;
-  for (let start = from; start < to; start += PACKAGE_BATCH) {
-    const end = Math.min(start + PACKAGE_BATCH, to);
-    const params: unknown[] = [];
-    for (let i = start; i < end; i++) params.push(revisionId, i, workOrderId, packageNos[i]);
-    await em.query(head + Array.from({ length: end - start }, () => '(?, ?, ?, ?)').join(', ') + tail, params);
-  }
-}
-
-/** In the push's transaction: the job, held by this process for {@link PACKAGE_INDEX_LEASE_MS}. */
-export async function enqueuePackageIndex(em: EntityManager, task: PackageIndexTask, now: Date): Promise<void> {
-  await em.insert(PackageIndexJob, {
-    revisionId: task.revisionId,
-    workOrderId: task.workOrderId,
-    rawPushId: task.rawPushId,
-    packageCount: task.packageNos.length,
-    createdAt: now,
-    leaseUntil: new Date(now.getTime() + PACKAGE_INDEX_LEASE_MS),
-    attempts: 1,
-  });
-}
-
-/** Writes a job's package rows, one batch per transaction (SQLite's other writers get their turn), then deletes the job. */
+/** Writes a job's package rows, a few batches per transaction (SQLite's other writers get their turn), then deletes the job. */
 export async function indexPackages(dataSource: DataSource, task: PackageIndexTask): Promise<void> {
   const perTransaction = PACKAGE_BATCH * 4;
-  for (let start = 0; start < task.packageNos.length; start += perTransaction) {
-    const end = Math.min(start + perTransaction, task.packageNos.length);
-    await inTransaction(dataSource, (em) => insertPackages(em, task.revisionId, task.workOrderId, task.packageNos, start, end, true));
+  for (let from = 0; from < task.packageNos.length; from += perTransaction) {
+    const to = Math.min(from + perTransaction, task.packageNos.length);
+    await inTransaction(dataSource, (em) => insertPackages(em, [{ ...task, from, to }], true));
   }
-  await inTransaction(dataSource, (em) => em.delete(PackageIndexJob, { revisionId: task.revisionId }));
+  await inTransaction(dataSource, (em) => deletePackageIndexJob(em, task.revisionId));
 }
 
 /**
- * Takes over one job whose lease has run out (the process that received its push died or gave up) and
- * completes it from the stored raw push. Returns whether there was one.
+ * Takes over one job whose lease has run out and completes it from the stored raw push. Returns whether
+ * there was one.
  */
 export async function resumeOnePackageIndex(dataSource: DataSource, now: Date): Promise<boolean> {
-  const due = await dataSource
-    .getRepository(PackageIndexJob)
-    .createQueryBuilder('j')
-    .where('j.leaseUntil IS NULL OR j.leaseUntil < :now', { now })
-    .orderBy('j.revisionId')
-    .limit(1)
-    .getOne();
+  const due = await takeOverPackageIndexJob(dataSource, now);
   if (!due) return false;
-  const taken = await dataSource
-    .createQueryBuilder()
-    .update(PackageIndexJob)
-    .set({ leaseUntil: new Date(now.getTime() + PACKAGE_INDEX_LEASE_MS), attempts: () => `${q(dataSource, 'attempts')} + 1` })
-    .where('revisionId = :id AND (leaseUntil IS NULL OR leaseUntil < :now)', { id: due.revisionId, now })
-    .execute();
-  if (taken.affected !== 1) return true; // another process took it first
   const body = await readRawPushBody(dataSource, due.rawPushId);
   const packageNos = storedPackageNos((JSON.parse(body.toString('utf8')) as { responsibilityPackageNos?: unknown }).responsibilityPackageNos);
   if (packageNos.length !== due.packageCount) {

@@ -1,9 +1,8 @@
 import { promisify } from 'node:util';
 import { gzip, gunzip } from 'node:zlib';
-import { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { RawPush, RawPushChunk } from '../entities';
 import { sha256Hex } from './canonical-json';
-import { fastInsert } from './fast-insert';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -70,13 +69,6 @@ export function rawPushRow(push: ReceivedPush, encoded: EncodedBody): Partial<Ra
     body: encoded.inline,
     chunkCount: encoded.chunks.length,
   };
-}
-
-export async function insertRawPush(em: EntityManager, push: ReceivedPush, encoded: EncodedBody): Promise<number> {
-  const rawPushId = await fastInsert(em.connection, RawPush).insert(em, rawPushRow(push, encoded));
-  // One INSERT per chunk keeps each packet ≤ 60 KB of data whatever the body size.
-  for (const [seq, data] of encoded.chunks.entries()) await em.insert(RawPushChunk, { rawPushId, seq, data });
-  return rawPushId;
 }
 
 /** The body exactly as received, reassembled and checked against its stored sha256. */

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logging';
 import { sha256Hex } from '../../src/storage/canonical-json';
-import { encodeBody, insertRawPush } from '../../src/storage/raw-push-store';
+import { insertRawPushes } from '../../src/storage/judgments/judgment-repository';
+import { encodeBody } from '../../src/storage/raw-push-store';
 import { openMigratedDatabase, TEST_DATABASES } from '../support/databases';
 import { devTokenLine } from '../../src/config/dev-token';
 import { describeFinding, Finding, scanDatabase, SecretMatcher, sweepRun } from '../support/secret-scan';
@@ -85,7 +86,7 @@ describe.each(TEST_DATABASES)('the table scan on %s', (kind) => {
 
       const push = async (body: Buffer, headers: Record<string, string> = {}) => {
         const received = { receivedAt: new Date(), method: 'm', appKey: 'k', signMethod: 'md5', query: new Map(), headers, body, bodySha256: sha256Hex(body) };
-        return dataSource.transaction(async (em) => insertRawPush(em, received, await encodeBody(body)));
+        return dataSource.transaction(async (em) => (await insertRawPushes(em, [{ push: received, encoded: await encodeBody(body) }]))[0]);
       };
       await push(Buffer.from('{}'), { 'x-note': `token ${PLANTED}` });
       const inline = await push(Buffer.from(JSON.stringify({ filler: 'x'.repeat(10_000), note: PLANTED })));

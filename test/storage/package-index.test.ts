@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { PackageIndexJob, ResponsibilityPackage, WorkOrder } from '../../src/entities';
 import { danniaoJudgeHandler } from '../../src/handlers/danniao-judge.handler';
-import { DEFER_PACKAGES_OVER, insertPackages, PACKAGE_INDEX_LEASE_MS, PackageIndexer, PackageIndexTask, resumeOnePackageIndex, storedPackageNos } from '../../src/storage/package-index';
+import { insertPackages } from '../../src/storage/judgments/judgment-repository';
+import { DEFER_PACKAGES_OVER, PACKAGE_INDEX_LEASE_MS, PackageIndexer, PackageIndexTask, resumeOnePackageIndex, storedPackageNos } from '../../src/storage/package-index';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
 import { specExample } from '../support/qimen-push';
 import { receivedPush } from '../support/received-push';
@@ -97,7 +98,7 @@ describe.each(TEST_DATABASES)('package rows of a big push on %s', (kind) => {
     const indexer = new DiesAfterAnswer(dataSource);
     await storePush(dataSource, indexer, numbers(PACKAGES));
     const [task] = indexer.tasks;
-    await dataSource.transaction((em) => insertPackages(em, task.revisionId, task.workOrderId, task.packageNos, 0, 7000));
+    await dataSource.transaction((em) => insertPackages(em, [{ ...task, from: 0, to: 7000 }]));
     expect(await resumeOnePackageIndex(dataSource, afterLease)).toBe(true);
     expect(await packageCount()).toBe(PACKAGES);
   });

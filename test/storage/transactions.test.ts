@@ -1,107 +1,59 @@
-import { createConnection, type Connection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions } from '../../ormconfig';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
-import { fastInsert } from '../../src/storage/fast-insert';
-import { newWorkOrderRow } from '../../src/storage/judgment-rows';
-import { GroupCommit } from '../../src/storage/group-commit';
-import { type GroupedPush, isLostRace, storeGroupInOneTrip } from '../../src/storage/mysql-one-trip';
-import { encodeBody } from '../../src/storage/raw-push-store';
-import { databaseErrorCode, lostDeadlock } from '../../src/storage/database-errors';
-import { inTransaction, withDeadlockRetry } from '../../src/storage/transactions';
+import { newWorkOrderRow } from '../../src/storage/judgments/judgment';
+import { rowInsert } from '../../src/storage/row-insert';
+import { databaseErrorCode } from '../../src/storage/database-errors';
+import { CommitOutcomeUnknown, inTransaction, withDeadlockRetry } from '../../src/storage/transactions';
+import { type CommitTrapProxy, openTrappedDatabase } from '../support/commit-trap-proxy';
 import { TEST_DATABASES, openMigratedDatabase } from '../support/databases';
-import { untilLockWaits } from '../support/innodb-locks';
 import { specExample } from '../support/qimen-push';
 import { receivedPush } from '../support/received-push';
 
 /**
- * Transactions that lose a deadlock are run again (src/storage/transactions.ts), on a real MariaDB and with
- * real deadlocks. The AUTO-INC deadlock below is the one test/scale/many-instances.test.ts met in CI: a
- * push's conditional work-order insert (INSERT … SELECT, holding the table's AUTO-INC lock) waits for the
- * unique key of an identity another transaction inserted but did not commit; that transaction then inserts
- * another work order and waits for the AUTO-INC lock. MariaDB answers its victim ER_AUTOINC_READ_FAILED.
+ * Transactions (src/storage/transactions.ts) on a real MariaDB: the ones that lose a deadlock or a lock
+ * wait are run again; a COMMIT whose answer is lost is reported as such, never as a success or a failure.
  */
 const mysqlOnly = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
 
 const judgmentOf = (externalOrderId: string) => judgmentToStore(receivedPush({ ...specExample(), externalOrderId }), []);
 
-async function pushOf(externalOrderId: string): Promise<GroupedPush> {
-  const input = judgmentOf(externalOrderId);
-  return { input, encoded: await encodeBody(input.push.body) };
-}
-
 mysqlOnly('transactions that lose a deadlock on mysql', () => {
   let dataSource: DataSource;
   let close: () => Promise<void>;
-  let watcher: Connection;
   let url: string;
   beforeEach(async () => {
-    let db;
-    ({ db, dataSource, close } = await openMigratedDatabase('mysql'));
-    url = db.url;
-    watcher = await createConnection({ uri: url });
+    ({ db: { url }, dataSource, close } = await openMigratedDatabase('mysql'));
   });
-  afterEach(async () => {
-    await watcher.end();
-    await close();
-  });
+  afterEach(() => close());
 
-  const insertWorkOrder = (em: Parameters<Parameters<typeof inTransaction>[1]>[0], externalOrderId: string) =>
-    fastInsert(dataSource, WorkOrder).insert(em, newWorkOrderRow(judgmentOf(externalOrderId)));
+  const insertWorkOrder = (em: EntityManager, externalOrderId: string) => rowInsert(dataSource, WorkOrder).insert(em, [newWorkOrderRow(judgmentOf(externalOrderId))]);
 
-  it('runs a transaction again when MariaDB made it the victim of an AUTO-INC deadlock (ER_AUTOINC_READ_FAILED)', async () => {
-    // The batch: a first push that writes a work order and its rows (the heavier transaction, so not the victim),
-    // then the conditional insert of identity RACED, which will wait for this transaction's uncommitted RACED.
-    const batch = [await pushOf('HEAVY'), await pushOf('RACED')];
-    const errors: unknown[] = [];
-    let attempts = 0;
-    let batchDone: Promise<unknown> | undefined;
-
-    await inTransaction(dataSource, async (em) => {
-      attempts++;
-      try {
-        if (attempts === 1) {
-          await insertWorkOrder(em, 'RACED');
-          batchDone = storeGroupInOneTrip(dataSource, batch);
-          await untilLockWaits(watcher); // the batch holds work_order's AUTO-INC lock and waits for RACED
-        }
-        await insertWorkOrder(em, 'MINE'); // waits for that AUTO-INC lock: a deadlock
-      } catch (err) {
-        errors.push(err);
-        throw err;
-      }
-    });
-
-    expect(errors.map(databaseErrorCode)).toEqual(['ER_AUTOINC_READ_FAILED']);
-    expect(attempts).toBe(2);
-    expect(lostDeadlock(errors[0])).toBe(true);
-    expect(isLostRace(errors[0])).toBe(true); // the group committer's push that met it takes the locking path
-    expect(await batchDone).toEqual([{ kind: 'created', workOrderId: expect.any(Number) }, { kind: 'created', workOrderId: expect.any(Number) }]);
-    const stored = await dataSource.getRepository(WorkOrder).find({ order: { externalOrderId: 'ASC' } });
-    expect(stored.map((w) => w.externalOrderId)).toEqual(['HEAVY', 'MINE', 'RACED']); // RACED once: the victim's copy was rolled back
-  });
-
-  it('hands a grouped push that waited longer than innodb_lock_wait_timeout to the locking path instead of failing it', async () => {
+  it('runs a transaction again when it waited longer than innodb_lock_wait_timeout', async () => {
     // One pooled connection, its lock wait cut to 1 s (the server's default is 50 s).
     const options = dataSourceOptions(url) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
     const impatient = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 } }).initialize();
     const holder = await createConnection({ uri: url });
     try {
       await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');
-      const push = await pushOf('HELD');
+      const id = await inTransaction(dataSource, (em) => insertWorkOrder(em, 'HELD'));
       await holder.query('START TRANSACTION');
-      const held = fastInsert(dataSource, WorkOrder).statement(newWorkOrderRow(push.input)); // the same identity, not committed
-      await holder.query(held.sql, held.params);
-
-      let failure: unknown;
-      const result = await new GroupCommit(impatient, { maxPushes: 32, maxBytes: 2_000_000, maxInFlight: 1 }).store(push);
-      await storeGroupInOneTrip(impatient, [push]).catch((err) => (failure = err)); // the same wait, seen directly
-
-      expect(databaseErrorCode(failure)).toBe('ER_LOCK_WAIT_TIMEOUT');
-      expect(result).toBeNull(); // a lost race: storeJudgment takes the locking path (which retries)
+      await holder.query('SELECT id FROM work_order WHERE id = ? FOR UPDATE', [id]);
+      setTimeout(() => void holder.query('ROLLBACK'), 1500);
+      const codes: Array<string | undefined> = [];
+      await inTransaction(impatient, async (em) => {
+        try {
+          await em.query('UPDATE work_order SET latestRevision = latestRevision + 1 WHERE id = ?', [id]);
+        } catch (err) {
+          codes.push(databaseErrorCode(err));
+          throw err;
+        }
+      });
+      expect(codes).toEqual(['ER_LOCK_WAIT_TIMEOUT']);
+      expect((await dataSource.getRepository(WorkOrder).findOneByOrFail({ id })).latestRevision).toBe(2);
     } finally {
-      await holder.query('ROLLBACK');
       await holder.end();
       await impatient.destroy();
     }
@@ -110,7 +62,7 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
   it('runs a transaction again when it lost a row-lock deadlock (ER_LOCK_DEADLOCK)', async () => {
     const [a, b] = await inTransaction(dataSource, async (em) => [await insertWorkOrder(em, 'A'), await insertWorkOrder(em, 'B')]);
     // Two transactions lock the same two rows in opposite orders; the loser runs again and both commit.
-    const lock = (em: Parameters<Parameters<typeof inTransaction>[1]>[0], id: number) => em.query('UPDATE work_order SET latestRevision = latestRevision + 1 WHERE id = ?', [id]);
+    const lock = (em: EntityManager, id: number) => em.query('UPDATE work_order SET latestRevision = latestRevision + 1 WHERE id = ?', [id]);
     const codes: Array<string | undefined> = [];
     let bothHoldOne!: () => void;
     const holding = new Promise<void>((r) => (bothHoldOne = r));
@@ -153,5 +105,39 @@ mysqlOnly('transactions that lose a deadlock on mysql', () => {
       throw deadlock;
     })).rejects.toBe(deadlock);
     expect(attempts).toBe(5);
+  });
+});
+
+mysqlOnly('a transaction whose connection breaks at COMMIT on mysql', () => {
+  let dataSource: DataSource;
+  let proxied: DataSource;
+  let proxy: CommitTrapProxy;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dataSource, proxied, proxy, close } = await openTrappedDatabase());
+  });
+  afterEach(() => close());
+
+  const insertOne = async (em: EntityManager) => [await rowInsert(proxied, WorkOrder).insert(em, [newWorkOrderRow(judgmentOf('A'))])];
+
+  it('reports a COMMIT whose answer was lost as CommitOutcomeUnknown, carrying what the work returned; the server committed it', async () => {
+    proxy.arm('lose-answer');
+    const failure = await inTransaction(proxied, insertOne).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(CommitOutcomeUnknown);
+    expect((failure as CommitOutcomeUnknown).result).toEqual([expect.any(Number)]);
+    expect(await dataSource.getRepository(WorkOrder).count()).toBe(1);
+  });
+
+  it('reports a COMMIT that never reached the server as CommitOutcomeUnknown too; the server rolled it back', async () => {
+    proxy.arm('drop-before');
+    await expect(inTransaction(proxied, insertOne)).rejects.toBeInstanceOf(CommitOutcomeUnknown);
+    expect(await dataSource.getRepository(WorkOrder).count()).toBe(0);
+  });
+
+  it('gives the pool a working connection after one broke at COMMIT', async () => {
+    proxy.arm('lose-answer');
+    await inTransaction(proxied, insertOne).catch(() => undefined);
+    await inTransaction(proxied, (em) => rowInsert(proxied, WorkOrder).insert(em, [newWorkOrderRow(judgmentOf('B'))]));
+    expect(await dataSource.getRepository(WorkOrder).count()).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { CallbackInbox } from '../entities';
-import { isUniqueViolation } from '../storage/database-errors';
-import { CallbackRefusal } from './callback-errors';
+import { CallbackInbox } from '../../entities';
+import { isUniqueViolation } from '../database-errors';
+import { CallbackRefusal } from '../../callbacks/callback-errors';
 
 /** The most a stored payload may hold: the `text` column's size on MySQL/MariaDB (bytes). */
 export const CALLBACK_PAYLOAD_MAX_BYTES = 65_535;

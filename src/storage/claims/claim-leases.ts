@@ -1,6 +1,19 @@
-import { DataSource, In } from 'typeorm';
-import { Claim, ClaimAttempt } from '../entities';
-import { inTransaction, isSqlite } from '../storage/transactions';
+import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
+import { Claim, ClaimAttempt } from '../../entities';
+import { inTransaction, isSqlite } from '../transactions';
+
+/** What a lease is: who takes it, how many claims at most, for how long, from when. */
+export interface LeaseRequest {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+}
+
+/** MySQL/MariaDB lock the rows a lease reads and skip those another worker holds; SQLite has one writer (one worker). */
+function skippingLocked<T extends object>(dataSource: DataSource, qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return isSqlite(dataSource) ? qb : qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+}
 
 /**
  * Takes up to `limit` due claims for one worker: `pending`, due, and not leased (or leased by a worker
@@ -9,10 +22,7 @@ import { inTransaction, isSqlite } from '../storage/transactions';
  * A claim taken over from a dead worker is marked `mayExistOnPlatform`: it may have been sent. Each
  * leased claim gets its `started` attempt row in the same transaction.
  */
-export async function leaseDueClaims(
-  dataSource: DataSource,
-  opts: { workerId: string; limit: number; leaseMs: number; now: Date },
-): Promise<Claim[]> {
+export async function leaseDueClaims(dataSource: DataSource, opts: LeaseRequest): Promise<Claim[]> {
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
   return inTransaction(dataSource, async (em) => {
     const qb = em
@@ -23,8 +33,7 @@ export async function leaseDueClaims(
       .andWhere('(c.leaseUntil IS NULL OR c.leaseUntil < :now)', { now: opts.now })
       .orderBy('c.nextAttemptAt', 'ASC')
       .limit(opts.limit);
-    if (!isSqlite(dataSource)) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const due = await qb.getMany();
+    const due = await skippingLocked(dataSource, qb).getMany();
     if (due.length === 0) return [];
     const ids = due.map((c) => c.id);
     const takenOver = due.filter((c) => c.leaseOwner !== null).map((c) => c.id);
@@ -41,5 +50,26 @@ export async function leaseDueClaims(
       outcome: 'started', httpStatus: null, errorCode: null, errorMessage: null, request: null, response: null,
     })));
     return claims;
+  });
+}
+
+/**
+ * Takes up to `limit` claims whose status poll is due, for one worker, as leaseDueClaims takes due claims.
+ * Only claims the platform holds (submitted, accepted) are polled; the lease columns are free then.
+ */
+export async function leaseDuePolls(dataSource: DataSource, opts: LeaseRequest): Promise<Claim[]> {
+  return inTransaction(dataSource, async (em) => {
+    const qb = em
+      .createQueryBuilder(Claim, 'c')
+      .select(['c.id'])
+      .where('c.nextPollAt <= :now', { now: opts.now })
+      .andWhere('c.status IN (:...statuses)', { statuses: ['submitted', 'accepted'] })
+      .andWhere('(c.leaseUntil IS NULL OR c.leaseUntil < :now)', { now: opts.now })
+      .orderBy('c.nextPollAt', 'ASC')
+      .limit(opts.limit);
+    const ids = (await skippingLocked(dataSource, qb).getMany()).map((c) => c.id);
+    if (ids.length === 0) return [];
+    await em.update(Claim, { id: In(ids) }, { leaseOwner: opts.workerId, leaseUntil: new Date(opts.now.getTime() + opts.leaseMs) });
+    return em.find(Claim, { where: { id: In(ids) } });
   });
 }

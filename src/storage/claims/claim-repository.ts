@@ -1,0 +1,71 @@
+import { type EntityManager, In } from 'typeorm';
+import { Claim, ClaimAttempt, ClaimEvent } from '../../entities';
+import { rowInsert } from '../row-insert';
+import type { ClaimChange, ClaimEventRow, EventSource } from './claim-changes';
+
+/** The SQL of the claim aggregate (claims, their events and attempts); every write runs inside the caller's transaction. */
+
+/** The claims of these work orders, by work order. */
+export async function claimsOfWorkOrders(em: EntityManager, workOrderIds: readonly number[]): Promise<Map<number, Claim[]>> {
+  const byWorkOrder = new Map<number, Claim[]>();
+  if (workOrderIds.length === 0) return byWorkOrder;
+  for (const claim of await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) } })) {
+    byWorkOrder.set(claim.workOrderId, [...(byWorkOrder.get(claim.workOrderId) ?? []), claim]);
+  }
+  return byWorkOrder;
+}
+
+/** Inserts claim events in one statement. */
+export async function insertClaimEvents(em: EntityManager, events: readonly ClaimEventRow[]): Promise<void> {
+  if (events.length === 0) return;
+  await rowInsert(em.connection, ClaimEvent).insert(em, events.map((e) => ({
+    claimId: e.claimId, fromStatus: e.from, toStatus: e.to, source: e.source, reason: e.reason.slice(0, 4000),
+    payload: e.payload === undefined ? null : JSON.stringify(e.payload), createdAt: e.at,
+  })));
+}
+
+/**
+ * Writes claim changes with their events: new claims in one INSERT (their ids read back by work order and
+ * route, which the caller's lock on the work orders keeps to these rows), updates one by one, the events
+ * in one INSERT.
+ */
+export async function applyClaimChanges(em: EntityManager, changes: readonly ClaimChange[], source: EventSource): Promise<void> {
+  const creates = changes.flatMap((c) => (c.kind === 'create' ? [c] : []));
+  const ids = await rowInsert(em.connection, Claim).insertWithIds(em, creates.map((c) => c.row), ['workOrderId', 'route']);
+  const events: ClaimEventRow[] = creates.map((c, i) => ({ claimId: ids[i], from: null, to: c.row.status!, source, reason: c.reason, at: c.at }));
+  for (const change of changes) {
+    if (change.kind === 'create') continue;
+    if (change.kind === 'update') await em.update(Claim, { id: change.claim.id }, change.patch);
+    const to = change.kind === 'update' ? (change.patch.status ?? change.claim.status) : change.claim.status;
+    events.push({ claimId: change.claim.id, from: change.claim.status, to, source, reason: change.reason, at: change.at });
+  }
+  await insertClaimEvents(em, events);
+}
+
+/** What a finished send attempt writes: its attempt row, the claim's new state and, when the status changed, an event. */
+export interface AttemptResult {
+  claimId: number;
+  attemptNo: number;
+  workerId: string;
+  attempt: Partial<ClaimAttempt>;
+  claim: Partial<Claim>;
+  event: ClaimEventRow | null;
+}
+
+/**
+ * Writes a send attempt's result. The claim's update is fenced by the lease: when another worker took the
+ * claim over meanwhile, nothing of the claim changes and false is returned (the answer's row count says so).
+ */
+export async function recordAttemptResult(em: EntityManager, result: AttemptResult): Promise<boolean> {
+  await em.update(ClaimAttempt, { claimId: result.claimId, attemptNo: result.attemptNo, workerId: result.workerId }, result.attempt);
+  const updated = await em.update(Claim, { id: result.claimId, leaseOwner: result.workerId }, result.claim);
+  if (!updated.affected) return false;
+  if (result.event) await insertClaimEvents(em, [result.event]);
+  return true;
+}
+
+/** Whether a send attempt's result is stored (its row is no longer `started`). */
+export async function attemptResultStored(em: EntityManager, claimId: number, attemptNo: number, workerId: string): Promise<boolean> {
+  const row = await em.findOne(ClaimAttempt, { select: { id: true, outcome: true }, where: { claimId, attemptNo, workerId } });
+  return row !== null && row.outcome !== 'started';
+}

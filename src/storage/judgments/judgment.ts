@@ -1,0 +1,61 @@
+import type { JudgmentRevision, WorkOrder } from '../../entities';
+import type { ReceivedPush } from '../raw-push-store';
+
+/** Revision columns as the handler maps them from the pushed judgment (src/handlers/danniao-judge.columns.ts). */
+export type RevisionColumns = Omit<JudgmentRevision, 'id' | 'workOrderId' | 'revision' | 'rawPushId' | 'receivedAt' | 'contentHash' | 'packageCount'>;
+
+/** A verified, validated judgment, ready to store. */
+export interface JudgmentToStore {
+  push: ReceivedPush;
+  /** sha256 of the identity; unique per work order (see WorkOrder.identityKey). */
+  identityKey: string;
+  tenantId: string | null;
+  externalOrderId: string | null;
+  /** sha256 of the judgment's canonical JSON. */
+  contentHash: string;
+  columns: RevisionColumns;
+  /** Non-empty package numbers, in pushed order. */
+  packageNos: string[];
+}
+
+/** Pushes with more non-empty package numbers than this are answered before their package rows exist (src/storage/package-index.ts). */
+export const DEFER_PACKAGES_OVER = 10_000;
+
+/** A big push's package rows, written after the answer (src/storage/package-index.ts); its job row is committed. */
+export interface PackageIndexTask {
+  revisionId: number;
+  workOrderId: number;
+  rawPushId: number;
+  packageNos: string[];
+}
+
+export interface StoredJudgment {
+  workOrderId: number;
+  revision: number;
+  /** 'created': a new work order; 'revised': a new revision; 'duplicate': equal to the latest, nothing written. */
+  outcome: 'created' | 'revised' | 'duplicate';
+  deferredPackages?: PackageIndexTask;
+}
+
+/** An identity's work order and its latest revision. */
+export interface KnownWorkOrder {
+  id: number;
+  latestRevision: number;
+  latestContentHash: string;
+}
+
+/** A new identity's work order, already at revision 1. */
+export function newWorkOrderRow(input: JudgmentToStore): Partial<WorkOrder> {
+  const at = input.push.receivedAt;
+  return {
+    identityKey: input.identityKey, tenantId: input.tenantId, externalOrderId: input.externalOrderId, receivedAt: at,
+    latestRevision: 1, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: at,
+  };
+}
+
+/** A revision's row. */
+export function revisionRow(input: JudgmentToStore, ids: { workOrderId: number; revision: number; rawPushId: number }): Partial<JudgmentRevision> {
+  return {
+    ...input.columns, ...ids, receivedAt: input.push.receivedAt, contentHash: input.contentHash, packageCount: input.packageNos.length,
+  };
+}

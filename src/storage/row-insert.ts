@@ -1,0 +1,96 @@
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { isSqlite } from './transactions';
+
+/**
+ * Multi-row INSERTs of one entity's columns (every column but the generated id), from the entity's
+ * metadata: a column added to an entity is written with no change here. Values are converted by the
+ * driver's own `preparePersistentValue` (dates, booleans, transformers), so rows are stored exactly as
+ * `em.insert` would store them, without its per-row query building.
+ */
+export class RowInsert<T extends ObjectLiteral> {
+  readonly table: string;
+  private readonly head: string;
+  private readonly rowPlaceholders: string;
+  private readonly columns: ColumnMetadata[];
+
+  constructor(private readonly dataSource: DataSource, entity: EntityTarget<T>) {
+    const meta = dataSource.getMetadata(entity);
+    this.columns = meta.columns.filter((c) => !c.isGenerated);
+    const q = (name: string) => dataSource.driver.escape(name);
+    this.table = q(meta.tableName);
+    this.head = `INSERT INTO ${this.table} (${this.columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
+    this.rowPlaceholders = `(${this.columns.map(() => '?').join(', ')})`;
+  }
+
+  /** One row's values, converted as the driver stores them. */
+  private values(row: Partial<T>): unknown[] {
+    const driver = this.dataSource.driver;
+    return this.columns.map((c) => {
+      const v = c.getEntityValue(row as ObjectLiteral);
+      const transformed = c.transformer && !Array.isArray(c.transformer) ? c.transformer.to(v) : v;
+      return driver.preparePersistentValue(transformed ?? null, c);
+    });
+  }
+
+  /** The INSERT of `rows` as one statement with `?` placeholders, and its values. */
+  statement(rows: readonly Partial<T>[]): { sql: string; params: unknown[] } {
+    return { sql: this.head + rows.map(() => this.rowPlaceholders).join(', '), params: rows.flatMap((r) => this.values(r)) };
+  }
+
+  /**
+   * Inserts `rows` in one statement inside `em`'s transaction and returns the smallest id it generated
+   * (0 for no rows). The ids of a multi-row INSERT are all at least that, though not necessarily
+   * consecutive (MySQL's innodb_autoinc_lock_mode=2 interleaves concurrent statements): read them back by
+   * a key of the rows (see idsByKey).
+   */
+  async insert(em: EntityManager, rows: readonly Partial<T>[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (!em.queryRunner) throw new Error('RowInsert runs inside a transaction');
+    const { sql, params } = this.statement(rows);
+    const { raw } = (await em.queryRunner.query(sql, params, true)) as { raw: number | bigint | { insertId?: number } };
+    // MySQL answers the first id of the statement; SQLite the last rowid, and its one writer numbers a statement's rows consecutively.
+    if (isSqlite(this.dataSource)) return Number(raw) - rows.length + 1;
+    return Number((raw as { insertId?: number }).insertId ?? 0);
+  }
+
+  /**
+   * Inserts `rows` and returns their ids in order. `keyColumns` together are different for every row of
+   * the call, and no row of another transaction with the same key can appear meanwhile (the caller holds
+   * the lock that guarantees it): the ids are read back by that key, from the first id up.
+   */
+  async insertWithIds(em: EntityManager, rows: readonly Partial<T>[], keyColumns: ReadonlyArray<keyof T & string>): Promise<number[]> {
+    const firstId = await this.insert(em, rows);
+    if (rows.length <= 1) return rows.map(() => firstId);
+    const q = (name: string) => this.dataSource.driver.escape(name);
+    const keyOf = (values: readonly unknown[]) => JSON.stringify(values.map(String));
+    const filterValues = [...new Set(rows.map((r) => r[keyColumns[0]] as unknown))];
+    const found = (await em.query(
+      `SELECT ${q('id')} AS id, ${keyColumns.map((c) => q(c)).join(', ')} FROM ${this.table} ` +
+        `WHERE ${q('id')} >= ? AND ${q(keyColumns[0])} IN (${filterValues.map(() => '?').join(', ')})`,
+      [firstId, ...filterValues],
+    )) as Array<Record<string, unknown>>;
+    const idOf = new Map<string, number>();
+    for (const row of found) {
+      const key = keyOf(keyColumns.map((c) => row[c]));
+      if (idOf.has(key)) throw new Error(`${this.table}: two rows with the key ${key} since id ${firstId}`);
+      idOf.set(key, Number(row.id));
+    }
+    return rows.map((r) => {
+      const id = idOf.get(keyOf(keyColumns.map((c) => r[c])));
+      if (id === undefined) throw new Error(`${this.table}: an inserted row was not found by its key`);
+      return id;
+    });
+  }
+}
+
+const cache = new WeakMap<DataSource, Map<unknown, RowInsert<ObjectLiteral>>>();
+
+/** The data source's RowInsert of `entity`, built once. */
+export function rowInsert<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>): RowInsert<T> {
+  let byEntity = cache.get(dataSource);
+  if (!byEntity) cache.set(dataSource, (byEntity = new Map()));
+  let inserter = byEntity.get(entity);
+  if (!inserter) byEntity.set(entity, (inserter = new RowInsert(dataSource, entity) as unknown as RowInsert<ObjectLiteral>));
+  return inserter as unknown as RowInsert<T>;
+}
