@@ -27,7 +27,8 @@ export interface PlannedFault {
 
 export function planFaults(seed: number, count: number): PlannedFault[] {
   const fault = fc.record({
-    kind: fc.constantFrom<FaultKind>('reset-in-flight', 'reset-in-flight', 'reset-in-flight', 'reset-all', 'stall', 'stall'),
+    // Resets of batches in flight are the faults that leave the database half done (issue 14): most of the plan.
+    kind: fc.constantFrom<FaultKind>('reset-in-flight', 'reset-in-flight', 'reset-in-flight', 'reset-in-flight', 'reset-all', 'stall', 'stall'),
     gapMs: fc.integer({ min: 200, max: 1200 }),
     delayMs: fc.integer({ min: 0, max: 4 }),
     stallMs: fc.integer({ min: 300, max: 2000 }),
