@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { settledWithin } from '../support/bounded-wait';
 import { spawnService, waitReady } from '../support/built-service';
 import { TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
@@ -125,7 +126,7 @@ onMysql('the service and a worker started while MariaDB cannot be reached', () =
     await until('a retry logged', () => child.output().includes('database not reachable; trying again'), 20_000);
     child.kill('SIGTERM');
     // The shutdown grace period is 25 s (src/runtime.ts); an exit 0 well within it is a prompt, clean stop.
-    const exit = await Promise.race([exitOf(child), sleep(10_000).then(() => null)]);
+    const exit = await settledWithin(exitOf(child), 10_000);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 40_000);
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { settledWithin } from './bounded-wait';
 import type { TcpProxy } from './tcp-proxy';
 
 /**
@@ -56,7 +57,7 @@ export async function playFaults(proxy: TcpProxy, plan: readonly PlannedFault[],
     await sleep(f.gapMs);
     if (f.kind === 'reset-in-flight') {
       const fired = proxy.resetAfterNextQuery({ minBytes: opts.minQueryBytes, delayMs: f.delayMs });
-      const hit = await Promise.race([fired, sleep(opts.armMs).then(() => false)]);
+      const hit = (await settledWithin(fired, opts.armMs)) === true;
       if (hit) tally.inFlightHits++;
       else proxy.disarm();
       if (hit) await sleep(f.delayMs + 1);
