@@ -21,7 +21,7 @@ import type { TcpProxy } from '../support/tcp-proxy';
 
 /**
  * The connection between the service and MariaDB broken many times, at random moments, while pushes,
- * claim dispatch and platform callbacks run (issue 14): resets of batches the server is running, resets of
+ * claim dispatch and platform callbacks run: resets of batches the server is running, resets of
  * every connection, silent stalls, each maybe followed by refused connections. Then, with the link healed:
  * nothing acknowledged is missing or half-stored, no claim is lost or filed twice, and the service works
  * again without a restart.
@@ -41,7 +41,7 @@ const ROUTES = ['glitzcloud-loss', 'shopex-aftersale', 'duobaoyu-refund'] as con
 const onMysql = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Fails with every violation found (the first few listed) and the seed that replays the run. */
+/** Fails with the number of violations found (the first ten listed) and the seed that replays the run. */
 function expectNone(what: string, violations: string[]): void {
   if (violations.length > 0) {
     throw new Error(`${violations.length} ${what} (replay: FAULT_SEED=${SEED}):\n  ${violations.slice(0, 10).join('\n  ')}`);
@@ -215,7 +215,7 @@ onMysql('MariaDB connections reset and stalled at random moments under pushes, d
       else if (latest.contentHash !== w.latestContentHash) violations.push(`work order ${w.id} (${w.externalOrderId}): latest content hash is not its latest revision's`);
       for (const r of revisions) if (r.bodySha256 === null) violations.push(`work order ${w.id} revision ${r.revision}: raw push ${r.rawPushId} missing`);
     }
-    expectNone('work orders missing revisions or raw pushes', violations);
+    expectNone('gaps in work orders (a revision or raw push missing)', violations);
   });
 
   it('stores every push answered success, with its content, under the work order it was answered with', () => {
@@ -241,7 +241,7 @@ onMysql('MariaDB connections reset and stalled at random moments under pushes, d
       }
       for (const c of claims) if (Number(c.events) === 0) violations.push(`claim ${c.id} has no claim event`);
     }
-    expectNone('work orders without their claims', violations);
+    expectNone('claims or claim events missing', violations);
   });
 
   it('files every claim exactly once on its platform', () => {

@@ -28,7 +28,7 @@ export interface PlannedFault {
 
 export function planFaults(seed: number, count: number): PlannedFault[] {
   const fault = fc.record({
-    // Resets of batches in flight are the faults that leave the database half done (issue 14): most of the plan.
+    // Resets of batches in flight are the faults that can leave the database half done: most of the plan.
     kind: fc.constantFrom<FaultKind>('reset-in-flight', 'reset-in-flight', 'reset-in-flight', 'reset-in-flight', 'reset-all', 'stall', 'stall'),
     gapMs: fc.integer({ min: 200, max: 1200 }),
     delayMs: fc.integer({ min: 0, max: 4 }),
