@@ -966,7 +966,7 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     '',
     '## Scenarios',
     '',
-    '- **A unique pushes**: each request is the spec example (shared/fixtures/danniao-judge-request.json) with its own',
+    '- **A unique pushes**: each request is the spec example (test/fixtures/danniao-judge-request.json) with its own',
     '  externalOrderId, freshly signed (md5, current timestamp). "Work orders stored" counts work_order rows added during',
     '  the run; it may exceed the "200" answers by at most the connection count (pushes in flight when the load stopped).',
     '- **B bare Koa route**: the same signed bodies against a bare Koa server that only reads the raw body and answers a',

@@ -32,7 +32,7 @@ export interface AppDeps {
   packageIndexer?: PackageIndexer;
 }
 
-/** The HTTP surface of INTERFACE.md. Each edge renders its own envelope. */
+/** The HTTP surface of docs/http-contract.md. Each edge renders its own envelope. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = process.env.TRUST_PROXY === '1';

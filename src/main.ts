@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     await running?.close();
   });
 
-  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (README: Running several instances).
+  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (docs/operations.md: Migrations).
   const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0', signal: starting.signal });
   if (!dataSource || starting.signal.aborted) return; // stopping: onShutdown exits
 

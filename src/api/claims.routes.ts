@@ -16,7 +16,7 @@ import { presentClaim } from './present';
 import { oneOf, onlyKnown, positiveInt } from './query-params';
 import { claimFlagSql } from './reconciliation-sql';
 
-/** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (INTERFACE.md). */
+/** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (docs/http-contract.md). */
 export function claimsRoutes(fin: FinanceContext): Router {
   const { dataSource } = fin;
   const router = new Router();

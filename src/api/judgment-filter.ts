@@ -9,7 +9,7 @@ import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql
 export const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** The filters of GET /api/judgments, /api/judgments.csv and /api/summary (INTERFACE.md, plus `flag`). */
+/** The filters of GET /api/judgments, /api/judgments.csv and /api/summary (docs/http-contract.md, plus `flag`). */
 export interface JudgmentFilter {
   /** received time ≥ from */
   from?: Date;

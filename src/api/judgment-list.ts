@@ -83,7 +83,7 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
   });
 }
 
-/** A row as an item of GET /api/judgments (INTERFACE.md): the judgment's fields, flags, and the claims with theirs. */
+/** A row as an item of GET /api/judgments (docs/http-contract.md): the judgment's fields, flags, and the claims with theirs. */
 export function presentListItem(row: JudgmentRow, rules: ReconciliationRules) {
   return {
     ...presentJudgment(row.workOrder, row.latest),

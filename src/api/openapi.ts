@@ -79,14 +79,14 @@ export const OPENAPI_DOCUMENT = {
     },
     '/metrics': {
       get: {
-        summary: 'Prometheus metrics of this process (README: Metrics)', tags: ['service'],
+        summary: 'Prometheus metrics of this process (docs/operations.md: Metrics)', tags: ['service'],
         responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: json(object({ error: str(), message: str() }), 'METRICS=off') },
       },
     },
     '/openapi.json': { get: { summary: 'This document', tags: ['service'], responses: { 200: json({ type: 'object' }) } } },
     '/qimen': {
       post: {
-        summary: 'A Qimen push (danniao.judge), signed as SIGNING.md says', tags: ['qimen'],
+        summary: 'A Qimen push (danniao.judge), signed as docs/signing.md says', tags: ['qimen'],
         parameters: ['method', 'app_key', 'timestamp', 'sign_method', 'sign'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'the Danniao judgment' } } } },
         responses: {

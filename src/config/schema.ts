@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 
 /**
- * The JSON config of INTERFACE.md. Every object is strict (an unknown key is an error: a typo must not be
+ * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
  * ignored) and every key but `qimen.apps` has a default. A secret may be written as "env:NAME".
  */
 

@@ -2,7 +2,7 @@ import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { QimenError } from '../errors/qimen-errors';
 
-/** The danniao.judge answer of SIGNING.md. */
+/** The danniao.judge answer (docs/signing.md, "The answer envelope"). */
 export function qimenSuccess(data: object, now = Date.now()) {
   return { error: '200', data, errorMessage: '操作成功', timestamp: now, errorId: 'success' };
 }

@@ -2,7 +2,7 @@ import type { RouteConfig } from '../config/schema';
 import { shareOf, toMinorUnits } from './money';
 
 /**
- * Routes (INTERFACE.md): which outgoing claims a stored judgment calls for. Plain functions over the
+ * Routes (docs/http-contract.md): which outgoing claims a stored judgment calls for. Plain functions over the
  * pushed judgment as parsed JSON; no database, no HTTP.
  */
 export type Judgment = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * Every way a Qimen push can fail, with its stable `errorId` (INTERFACE.md) and the `error` code of the
+ * Every way a Qimen push can fail, with its stable `errorId` (docs/http-contract.md) and the `error` code of the
  * envelope. Thrown once where the cause is found, rendered once by the Qimen envelope middleware.
  * Assumption: Qimen documents only "500" for sign-check-failure; the other codes follow HTTP's meaning.
  */

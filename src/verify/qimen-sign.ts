@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { signaturesEqual } from './constant-time';
 
 /**
- * Qimen push signatures, as Alibaba's SDK computes them (shared/specs/SIGNING.md, "Qimen push").
+ * Qimen push signatures, as Alibaba's SDK computes them (docs/signing.md, "Qimen push").
  * Pure functions over the decoded query parameters and the raw body bytes.
  */
 export type QimenSignMethod = 'md5' | 'hmac' | 'hmac-sha256';

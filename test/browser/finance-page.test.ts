@@ -8,7 +8,8 @@ import { startTestService, TestService } from '../support/test-service';
 
 /**
  * The /finance/ page in a real browser: Debian's chromium driven by playwright-core (no downloaded
- * browser). CI installs chromium (.ci/run); without it this test fails, it never skips.
+ * browser). `npm test` installs chromium and a CJK font first when they are missing (scripts/prepare-test.js);
+ * without them this test fails, it never skips.
  */
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,7 +29,7 @@ describe('the /finance/ page in chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (npm test's prepare-test step does)`);
     mkdirSync(OUTPUT, { recursive: true });
     svc = await startTestService(TEST_DATABASES[0] ?? 'sqlite', FINANCE_CONFIG);
     ids = await buildWorld(svc);
@@ -59,6 +60,24 @@ describe('the /finance/ page in chromium', () => {
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['x-frame-options']).toBe('DENY');
     expect(await page.locator('script:not([src])').count()).toBe(0);
+  });
+
+  it('renders the page\'s Chinese with real glyphs, not the boxes of a missing font', async () => {
+    // Two different characters drawn in the page's own font: a missing CJK font draws both as the same box.
+    const drawn = await page.evaluate(`(() => {
+      const font = getComputedStyle(document.querySelector('h1')).font;
+      const draw = (ch) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 64; canvas.height = 64;
+        const ctx = canvas.getContext('2d');
+        ctx.font = font.replace(/\\d+px/, '48px');
+        ctx.fillText(ch, 4, 52);
+        return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(',');
+      };
+      return { zhong: draw('中'), wen: draw('文'), blank: draw(' ') };
+    })()`) as { zhong: string; wen: string; blank: string };
+    expect(drawn.zhong).not.toBe(drawn.blank);
+    expect(drawn.zhong).not.toBe(drawn.wen);
   });
 
   it('refuses a wrong token, then signs in and lists the judgments: flags highlighted, amounts right-aligned, times in the viewer\'s zone', async () => {

@@ -1,5 +1,5 @@
 /**
- * A fake cross-border app (`/appIntf/refund/…`, shared/specs/appintf-refund.txt): the `common_session_id`
+ * A fake cross-border app (`/appIntf/refund/…`, the app's wiki page app/refund; docs/platforms.md): the `common_session_id`
  * cookie (-2 when missing or wrong), submitRefund (POST only, -3 otherwise), refundList, getRefund and
  * cancel, with the spec's status codes. A sign is checked only when a signer is configured (-4).
  *

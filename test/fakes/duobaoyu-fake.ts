@@ -1,5 +1,5 @@
 /**
- * A fake Duobaoyu gateway for `dby.scm.aftersale.apply` (shared/specs/duobaoyu-aftersale-apply.txt).
+ * A fake Duobaoyu gateway for `dby.scm.aftersale.apply` (Duobaoyu's 创建售后单 document; docs/platforms.md).
  * Checks the query's method/appKey/version, the 13-digit timestamp (5-minute tolerance), the sign
  * (src/verify/duobaoyu-sign.ts, with the assumed `appSecret` strategy), then the body's required fields
  * and Java types (afterSaleType and skuNum JSON integers, remark ≤ 100, pickUpWare unless 仅退款).

@@ -1,5 +1,5 @@
 /**
- * A fake Glitzcloud `POST /agent/v1/orders/saleAfter/add` (shared/specs/glitzcloud-saleafter-add.txt).
+ * A fake Glitzcloud `POST /agent/v1/orders/saleAfter/add` (Glitzcloud's 新增赔付 document; docs/platforms.md).
  * Checks apikey/secretkey and the sign (src/verify/glitzcloud-sign.ts), the required fields and the
  * type-2 rule, and answers the spec's success and error envelopes.
  *

@@ -1,6 +1,6 @@
 /**
- * A fake ShopEx matrix endpoint for `store.trade.aftersale.add` (shared/specs/shopex-trade-aftersale-add.txt,
- * envelope and codes from shared/specs/SIGNING.md). Form posts; the sign is checked with the node token
+ * A fake ShopEx matrix endpoint for `store.trade.aftersale.add` (ShopEx matrix API document,
+ * envelope and codes from docs/platforms.md). Form posts; the sign is checked with the node token
  * (src/verify/shopex-sign.ts): a bad one answers `res 4003`, another method `res 4001`. With a
  * `callback_url` the call is async: `running` + `msg_id`, and `sendCallback(msgId)` later posts the signed
  * result to that URL (loopback only). Without one it answers `succ` at once.

@@ -133,7 +133,7 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     writeFileSync(configPath, JSON.stringify(config));
     const env = { DATABASE_URL: db.url, CLAIM_RELAY_CONFIG: configPath, LOG_LEVEL: 'warn', DISPATCH_IN_PROCESS: '0', METRICS: 'on' };
 
-    // The first service applies the migrations; the others start once it is ready (README: Running several instances).
+    // The first service applies the migrations; the others start once it is ready (docs/operations.md: Migrations).
     for (let i = 0; i < SERVICES; i++) {
       // The others wait for the migrations instead of applying them (MIGRATE_ON_START=0): no race on the schema.
       const proc = startProc(`service ${i + 1}`, 'dist/src/main.js', { ...env, PORT: String(ports[i]), MIGRATE_ON_START: i === 0 ? '1' : '0' });
