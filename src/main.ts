@@ -7,13 +7,15 @@ import { developmentDataDir, developmentFinanceToken, devTokenLine, withDevelopm
 import { DispatchWorker } from './dispatch/dispatch-worker';
 import { createPlatformClients } from './dispatch/platform-clients';
 import { createHttpServer, httpServerOptionsFromEnv } from './http/server';
+import { startingHandler } from './http/starting-handler';
 import { createLogger } from './logging';
 import { loadConfigOrExit, onShutdown, openDatabase } from './runtime';
 import { PackageIndexer } from './storage/package-index';
 
 /**
- * `npm start`: config → database (migrations applied) → HTTP, and the dispatch worker in the same
- * process unless DISPATCH_IN_PROCESS=0 (then run `npm run worker` beside it).
+ * `npm start`: config → HTTP (listening at once) → database (waited for while unreachable; migrations
+ * applied) → the app, and the dispatch worker in the same process unless DISPATCH_IN_PROCESS=0 (then run
+ * `npm run worker` beside it). Until the database is up, src/http/starting-handler.ts answers.
  */
 async function main(): Promise<void> {
   const logger = createLogger();
@@ -22,34 +24,44 @@ async function main(): Promise<void> {
   // The development config only: an operator token for the finance page, kept in the data directory (src/config/dev-token.ts).
   const devToken = source === 'development' ? developmentToken() : null;
   const config = devToken ? withDevelopmentToken(loaded.config, devToken) : loaded.config;
-  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (docs/operations.md: Migrations).
-  const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0' });
-
-  const clients = createPlatformClients(config);
-  const packageIndexer = new PackageIndexer(dataSource, logger);
-  const app = createApp({ config, dataSource, logger, clients, packageIndexer });
+  let handle = startingHandler();
   // A 20 MB push on a slow link still finishes; a stalled one does not hold a socket for ever (src/http/server.ts).
-  const server = createHttpServer(app.callback(), httpServerOptionsFromEnv());
+  const server = createHttpServer((req, res) => handle(req, res), httpServerOptionsFromEnv());
   const port = Number(process.env.PORT ?? 3000);
   server.listen(port, () => {
     logger.info({ port, configSource: source }, 'claim-relay listening');
     if (devToken) process.stderr.write(`${devTokenLine(port, devToken)}\n`);
   });
 
-  const worker = process.env.DISPATCH_IN_PROCESS === '0' ? null : new DispatchWorker({ dataSource, config, clients, logger });
-  worker?.start();
-
+  const starting = new AbortController();
+  let running: { worker: DispatchWorker | null; close(): Promise<void> } | null = null;
   onShutdown(logger, async () => {
-    // Stop accepting, finish requests in flight, finish the dispatch round in flight, close the database.
+    // Stop waiting for the database; stop accepting, finish requests in flight and the dispatch round in flight; then close.
+    starting.abort();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await Promise.all([closed, worker?.stop()]);
-    await packageIndexer.drain(); // a big push's package rows; were the process killed instead, a worker takes them over
-
-    await Promise.all([...clients.values()].map((c) => c.close()));
-    closeIdleCsvExportThreads(); // an export in flight ended with its request, above
-    await dataSource.destroy();
+    await Promise.all([closed, running?.worker?.stop()]);
+    await running?.close();
   });
+
+  // MIGRATE_ON_START=0: wait (up to 120 s) for another instance or a deploy step to apply the migrations (docs/operations.md: Migrations).
+  const dataSource = await openDatabase(logger, { migrate: process.env.MIGRATE_ON_START !== '0', signal: starting.signal });
+  if (!dataSource || starting.signal.aborted) return; // stopping: onShutdown exits
+
+  const clients = createPlatformClients(config);
+  const packageIndexer = new PackageIndexer(dataSource, logger);
+  handle = createApp({ config, dataSource, logger, clients, packageIndexer }).callback();
+  const worker = process.env.DISPATCH_IN_PROCESS === '0' ? null : new DispatchWorker({ dataSource, config, clients, logger });
+  worker?.start();
+  running = {
+    worker,
+    async close() {
+      await packageIndexer.drain(); // a big push's package rows; were the process killed instead, a worker takes them over
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      closeIdleCsvExportThreads(); // an export in flight ended with its request, above
+      await dataSource.destroy();
+    },
+  };
 }
 
 function developmentToken(): string {

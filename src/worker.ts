@@ -13,21 +13,27 @@ async function main(): Promise<void> {
   if (metricsPort !== null && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort <= 65535)) throw new Error(`METRICS_PORT must be a port number (got ${process.env.METRICS_PORT})`);
   const metricsHost = process.env.METRICS_HOST || '127.0.0.1';
   const { config } = loadConfigOrExit(logger);
-  const dataSource = await openDatabase(logger, { migrate: false });
+  const starting = new AbortController();
+  let stopRunning: (() => Promise<void>) | null = null;
+  onShutdown(logger, async () => {
+    starting.abort(); // stop waiting for the database
+    await stopRunning?.();
+  });
+  const dataSource = await openDatabase(logger, { migrate: false, signal: starting.signal });
+  if (!dataSource || starting.signal.aborted) return; // stopping: onShutdown exits
   const clients = createPlatformClients(config);
   const worker = new DispatchWorker({ dataSource, config, clients, logger });
   const metricsServer = metricsPort === null ? null : await startMetricsServer(dataSource, metricsPort, metricsHost);
   if (metricsServer) logger.info({ port: metricsPort, host: metricsHost }, 'worker metrics on /metrics');
   worker.start();
-  onShutdown(logger, async () => {
+  logger.info({ workerId: worker.workerId }, 'dispatch worker running');
+  stopRunning = async () => {
     metricsServer?.close();
     metricsServer?.closeAllConnections();
     await worker.stop();
     await Promise.all([...clients.values()].map((c) => c.close()));
     await dataSource.destroy();
-  });
-  // Logged once SIGTERM stops the worker cleanly: whoever waits for this line may send it.
-  logger.info({ workerId: worker.workerId }, 'dispatch worker running');
+  };
 }
 
 main().catch((err) => {

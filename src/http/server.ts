@@ -52,17 +52,30 @@ export function headersTooLargeAnswer(rawStart: string): { contentType: string; 
   return qimenAnswerText(qimenFailure(new QimenError('invalid-parameter', 'request headers (or URL) are too large')), qimenFormat(query));
 }
 
-/** The answer to a request cut by the request timeout, in the envelope of the route it was sent to. */
-export function requestTimeoutAnswer(url: string | undefined): { contentType: string; body: string } {
+/** A failure as the route `url` was sent to answers it: Qimen's envelope, ShopEx's, Duobaoyu's text, else JSON. */
+export interface RouteFailure {
+  qimen: QimenError;
+  shopex: { res: string; errMsg: string };
+  json: { error: string; message: string };
+}
+
+export function routeFailureAnswer(url: string | undefined, failure: RouteFailure): { contentType: string; body: string } {
   const [path, query = ''] = (url ?? '').split('?', 2);
-  if (path === '/qimen') {
-    return qimenAnswerText(qimenFailure(new QimenError('request-timeout', 'the request did not arrive in time, please push again')), qimenFormat(query));
-  }
+  if (path === '/qimen') return qimenAnswerText(qimenFailure(failure.qimen), qimenFormat(query));
   if (path === '/callbacks/shopex') {
-    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rsp: 'fail', res: '408', err_msg: 'request timed out, please repeat', msg_id: '' }) };
+    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rsp: 'fail', res: failure.shopex.res, err_msg: failure.shopex.errMsg, msg_id: '' }) };
   }
   if (path === '/callbacks/duobaoyu') return { contentType: 'text/plain; charset=utf-8', body: DUOBAOYU_PUSH_FAILURE };
-  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: 'request-timeout', message: 'the request did not arrive in time' }) };
+  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(failure.json) };
+}
+
+/** The answer to a request cut by the request timeout, in the envelope of the route it was sent to. */
+export function requestTimeoutAnswer(url: string | undefined): { contentType: string; body: string } {
+  return routeFailureAnswer(url, {
+    qimen: new QimenError('request-timeout', 'the request did not arrive in time, please push again'),
+    shopex: { res: '408', errMsg: 'request timed out, please repeat' },
+    json: { error: 'request-timeout', message: 'the request did not arrive in time' },
+  });
 }
 
 function rawResponse(status: number, reason: string, answer: { contentType: string; body: string } | null): string {

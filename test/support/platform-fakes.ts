@@ -1,5 +1,5 @@
 import {
-  APPINTF_FAKE_ORDER_ID, AppintfFake, DUOBAOYU_FAKE_APP, DuobaoyuFake, GLITZCLOUD_FAKE_CREDENTIALS, GlitzcloudFake, SHOPEX_FAKE_TOKEN, ShopexFake,
+  APPINTF_FAKE_ORDER_ID, type ShopexFakeOptions, AppintfFake, DUOBAOYU_FAKE_APP, DuobaoyuFake, GLITZCLOUD_FAKE_CREDENTIALS, GlitzcloudFake, SHOPEX_FAKE_TOKEN, ShopexFake,
   startFakeAppintf, startFakeDuobaoyu, startFakeGlitzcloud, startFakeShopex,
 } from '../fakes';
 
@@ -12,8 +12,8 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-export async function startFakes(): Promise<Fakes> {
-  const [glitzcloud, shopex, duobaoyu, appintf] = await Promise.all([startFakeGlitzcloud(), startFakeShopex(), startFakeDuobaoyu(), startFakeAppintf()]);
+export async function startFakes(opts: { shopex?: ShopexFakeOptions } = {}): Promise<Fakes> {
+  const [glitzcloud, shopex, duobaoyu, appintf] = await Promise.all([startFakeGlitzcloud(), startFakeShopex(opts.shopex), startFakeDuobaoyu(), startFakeAppintf()]);
   return {
     glitzcloud, shopex, duobaoyu, appintf,
     close: async () => {
