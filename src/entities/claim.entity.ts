@@ -13,7 +13,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('IDX_claim_due', ['status', 'nextAttemptAt'])
 @Index('IDX_claim_platform_status', ['platform', 'status'])
 @Index('IDX_claim_async_message', ['platform', 'asyncMessageId'])
-@Index('IDX_claim_platform_id', ['platform', 'platformClaimId'])
+@Index('UQ_claim_platform_id', ['platform', 'platformClaimId'], { unique: true })
 @Index('IDX_claim_poll', ['nextPollAt'])
 @Index('IDX_claim_work_order_status', ['workOrderId', 'status'])
 export class Claim {
@@ -52,7 +52,7 @@ export class Claim {
   @Column({ type: 'text' })
   fields: string;
 
-  /** The platform's own id for the claim (INTERFACE.md). */
+  /** The platform's own id for the claim (INTERFACE.md); unique per platform (NULL may repeat). */
   @Column({ type: 'varchar', length: 128, nullable: true })
   platformClaimId: string | null;
 
