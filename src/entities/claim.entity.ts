@@ -64,6 +64,13 @@ export class Claim {
   @Column({ type: 'varchar', length: 128, nullable: true })
   asyncMessageId: string | null;
 
+  /**
+   * The platform's own time on the status report last applied (Duobaoyu `pushTime`); a report dated
+   * earlier changes nothing (INTERFACE.md "Platform callbacks"). Null: no dated report applied yet.
+   */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  platformStatusAt: Date | null;
+
   /** Send attempts so far. */
   @Column({ type: 'integer' })
   attempts: number;

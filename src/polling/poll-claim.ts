@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { applyPlatformReport } from '../claims/apply-platform-status';
+import { type ApplyOutcome, applyPlatformReport } from '../claims/apply-platform-status';
 import { lookupContextFor } from '../claims/held-platform-ids';
 import { mapPlatformStatus } from '../claims/platform-statuses';
 import { toOutgoing } from '../dispatch/send-claim';
@@ -40,7 +40,7 @@ async function observeAppintf(client: AppintfClient, claim: Claim, lookup: Looku
  * Polls one leased claim and stores what changed. The interval resets to `pollInitial` after a change
  * and doubles (up to `pollMax`) while nothing changes; a final status stops polling.
  */
-export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<'applied' | 'same' | 'ignored' | 'failed'> {
+export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<ApplyOutcome | 'failed'> {
   const client = ctx.clients.get(claim.platform);
   let observed: Observation | null = null;
   let failed = false;
@@ -51,7 +51,7 @@ export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<'
   }
   const now = ctx.now();
   return inTransaction(ctx.dataSource, async (em) => {
-    let outcome: 'applied' | 'same' | 'ignored' | 'failed' = failed ? 'failed' : 'same';
+    let outcome: ApplyOutcome | 'failed' = failed ? 'failed' : 'same';
     const mapped = observed ? mapPlatformStatus(claim.platform, observed.platformStatus) : null;
     if (observed && mapped) {
       outcome = await applyPlatformReport(em, claim, {

@@ -32,6 +32,16 @@ describe.each(TEST_DATABASES)('claims and their platform record ids on %s', (kin
     });
   }
 
+  /** A claim holding `refundId`, inserted with only the columns the schema had before the unique index. */
+  function insertSchemaOfThatTime(refundId: number) {
+    const at = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    return dataSource.query(
+      `INSERT INTO claim (workOrderId, route, platform, status, revision, amountMinor, currency, fields, platformClaimId, attempts, mayExistOnPlatform, createdAt, updatedAt)
+       VALUES (?, 'appintf-route', 'appintf', 'submitted', 1, 4500, 'CNY', '{}', ?, 1, 0, ?, ?)`,
+      [nextWorkOrder++, String(refundId), at, at],
+    );
+  }
+
   it('refuses a second claim of a platform with a platformClaimId another claim holds', async () => {
     await insertClaim('appintf', '900001');
     await expect(insertClaim('appintf', '900001')).rejects.toThrow(/unique|duplicate/i);
@@ -50,7 +60,9 @@ describe.each(TEST_DATABASES)('claims and their platform record ids on %s', (kin
 
   it('untangles, when migrating, claims that already share a record: the earliest keeps it, the others say so', async () => {
     await undoThrough('ClaimPlatformIdUnique1763935000000');
-    const [first, second] = [await insertClaim('appintf', '700001'), await insertClaim('appintf', '700001')].map((r) => r.identifiers[0].id as number);
+    await insertSchemaOfThatTime(700001);
+    await insertSchemaOfThatTime(700001);
+    const [first, second] = (await dataSource.query("SELECT id FROM claim WHERE platformClaimId = '700001' ORDER BY id")).map((r: { id: number | string }) => Number(r.id));
     await dataSource.runMigrations();
 
     const claims = dataSource.getRepository(Claim);
