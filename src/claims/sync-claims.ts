@@ -59,14 +59,38 @@ export function diffClaims(existing: readonly Claim[], routes: readonly RouteCon
   return actions;
 }
 
-/** The row of a new claim: pending and due at once. */
+/** The row of a new claim: pending and due at once, called for as it is. */
 export function newClaimRow(plan: PlannedClaim, rev: RevisionForClaims): Partial<Claim> {
   return {
     workOrderId: rev.workOrderId, route: plan.route, platform: plan.platform, status: 'pending', revision: rev.revision,
     amountMinor: plan.amountMinor, currency: rev.currency, fields: JSON.stringify(plan.fields), platformClaimId: null,
     platformStatus: null, asyncMessageId: null, attempts: 0, lastError: null, nextAttemptAt: rev.at, leaseOwner: null,
-    leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at,
+    leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at, ...plannedColumns(plan, rev),
   };
+}
+
+type Planned = Pick<Claim, 'plannedMatches' | 'plannedAmountMinor' | 'plannedCurrency'>;
+
+/** What a revision calls for on a route, as the claim's planned columns (a route gone from config: nothing). */
+function plannedColumns(plan: PlannedClaim | undefined, rev: Pick<RevisionForClaims, 'currency'>): Planned {
+  return plan?.matched
+    ? { plannedMatches: true, plannedAmountMinor: plan.amountMinor, plannedCurrency: rev.currency }
+    : { plannedMatches: false, plannedAmountMinor: null, plannedCurrency: null };
+}
+
+/**
+ * Records on each existing claim what the revision calls for on its route (for `claim-outdated`): the
+ * routes are read once here, when the revision is stored, so the flag's function and its SQL read the same
+ * stored facts and a later change of config does not rewrite history. Claims whose values already match are
+ * not written.
+ */
+export async function recordPlannedClaims(em: EntityManager, existing: readonly Claim[], routes: readonly RouteConfig[], rev: RevisionForClaims): Promise<void> {
+  const plans = new Map(planClaims(routes, rev.judgment).map((p) => [p.route, p]));
+  for (const claim of existing) {
+    const planned = plannedColumns(plans.get(claim.route), rev);
+    const same = planned.plannedMatches === claim.plannedMatches && planned.plannedAmountMinor === claim.plannedAmountMinor && planned.plannedCurrency === claim.plannedCurrency;
+    if (!same) await em.update(Claim, { id: claim.id }, planned);
+  }
 }
 
 /** Carries out the actions in the caller's transaction, each with its claim event. */
@@ -105,4 +129,5 @@ export async function syncClaims(em: EntityManager, routes: readonly RouteConfig
   if (routes.length === 0) return;
   const existing = await em.find(Claim, { where: { workOrderId: rev.workOrderId } });
   await applyClaimActions(em, diffClaims(existing, routes, rev), rev);
+  await recordPlannedClaims(em, existing, routes, rev);
 }

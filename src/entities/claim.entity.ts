@@ -104,6 +104,20 @@ export class Claim {
   @Column({ ...UTC_DATETIME, nullable: true })
   resentBlindAt: Date | null;
 
+  /**
+   * What the latest revision calls for on this claim's route, computed with the routes when that revision
+   * was stored: whether the route still matches, and the amount and currency it would claim. A claim sent
+   * with other values is flagged `claim-outdated` (src/domain/reconciliation.ts).
+   */
+  @Column({ type: 'boolean', default: true })
+  plannedMatches: boolean;
+
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  plannedAmountMinor: number | null;
+
+  @Column({ type: 'varchar', length: 3, nullable: true })
+  plannedCurrency: string | null;
+
   /** When to ask the platform for the claim's status next (platforms without a push); null: not polled. */
   @Column({ ...UTC_DATETIME, nullable: true })
   nextPollAt: Date | null;
