@@ -70,7 +70,8 @@ export async function seedJudgments(dataSource: DataSource, opts: SeedOptions): 
           party === 'WAREHOUSE' ? 10000 : 0, party === 'WAREHOUSE' ? 0 : 10000, text(claimMinor), claimMinor, '仓内拣选导致临期', text(paymentMinor), paymentMinor,
         ]);
         const status = SEED_STATUSES[i % SEED_STATUSES.length];
-        claims.push([firstClaim + i, id, 'seed-route', 'glitzcloud', status, 1, claimMinor, 'CNY', '{}', status === 'pending' ? 0 : 1, 0, at, at]);
+        // Called for as filed (plannedMatches defaults to true): the latest revision is the one it was filed for.
+        claims.push([firstClaim + i, id, 'seed-route', 'glitzcloud', status, 1, claimMinor, 'CNY', '{}', status === 'pending' ? 0 : 1, 0, at, at, claimMinor, 'CNY']);
       }
       await insertRows(runner, 'work_order', ['id', 'identityKey', 'tenantId', 'externalOrderId', 'receivedAt', 'latestRevision', 'latestContentHash', 'responsibilityParty', 'updatedAt'], orders);
       await insertRows(runner, 'judgment_revision', [
@@ -78,7 +79,7 @@ export async function seedJudgments(dataSource: DataSource, opts: SeedOptions): 
         'logisticsOrderNo', 'waybillNo', 'established', 'responsibilityParty', 'warehouseRatioBp', 'deliveryRatioBp', 'claimAmountText', 'claimAmountMinor',
         'judgeReason', 'paymentAmountText', 'paymentAmountMinor',
       ], revisions);
-      await insertRows(runner, 'claim', ['id', 'workOrderId', 'route', 'platform', 'status', 'revision', 'amountMinor', 'currency', 'fields', 'attempts', 'mayExistOnPlatform', 'createdAt', 'updatedAt'], claims);
+      await insertRows(runner, 'claim', ['id', 'workOrderId', 'route', 'platform', 'status', 'revision', 'amountMinor', 'currency', 'fields', 'attempts', 'mayExistOnPlatform', 'createdAt', 'updatedAt', 'plannedAmountMinor', 'plannedCurrency'], claims);
     }
     await runner.commitTransaction();
     return { firstId, lastId: firstId + opts.count - 1 };

@@ -128,10 +128,10 @@ export async function seedMillion(writer: Connection, follower: Connection, opts
     `${money(paymentMinor)}, ${paymentMinor}, 'SUCCESS', NULL FROM work_order w WHERE w.id BETWEEN ? AND ?`;
   const statuses = MILLION_CLAIM_STATUSES.map((s) => `'${s}'`).join(', ');
   const claimSql =
-    'INSERT INTO claim (workOrderId, route, platform, status, revision, amountMinor, currency, fields, attempts, nextAttemptAt, mayExistOnPlatform, createdAt, updatedAt) ' +
+    'INSERT INTO claim (workOrderId, route, platform, status, revision, amountMinor, currency, fields, attempts, nextAttemptAt, mayExistOnPlatform, createdAt, updatedAt, plannedAmountMinor, plannedCurrency) ' +
     `SELECT w.id, 'bench-route', IF(w.id % 2 = 0, 'glitzcloud', 'duobaoyu'), ELT(1 + (w.id DIV ${opts.claimEvery}) % ${MILLION_CLAIM_STATUSES.length}, ${statuses}), ` +
     `1, ${claimMinor}, 'CNY', '{}', IF(ELT(1 + (w.id DIV ${opts.claimEvery}) % ${MILLION_CLAIM_STATUSES.length}, ${statuses}) = 'pending', 0, 1), NULL, 0, ` +
-    `w.receivedAt, w.receivedAt + INTERVAL 1 MINUTE FROM work_order w WHERE w.id BETWEEN ? AND ? AND w.id % ${opts.claimEvery} = 0`;
+    `w.receivedAt, w.receivedAt + INTERVAL 1 MINUTE, ${claimMinor}, 'CNY' FROM work_order w WHERE w.id BETWEEN ? AND ? AND w.id % ${opts.claimEvery} = 0`;
   const eventSql =
     'INSERT INTO claim_event (claimId, fromStatus, toStatus, source, reason, payload, createdAt) ' +
     `SELECT c.id, 'pending', 'submitted', 'dispatcher', 'sent to the platform', NULL, c.updatedAt FROM claim c ` +

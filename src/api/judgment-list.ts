@@ -58,7 +58,7 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
     .innerJoin(WorkOrder, 'w', 'w.id = r.workOrderId AND r.revision = w.latestRevision')
     .select([
       'r.id', 'r.workOrderId', 'r.revision', 'r.externalOrderId', 'r.tenantId', 'r.bizType', 'r.responsibilityParty', 'r.warehouseRatioBp',
-      'r.deliveryRatioBp', 'r.claimAmountMinor', 'r.paymentAmountMinor', 'r.currency',
+      'r.deliveryRatioBp', 'r.claimAmountMinor', 'r.paymentAmountMinor', 'r.currency', 'r.established',
     ])
     .where('r.workOrderId IN (:...ids)', { ids })
     .getMany();
@@ -68,10 +68,7 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
 
   const claimsOf = new Map<number, JudgmentRow['claims']>();
   for (const claim of claims) {
-    const facts: ClaimFacts = {
-      route: claim.route, status: claim.status, amountMinor: claim.amountMinor, acceptedAmountMinor: claim.acceptedAmountMinor, resentBlindAt: claim.resentBlindAt,
-      submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null,
-    };
+    const facts: ClaimFacts = { ...claim, submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null };
     const own = claimsOf.get(claim.workOrderId);
     if (own) own.push({ claim, facts });
     else claimsOf.set(claim.workOrderId, [{ claim, facts }]);

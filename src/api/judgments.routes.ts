@@ -15,7 +15,7 @@ import { onlyKnown } from './query-params';
 import { routePreview } from './route-preview';
 
 /** The push as received, secrets removed (the query never holds `sign`, headers never credentials). */
-async function presentRawPush(dataSource: DataSource, raw: RawPush) {
+export async function presentRawPush(dataSource: DataSource, raw: RawPush) {
   const body = (await readRawPushBody(dataSource, raw.id)).toString('utf8');
   return {
     receivedAt: raw.receivedAt.toISOString(), method: raw.method, appKey: raw.appKey, verification: raw.verification,

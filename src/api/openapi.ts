@@ -201,6 +201,26 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json(ref('RoutePreview')), ...responses('E400', 'E401', 'E404') },
       }),
     },
+    '/api/rejected-pushes': {
+      get: api('listRejectedPushes', 'Verified pushes that were refused and kept for review, newest first', {
+        parameters: [
+          query('from', { type: 'string' }, 'first received ≥ this ISO 8601 date or time'),
+          query('to', { type: 'string' }, 'first received < this ISO time; a plain date includes its whole (UTC) day'),
+          query('errorId', { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, 'refused with this errorId'),
+          ...PAGING,
+        ],
+        responses: { 200: json(object({ items: { type: 'array', items: ref('RejectedPush') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
+      }),
+    },
+    '/api/rejected-pushes/{id}': {
+      get: api('getRejectedPush', 'A refused push with the push as received (its exact bytes also as base64)', {
+        parameters: [path('id', 'rejected push id')],
+        responses: {
+          200: json({ allOf: [ref('RejectedPush'), object({ rawPush: { allOf: [ref('RawPush'), object({ bodyBase64: str('the body\'s exact bytes') })] } })] }),
+          ...responses('E400', 'E401', 'E404'),
+        },
+      }),
+    },
     '/api/claims': {
       get: api('listClaims', 'Claims in id order', {
         parameters: [
@@ -295,6 +315,10 @@ export const OPENAPI_DOCUMENT = {
         },
         claims: { type: 'array', items: ref('ClaimDetail') },
       }),
+      RejectedPush: object({
+        id: { type: 'integer' }, receivedAt: time('first received'), lastReceivedAt: time(), attempts: { type: 'integer', minimum: 1, description: 'times this body was received' },
+        method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused'), bodyBytes: { type: 'integer' },
+      }, 'a verified push that was refused, kept once per body'),
       RawPush: object({
         receivedAt: time(), method: str(), appKey: str(), verification: str(), query: { type: 'object', additionalProperties: true, description: 'the query without sign' },
         headers: { type: 'object', additionalProperties: true, description: 'the headers without credentials' }, bodyBytes: { type: 'integer' }, body: str('the push as received'),

@@ -1,4 +1,4 @@
-import { CLAIM_FLAGS, ClaimFlag, Flag, ReconciliationRules } from '../domain/reconciliation';
+import { CLAIM_FLAGS, ClaimFlag, Flag, LIVE_CLAIM_STATUSES, ReconciliationRules } from '../domain/reconciliation';
 
 /**
  * The reconciliation flags of src/domain/reconciliation.ts as SQL conditions, for filtering and counting.
@@ -31,7 +31,32 @@ export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRu
       return { sql: `(${c}.acceptedAmountMinor IS NOT NULL AND (${c}.amountMinor IS NULL OR ${c}.acceptedAmountMinor <> ${c}.amountMinor))`, params: {} };
     case 'resent-blind':
       return { sql: `${c}.resentBlindAt IS NOT NULL`, params: {} };
+    case 'claim-outdated':
+      // Null-safe "differs" for the amount: NULL and NULL are the same, NULL and a number differ.
+      return {
+        sql: `(${c}.attempts > 0 AND ${c}.status <> 'cancelled' AND (${c}.plannedMatches = 0`
+          + ` OR (${c}.plannedAmountMinor IS NULL) <> (${c}.amountMinor IS NULL) OR ${c}.plannedAmountMinor <> ${c}.amountMinor`
+          + ` OR ${c}.plannedCurrency IS NULL OR ${c}.plannedCurrency <> ${c}.currency))`,
+        params: {},
+      };
   }
+}
+
+/**
+ * Work orders whose live claims add up, in some currency, to more than the latest revision judged in it:
+ * one uncorrelated set (see the header), grouped per work order and currency.
+ */
+function overClaimedSql(w: string, key: string): SqlCondition {
+  const [c, wo, r] = [`${key}_oc`, `${key}_ow`, `${key}_or`];
+  return {
+    sql: `${w}.id IN (SELECT ${c}.workOrderId FROM claim ${c}`
+      + ` INNER JOIN work_order ${wo} ON ${wo}.id = ${c}.workOrderId`
+      + ` INNER JOIN judgment_revision ${r} ON ${r}.workOrderId = ${wo}.id AND ${r}.revision = ${wo}.latestRevision`
+      + ` WHERE ${c}.status IN (:...${key}Live) AND ${c}.amountMinor IS NOT NULL`
+      + ` GROUP BY ${c}.workOrderId, ${c}.currency`
+      + ` HAVING SUM(${c}.amountMinor) > MAX(CASE WHEN ${c}.currency = ${r}.currency THEN COALESCE(${r}.claimAmountMinor, 0) ELSE 0 END))`,
+    params: { [`${key}Live`]: [...LIVE_CLAIM_STATUSES] },
+  };
 }
 
 /** Any flag on the judgment of work order `w` with latest revision `r` (claim flags: any of its claims). */
@@ -43,8 +68,9 @@ export function judgmentFlagSql(flag: Flag, w: string, r: string, rules: Reconci
   if (flag === 'payment-differs') {
     return { sql: `(${r}.paymentAmountMinor IS NOT NULL AND ${r}.paymentAmountMinor <> COALESCE(${r}.claimAmountMinor, 0))`, params: {} };
   }
+  if (flag === 'over-claimed') return overClaimedSql(w, key);
   const shares =
-    `${r}.claimAmountMinor > 0 AND (${r}.warehouseRatioBp IS NOT NULL OR ${r}.deliveryRatioBp IS NOT NULL)` +
+    `(${r}.established IS NULL OR ${r}.established <> 0) AND ${r}.claimAmountMinor > 0 AND (${r}.warehouseRatioBp IS NOT NULL OR ${r}.deliveryRatioBp IS NOT NULL)` +
     ` AND COALESCE(${r}.warehouseRatioBp, 0) + COALESCE(${r}.deliveryRatioBp, 0) < 10000`;
   if (rules.wholeAmountRoutes.length === 0) return { sql: `(${shares})`, params: {} };
   return {

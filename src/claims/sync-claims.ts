@@ -60,13 +60,13 @@ export function diffClaims(existing: readonly Claim[], routes: readonly RouteCon
   return actions;
 }
 
-/** The row of a new claim: pending and due at once. */
+/** The row of a new claim: pending and due at once, called for as it is. */
 export function newClaimRow(plan: PlannedClaim, rev: RevisionForClaims): Partial<Claim> {
   return {
     workOrderId: rev.workOrderId, route: plan.route, platform: plan.platform, status: 'pending', revision: rev.revision,
     amountMinor: plan.amountMinor, currency: rev.currency, fields: JSON.stringify(plan.fields), platformClaimId: null,
     platformStatus: null, asyncMessageId: null, attempts: 0, lastError: null, nextAttemptAt: rev.at, leaseOwner: null,
-    leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at,
+    leaseUntil: null, mayExistOnPlatform: false, createdAt: rev.at, updatedAt: rev.at, ...plannedColumns(plan, rev),
   };
 }
 
@@ -92,6 +92,35 @@ export function claimChanges(actions: readonly ClaimAction[], rev: RevisionForCl
   });
 }
 
+type Planned = Pick<Claim, 'plannedMatches' | 'plannedAmountMinor' | 'plannedCurrency'>;
+
+/** What a revision calls for on a route, as the claim's planned columns (a route gone from config: nothing). */
+function plannedColumns(plan: PlannedClaim | undefined, rev: Pick<RevisionForClaims, 'currency'>): Planned {
+  return plan?.matched
+    ? { plannedMatches: true, plannedAmountMinor: plan.amountMinor, plannedCurrency: rev.currency }
+    : { plannedMatches: false, plannedAmountMinor: null, plannedCurrency: null };
+}
+
+/**
+ * Records on each existing claim what the revision calls for on its route (for `claim-outdated`), as quiet
+ * changes (no event): the routes are read when the revision is stored, so the flag's function and its SQL
+ * read the same stored facts and a later change of config does not rewrite history. Claims whose values
+ * already match are left alone.
+ */
+export function plannedChanges(existing: readonly Claim[], routes: readonly RouteConfig[], rev: RevisionForClaims): ClaimChange[] {
+  const plans = new Map(planClaims(routes, rev.judgment).map((p) => [p.route, p]));
+  return existing.flatMap((claim): ClaimChange[] => {
+    const planned = plannedColumns(plans.get(claim.route), rev);
+    const same = planned.plannedMatches === claim.plannedMatches && planned.plannedAmountMinor === claim.plannedAmountMinor && planned.plannedCurrency === claim.plannedCurrency;
+    return same ? [] : [{ kind: 'record', claim, patch: planned, reason: 'planned', at: rev.at }];
+  });
+}
+
+/** plannedChanges written in the caller's transaction (the CLI's rerun-routes). */
+export async function recordPlannedClaims(em: EntityManager, existing: readonly Claim[], routes: readonly RouteConfig[], rev: RevisionForClaims): Promise<void> {
+  await applyClaimChanges(em, plannedChanges(existing, routes, rev), 'operator');
+}
+
 /** Carries out the actions in the caller's transaction, each with its claim event. */
 export async function applyClaimActions(em: EntityManager, actions: readonly ClaimAction[], rev: RevisionForClaims, source: 'push' | 'operator' = 'push'): Promise<void> {
   await applyClaimChanges(em, claimChanges(actions, rev), source);
@@ -105,6 +134,6 @@ export function claimPlannerFor(routes: readonly RouteConfig[], judgment: Omit<R
   if (routes.length === 0) return undefined;
   return (existing, { workOrderId, revision }) => {
     const rev = { ...judgment, workOrderId, revision };
-    return claimChanges(diffClaims(existing, routes, rev), rev);
+    return [...claimChanges(diffClaims(existing, routes, rev), rev), ...plannedChanges(existing, routes, rev)];
   };
 }

@@ -1,6 +1,6 @@
 import { DataSource, MoreThan } from 'typeorm';
 import { AuditActor, recordAudit } from '../api/audit';
-import { applyClaimActions, ClaimAction, diffClaims, RevisionForClaims } from '../claims/sync-claims';
+import { applyClaimActions, ClaimAction, diffClaims, recordPlannedClaims, RevisionForClaims } from '../claims/sync-claims';
 import type { RouteConfig } from '../config/schema';
 import { formatMinorUnits } from '../domain/money';
 import { Claim, JudgmentRevision, WorkOrder } from '../entities';
@@ -45,8 +45,10 @@ export async function rerunRoutes(
     const actions = opts.apply
       ? await inTransaction(dataSource, async (em) => {
           // Diffed again inside the transaction, against the claims as they are now.
-          const planned = diffClaims(await em.find(Claim, { where: { workOrderId: id } }), routes, rev);
+          const existing = await em.find(Claim, { where: { workOrderId: id } });
+          const planned = diffClaims(existing, routes, rev);
           await applyClaimActions(em, planned, rev, 'operator');
+          await recordPlannedClaims(em, existing, routes, rev);
           if (planned.length) {
             await recordAudit(em, {
               actor: opts.actor, action: 'routes.rerun', target: { type: 'work_order', id }, at: rev.at,

@@ -10,6 +10,7 @@ import { qimenAppKeyLimit } from '../http/rate-limit';
 import type { ReceivedPush } from '../storage/raw-push-store';
 import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, qimenRequestSigner, signatureMatches } from '../verify/qimen-sign';
 import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
+import { KEPT_REFUSALS, keepRejectedPush } from '../rejected-pushes/rejected-push-store';
 import { qimenSuccess, renderQimen } from './qimen-envelope';
 import { readRawBody } from './read-raw-body';
 
@@ -64,25 +65,35 @@ export function qimenController(deps: QimenControllerDeps) {
     compactHeapBefore(body.length); // a big verified push reuses the heap earlier pushes left, rather than growing it
 
     const method = query.get('method') ?? '';
-    const handler = deps.handlers.get(method);
-    if (!handler) throw new QimenError('invalid-method', method ? `method ${method} is not supported` : 'method is required');
-    if (!['json', 'xml'].includes((query.get('format') ?? 'json').toLowerCase())) throw new QimenError('invalid-parameter', 'format must be json or xml');
-
     const push: ReceivedPush = {
       receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
     };
-    let parsed: Record<string, unknown> | undefined;
-    const json = () => (parsed ??= parseJsonObject(body));
-    const known = await handler.answerKnownDuplicate?.(push, json, deps);
-    if (known) {
-      renderQimen(ctx, qimenSuccess(known, now()));
-      return;
+    try {
+      const data = await handleVerified(deps, push);
+      renderQimen(ctx, qimenSuccess(data, now()));
+    } catch (err) {
+      // Verified but refused: kept before the refusal is answered (INTERFACE.md "Rejected pushes").
+      if (err instanceof QimenError && KEPT_REFUSALS.includes(err.errorId)) await keepRejectedPush(deps.dataSource, push, err);
+      throw err;
     }
-    const valid = validateDto(handler.dto, json());
-    if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
-    const data = await handler.handle({ push, json: json(), dto: valid.value }, deps);
-    renderQimen(ctx, qimenSuccess(data, now()));
   };
+}
+
+/**
+ * A verified push: method → (a known duplicate is answered with its data, its body parsed only when its
+ * bytes are new) → JSON → DTO → handler. Answers the data of the success.
+ */
+async function handleVerified(deps: QimenControllerDeps, push: ReceivedPush) {
+  const handler = deps.handlers.get(push.method);
+  if (!handler) throw new QimenError('invalid-method', push.method ? `method ${push.method} is not supported` : 'method is required');
+  if (!['json', 'xml'].includes((push.query.get('format') ?? 'json').toLowerCase())) throw new QimenError('invalid-parameter', 'format must be json or xml');
+  let parsed: Record<string, unknown> | undefined;
+  const json = () => (parsed ??= parseJsonObject(push.body));
+  const known = await handler.answerKnownDuplicate?.(push, json, deps);
+  if (known) return known;
+  const valid = validateDto(handler.dto, json());
+  if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
+  return handler.handle({ push, json: json(), dto: valid.value }, deps);
 }
 
 

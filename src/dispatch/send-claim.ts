@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
+import { lookupContextFor } from '../claims/held-platform-ids';
 import { mapPlatformStatus, POLLED_PLATFORMS } from '../claims/platform-statuses';
 import { parseDuration } from '../config/duration';
 import { assertMove } from '../domain/claim-state';
@@ -61,14 +62,15 @@ async function attempt(ctx: SendContext, claim: Claim): Promise<Attempted> {
     return notSent({ kind: 'retryable', code: 'platform-not-configured', message: `platform ${claim.platform} is not configured`, ambiguous: false });
   }
   const outgoing = toOutgoing(claim);
+  const lookup = lookupContextFor(ctx.dataSource, claim);
   try {
     if (claim.mayExistOnPlatform) {
-      const existing = await client.lookupExisting(outgoing);
+      const existing = await client.lookupExisting(outgoing, lookup);
       if (existing !== null) {
         return { result: { outcome: { kind: 'submitted', platformClaimId: existing, platformStatus: null }, exchange: null }, found: true, blind: false };
       }
     }
-    return { result: await client.send(outgoing), found: false, blind: claim.mayExistOnPlatform && !client.hasLookup };
+    return { result: await client.send(outgoing, lookup), found: false, blind: claim.mayExistOnPlatform && !client.hasLookup };
   } catch (err) {
     // A client reports platform failures as outcomes; a throw (a lookup that failed) is worth retrying.
     return notSent({ kind: 'retryable', code: 'client-error', message: (err as Error).message, ambiguous: false });

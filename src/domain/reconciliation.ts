@@ -6,8 +6,8 @@
 import type { RouteConfig } from '../config/schema';
 
 /** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
-export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered'] as const;
-export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind'] as const;
+export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed'] as const;
+export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'] as const;
 export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
 
 export type JudgmentFlag = (typeof JUDGMENT_FLAGS)[number];
@@ -17,13 +17,19 @@ export type Flag = (typeof FLAGS)[number];
 /** What each flag means, for the API document and the page. */
 export const FLAG_MEANINGS: Record<Flag, string> = {
   'payment-differs': 'a payment amount is recorded and differs from the judged claim amount',
-  'share-uncovered': 'warehouse + delivery ratios are under 100 and no whole-amount route filed a claim for the rest',
+  'share-uncovered': 'the judgment is established, warehouse + delivery ratios are under 100, and no whole-amount route filed a claim for the rest',
+  'over-claimed': 'the live (not cancelled, rejected or dead) claims of the judgment add up to more than its judged claim amount, in some currency',
   'claim-failed': 'a route matched but its claim is dead or rejected',
   'submitted-stale': 'a claim has been submitted for longer than finance.submittedStaleDays without the platform deciding',
   'accepted-differs': 'the platform reported an accepted amount that differs from the amount claimed',
   'resent-blind':
     'sent again after an attempt that may have reached the platform, on a platform without a look-up: check the platform holds one claim, not two',
+  'claim-outdated':
+    'the claim was sent, and the latest revision no longer calls for it as sent: its route no longer matches, or it calls for another amount or currency',
 };
+
+/** Claims that still stand for money: not cancelled, rejected or dead. */
+export const LIVE_CLAIM_STATUSES = ['pending', 'submitted', 'accepted', 'completed'] as const;
 
 /** The rules in force: which routes claim the whole amount, and since when a submitted claim is stale. */
 export interface ReconciliationRules {
@@ -41,7 +47,10 @@ export function reconciliationRules(routes: readonly RouteConfig[], submittedSta
 }
 
 export interface JudgmentFacts {
+  /** The judgment's `established`; null when the push left it out. */
+  established: boolean | null;
   claimAmountMinor: number | null;
+  currency: string;
   paymentAmountMinor: number | null;
   /** Basis points: 100% = 10000. */
   warehouseRatioBp: number | null;
@@ -57,6 +66,16 @@ export interface ClaimFacts {
   submittedAt: Date | null;
   /** When dispatch last sent it again blind (no look-up after an attempt that may have reached the platform); null: never. */
   resentBlindAt: Date | null;
+  currency: string;
+  /** Send attempts so far: more than 0 means it was sent. */
+  attempts: number;
+  /**
+   * What the latest revision calls for on the claim's route, computed with the routes when that revision
+   * was stored (src/claims/sync-claims.ts): whether the route matches, and the amount and currency.
+   */
+  plannedMatches: boolean;
+  plannedAmountMinor: number | null;
+  plannedCurrency: string | null;
 }
 
 /** Flags of one claim. */
@@ -66,7 +85,26 @@ export function claimFlags(claim: ClaimFacts, rules: ReconciliationRules): Claim
   if (claim.status === 'submitted' && claim.submittedAt !== null && claim.submittedAt < rules.staleBefore) flags.push('submitted-stale');
   if (claim.acceptedAmountMinor !== null && claim.acceptedAmountMinor !== claim.amountMinor) flags.push('accepted-differs');
   if (claim.resentBlindAt !== null) flags.push('resent-blind');
+  if (claimOutdated(claim)) flags.push('claim-outdated');
   return flags;
+}
+
+/** A sent claim, not cancelled, that the latest revision no longer calls for as it was sent. */
+export function claimOutdated(c: Pick<ClaimFacts, 'status' | 'attempts' | 'amountMinor' | 'currency' | 'plannedMatches' | 'plannedAmountMinor' | 'plannedCurrency'>): boolean {
+  if (c.attempts === 0 || c.status === 'cancelled') return false;
+  return !c.plannedMatches || c.plannedAmountMinor !== c.amountMinor || c.plannedCurrency !== c.currency;
+}
+
+/**
+ * The live claims of a judgment add up, in some currency, to more than the judged claim amount in that
+ * currency (the judgment's own currency; nothing is judged in any other).
+ */
+export function overClaimed(j: Pick<JudgmentFacts, 'claimAmountMinor' | 'currency'>, claims: readonly Pick<ClaimFacts, 'status' | 'amountMinor' | 'currency'>[]): boolean {
+  const claimed = new Map<string, number>();
+  for (const c of claims) {
+    if (c.amountMinor !== null && (LIVE_CLAIM_STATUSES as readonly string[]).includes(c.status)) claimed.set(c.currency, (claimed.get(c.currency) ?? 0) + c.amountMinor);
+  }
+  return [...claimed].some(([currency, sum]) => sum > (currency === j.currency ? (j.claimAmountMinor ?? 0) : 0));
 }
 
 /** Payment recorded and not equal to the judged claim amount (an absent claim amount counts as 0). */
@@ -75,10 +113,11 @@ export function paymentDiffers(j: JudgmentFacts): boolean {
 }
 
 /**
- * There is money to claim, warehouse + delivery shares leave part of it to nobody, and no route that
- * claims the whole amount has a live (not cancelled) claim for this judgment.
+ * The judgment is not `established: false`, there is money to claim, warehouse + delivery shares leave
+ * part of it to nobody, and no route that claims the whole amount has a live (not cancelled) claim for it.
  */
 export function shareUncovered(j: JudgmentFacts, claims: readonly Pick<ClaimFacts, 'route' | 'status'>[], rules: ReconciliationRules): boolean {
+  if (j.established === false) return false;
   if (j.claimAmountMinor === null || j.claimAmountMinor <= 0) return false;
   if (j.warehouseRatioBp === null && j.deliveryRatioBp === null) return false;
   if ((j.warehouseRatioBp ?? 0) + (j.deliveryRatioBp ?? 0) >= 10_000) return false;
@@ -90,6 +129,7 @@ export function judgmentFlags(j: JudgmentFacts, claims: readonly ClaimFacts[], r
   const found = new Set<Flag>();
   if (paymentDiffers(j)) found.add('payment-differs');
   if (shareUncovered(j, claims, rules)) found.add('share-uncovered');
+  if (overClaimed(j, claims)) found.add('over-claimed');
   for (const c of claims) for (const f of claimFlags(c, rules)) found.add(f);
   return FLAGS.filter((f) => found.has(f));
 }

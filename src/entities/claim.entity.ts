@@ -13,7 +13,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('IDX_claim_due', ['status', 'nextAttemptAt'])
 @Index('IDX_claim_platform_status', ['platform', 'status'])
 @Index('IDX_claim_async_message', ['platform', 'asyncMessageId'])
-@Index('IDX_claim_platform_id', ['platform', 'platformClaimId'])
+@Index('UQ_claim_platform_id', ['platform', 'platformClaimId'], { unique: true })
 @Index('IDX_claim_poll', ['nextPollAt'])
 @Index('IDX_claim_work_order_status', ['workOrderId', 'status'])
 export class Claim {
@@ -52,7 +52,7 @@ export class Claim {
   @Column({ type: 'text' })
   fields: string;
 
-  /** The platform's own id for the claim (docs/http-contract.md). */
+  /** The platform's own id for the claim (docs/http-contract.md); unique per platform (NULL may repeat). */
   @Column({ type: 'varchar', length: 128, nullable: true })
   platformClaimId: string | null;
 
@@ -63,6 +63,13 @@ export class Claim {
   /** ShopEx `msg_id` of the async call, to find the claim when its callback arrives. */
   @Column({ type: 'varchar', length: 128, nullable: true })
   asyncMessageId: string | null;
+
+  /**
+   * The platform's own time on the status report last applied (Duobaoyu `pushTime`); a report dated
+   * earlier changes nothing (INTERFACE.md "Platform callbacks"). Null: no dated report applied yet.
+   */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  platformStatusAt: Date | null;
 
   /** Send attempts so far. */
   @Column({ type: 'integer' })
@@ -96,6 +103,20 @@ export class Claim {
    */
   @Column({ ...UTC_DATETIME, nullable: true })
   resentBlindAt: Date | null;
+
+  /**
+   * What the latest revision calls for on this claim's route, computed with the routes when that revision
+   * was stored: whether the route still matches, and the amount and currency it would claim. A claim sent
+   * with other values is flagged `claim-outdated` (src/domain/reconciliation.ts).
+   */
+  @Column({ type: 'boolean', default: true })
+  plannedMatches: boolean;
+
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  plannedAmountMinor: number | null;
+
+  @Column({ type: 'varchar', length: 3, nullable: true })
+  plannedCurrency: string | null;
 
   /** When to ask the platform for the claim's status next (platforms without a push); null: not polled. */
   @Column({ ...UTC_DATETIME, nullable: true })

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { applyPlatformReport } from '../claims/apply-platform-status';
+import { type ApplyOutcome, applyPlatformReport } from '../claims/apply-platform-status';
 import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
 import { Claim } from '../entities';
 import { duobaoyuClaimStatus } from '../platforms/duobaoyu';
@@ -9,7 +9,9 @@ import { inTransaction } from '../storage/transactions';
 /**
  * Handles a verified Duobaoyu status push: stored once by its `id` (Duobaoyu retries a push up to 8
  * times: a repeat changes nothing), then applied to the claim whose platform id is `afterSaleOrderId`.
- * A state we cannot map, or one that would move the claim backwards, is kept in the inbox as `ignored`.
+ * A state we cannot map, a push without `pushTime`, or one that would move the claim backwards, is kept
+ * in the inbox as `ignored`; a push whose `pushTime` is older than the last one applied to the claim as
+ * `out-of-order`. Either changes nothing (INTERFACE.md "Platform callbacks").
  */
 export async function handleDuobaoyuPush(dataSource: DataSource, push: DuobaoyuPush, payload: Record<string, unknown>, at: Date): Promise<void> {
   await inTransaction(dataSource, async (em) => {
@@ -19,10 +21,19 @@ export async function handleDuobaoyuPush(dataSource: DataSource, push: DuobaoyuP
     if (!claim) return settleCallback(em, inboxId, null, 'unmatched', `no claim has afterSaleOrderId ${push.afterSaleOrderId}`);
     const status = duobaoyuClaimStatus(push.state);
     if (!status) return settleCallback(em, inboxId, claim.id, 'ignored', `unknown after-sale state ${push.state}`);
+    if (push.pushTime === null) return settleCallback(em, inboxId, claim.id, 'ignored', 'no 13-digit pushTime: it cannot be placed after the pushes applied');
+    const datedAt = new Date(push.pushTime);
     const outcome = await applyPlatformReport(em, claim, {
-      status, source: 'callback', platformStatus: push.state, payload, at,
+      status, source: 'callback', platformStatus: push.state, payload, at, datedAt,
       reason: `Duobaoyu push ${push.id}: after-sale ${push.afterSaleOrderId} is ${push.state}`,
     });
-    await settleCallback(em, inboxId, claim.id, outcome, outcome === 'ignored' ? `claim is ${claim.status}; ${push.state} would move it backwards` : null);
+    await settleCallback(em, inboxId, claim.id, outcome, noteOn(outcome, claim, push.state, datedAt));
   });
+}
+
+/** Why a push changed nothing, for review; null when it applied. */
+function noteOn(outcome: ApplyOutcome, claim: Claim, state: string, datedAt: Date): string | null {
+  if (outcome === 'ignored') return `claim is ${claim.status}; ${state} would move it backwards`;
+  if (outcome === 'out-of-order') return `pushTime ${datedAt.toISOString()} is older than ${claim.platformStatusAt?.toISOString()}, the last push applied to the claim`;
+  return null;
 }

@@ -79,6 +79,11 @@ export const metrics = {
   poolFree: new Gauge({ name: 'claim_relay_db_pool_free_connections', help: 'Open database connections idle in the pool (SQLite: 0).', registers: [registry] }),
   poolWaiting: new Gauge({ name: 'claim_relay_db_pool_waiting_requests', help: 'Requests waiting for a pool connection.', registers: [registry] }),
   poolLimit: new Gauge({ name: 'claim_relay_db_pool_max_connections', help: 'Pool size limit (DATABASE_POOL_SIZE; SQLite: 1).', registers: [registry] }),
+  rejectedPushes: new Counter({
+    name: 'claim_relay_rejected_pushes_kept_total',
+    help: 'Verified but refused Qimen pushes kept as rejected pushes before the answer (a repeat of a kept body counts too), by errorId.',
+    labelNames: ['errorId'] as const, registers: [registry],
+  }),
   heapCompactions: new Histogram({
     name: 'claim_relay_heap_compaction_seconds',
     help: 'Full garbage collections run before handling a big verified push (src/http/heap-compaction.ts), by their pause.',
@@ -155,6 +160,10 @@ export function recordCallback(platform: CallbackPlatform, outcome: CallbackOutc
 }
 
 /** Seconds since `startedMs` (a performance.now() reading). */
+export function recordRejectedPush(errorId: string): void {
+  if (METRICS_ENABLED) metrics.rejectedPushes.labels(errorId).inc();
+}
+
 export function secondsSince(startedMs: number): number {
   return (performance.now() - startedMs) / 1000;
 }

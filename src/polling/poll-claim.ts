@@ -1,10 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { applyPlatformReport } from '../claims/apply-platform-status';
+import { type ApplyOutcome, applyPlatformReport } from '../claims/apply-platform-status';
+import { lookupContextFor } from '../claims/held-platform-ids';
 import { mapPlatformStatus } from '../claims/platform-statuses';
+import { toOutgoing } from '../dispatch/send-claim';
 import { parseDuration } from '../config/duration';
 import { Claim } from '../entities';
 import { AppintfClient } from '../platforms/appintf';
-import type { DuplicateAwareClient } from '../platforms/shared/lookup';
+import type { DuplicateAwareClient, LookupContext } from '../platforms/shared/lookup';
 import { inTransaction } from '../storage/transactions';
 import type { Clock } from '../clock';
 
@@ -24,12 +26,12 @@ interface Observation {
 }
 
 /**
- * appintf has no push: getRefund.jsp gives a refund's status. A claim whose submit answer was lost has
- * no refundId yet: refundList.jsp finds it by orderId first (never a second submit).
+ * appintf has no push: getRefund.jsp gives a refund's status. A claim whose refundId is not known yet
+ * looks for its own refund first (the client's look-up: never one another claim holds; never a submit).
  */
-async function observeAppintf(client: AppintfClient, claim: Claim): Promise<Observation | null> {
+async function observeAppintf(client: AppintfClient, claim: Claim, lookup: LookupContext): Promise<Observation | null> {
   const orderId = String((JSON.parse(claim.fields) as Record<string, unknown>).orderId ?? '');
-  const refundId = claim.platformClaimId ?? (await client.findRefund(orderId));
+  const refundId = claim.platformClaimId ?? (await client.lookupExisting(toOutgoing(claim), lookup));
   if (!refundId) return null;
   const refund = await client.getRefund(orderId, refundId);
   return { platformClaimId: refundId, platformStatus: refund.refundStatus };
@@ -39,18 +41,18 @@ async function observeAppintf(client: AppintfClient, claim: Claim): Promise<Obse
  * Polls one leased claim and stores what changed. The interval resets to `pollInitial` after a change
  * and doubles (up to `pollMax`) while nothing changes; a final status stops polling.
  */
-export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<'applied' | 'same' | 'ignored' | 'failed'> {
+export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<ApplyOutcome | 'failed'> {
   const client = ctx.clients.get(claim.platform);
   let observed: Observation | null = null;
   let failed = false;
   try {
-    if (client instanceof AppintfClient) observed = await observeAppintf(client, claim);
+    if (client instanceof AppintfClient) observed = await observeAppintf(client, claim, lookupContextFor(ctx.dataSource, claim));
   } catch {
     failed = true; // a failed look-up is tried again on the backed-off schedule
   }
   const now = ctx.now();
   return inTransaction(ctx.dataSource, async (em) => {
-    let outcome: 'applied' | 'same' | 'ignored' | 'failed' = failed ? 'failed' : 'same';
+    let outcome: ApplyOutcome | 'failed' = failed ? 'failed' : 'same';
     const mapped = observed ? mapPlatformStatus(claim.platform, observed.platformStatus) : null;
     if (observed && mapped) {
       outcome = await applyPlatformReport(em, claim, {

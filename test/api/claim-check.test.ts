@@ -28,6 +28,8 @@ describe.each(TEST_DATABASES)('claim conditions checked per row or by semi-join 
     const claims = await svc.dataSource.getRepository(Claim).find({ order: { id: 'ASC' } });
     for (const [i, c] of claims.entries()) {
       await svc.dataSource.getRepository(Claim).update({ id: c.id }, { status: (['submitted', 'dead', 'pending'] as const)[i % 3] });
+      // Every fourth claim sent, and called for with another amount by its judgment's latest revision.
+      if (i % 4 === 0) await svc.dataSource.getRepository(Claim).update({ id: c.id }, { attempts: 1, plannedAmountMinor: 1 });
     }
   });
   afterAll(() => svc.close());
@@ -41,6 +43,7 @@ describe.each(TEST_DATABASES)('claim conditions checked per row or by semi-join 
 
   it.each([
     { status: 'submitted' }, { status: 'dead', platform: 'glitzcloud' }, { platform: 'appintf' }, { flag: 'claim-failed' }, { status: 'completed' },
+    { flag: 'claim-outdated' }, { flag: 'claim-outdated', status: 'dead' },
   ])('agree for %p', async (filter) => {
     const semijoin = await page(filter, 'semijoin');
     expect(await page(filter, 'per-row')).toEqual(semijoin);
@@ -48,5 +51,11 @@ describe.each(TEST_DATABASES)('claim conditions checked per row or by semi-join 
 
   it('finds some judgments for a status that exists (the comparison is not vacuous)', async () => {
     expect((await page({ status: 'submitted' }, 'per-row')).length).toBeGreaterThan(0);
+  });
+
+  it('finds some judgments with claim-outdated, and not all (the comparison is not vacuous)', async () => {
+    const found = await page({ flag: 'claim-outdated' }, 'per-row');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThan(12);
   });
 });

@@ -10,7 +10,7 @@ import { readAnswer } from '../support/http-answer';
  * | wo | tenant  | party     | ratios w/d | claim  | paid   | cur | received (UTC)   | claims (route: status amount)                         | flags                          |
  * | A  | MAOCHAO | WAREHOUSE | 100/0      | 89.90  | 89.90  | CNY | 2026-01-01 10:00 | warehouse-share: submitted 89.90 (11 days)            | submitted-stale                |
  * | B  | TMALL   | DELIVERY  | 0/100      | 20.00  | 19.99  | CNY | 2026-01-02 10:00 | whole-refund: accepted 20.00, platform accepted 15.00 | payment-differs, accepted-differs |
- * | C  | MAOCHAO | WAREHOUSE | 60/30      | 100.00 | 100.00 | CNY | 2026-01-03 10:00 | warehouse-share: completed 60.00, resent blind        | share-uncovered, resent-blind  |
+ * | C  | MAOCHAO | WAREHOUSE | 60/30      | 100.00 | 100.00 | CNY | 2026-01-03 10:00 | warehouse-share: completed 60.00, resent blind, the latest revision calling for 50.00 | share-uncovered, resent-blind, claim-outdated |
  * | D  | TMALL   | WAREHOUSE | 50/0       | 10.00  | 10.00  | CNY | 2026-01-04 10:00 | warehouse-share: pending 5.00; whole-refund: dead 10.00 | claim-failed                 |
  * | E  | MAOCHAO | WAREHOUSE | 100/0      | 0 (not established) | 0 | CNY | 2026-01-05 10:00 | none                                       | none                           |
  * | F  | MAOCHAO | WAREHOUSE | 100/0      | 12.34  | 12.34  | USD | 2026-01-05 20:00 | warehouse-share: pending 12.34                        | none                           |
@@ -92,7 +92,7 @@ export async function buildWorld(svc: TestService): Promise<Record<WorldRow['key
   const b = await claimOf('B', 'whole-refund');
   await claims.update({ id: b.id }, { status: 'accepted', attempts: 1, acceptedAmountMinor: 1500, nextAttemptAt: null });
   const c = await claimOf('C', 'warehouse-share');
-  await claims.update({ id: c.id }, { status: 'completed', attempts: 2, nextAttemptAt: null, resentBlindAt: new Date(now - DAY) });
+  await claims.update({ id: c.id }, { status: 'completed', attempts: 2, nextAttemptAt: null, resentBlindAt: new Date(now - DAY), plannedAmountMinor: 5000 });
   const d = await claimOf('D', 'whole-refund');
   await claims.update({ id: d.id }, { status: 'dead', attempts: 8, lastError: '17: 订单不存在', nextAttemptAt: null });
   return ids;

@@ -177,6 +177,20 @@ const CASES: Case[] = [
   ['previewRoutes', 400, 'a work order id that is no number', (e) => send(e.svc.baseUrl, 'previewRoutes', { token: TOKENS.viewer, params: { workOrderId: 'x' } })],
   ['previewRoutes', 401, 'no token', (e) => send(e.svc.baseUrl, 'previewRoutes', { params: { workOrderId: e.ids.D } })],
   ['previewRoutes', 404, 'no such work order', (e) => send(e.svc.baseUrl, 'previewRoutes', { token: TOKENS.viewer, params: { workOrderId: 999_999 } })],
+  ['listRejectedPushes', 200, 'a page holding a refused push', async (e) => {
+    await push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-REFUSED', judgeResult: { ...specExample().judgeResult, warehouseRatio: 101 } }).then(saying('invalid-parameter'));
+    return send(e.svc.baseUrl, 'listRejectedPushes', { token: TOKENS.viewer }).then(saying('invalid-parameter'));
+  }],
+  ['listRejectedPushes', 400, 'an unknown errorId', (e) => send(e.svc.baseUrl, 'listRejectedPushes', { token: TOKENS.viewer, query: 'errorId=nope' })],
+  ['listRejectedPushes', 401, 'no token', (e) => send(e.svc.baseUrl, 'listRejectedPushes')],
+  ['getRejectedPush', 200, 'the refused push with its raw push', async (e) => {
+    await push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-REFUSED-2', judgeResult: { ...specExample().judgeResult, warehouseRatio: 102 } });
+    const list = JSON.parse((await send(e.svc.baseUrl, 'listRejectedPushes', { token: TOKENS.viewer })).text);
+    return send(e.svc.baseUrl, 'getRejectedPush', { token: TOKENS.viewer, params: { id: list.items[0].id } }).then(saying('OPENAPI-REFUSED-2'));
+  }],
+  ['getRejectedPush', 400, 'a bad id', (e) => send(e.svc.baseUrl, 'getRejectedPush', { token: TOKENS.viewer, params: { id: 'x' } })],
+  ['getRejectedPush', 401, 'no token', (e) => send(e.svc.baseUrl, 'getRejectedPush', { params: { id: 1 } })],
+  ['getRejectedPush', 404, 'an unknown id', (e) => send(e.svc.baseUrl, 'getRejectedPush', { token: TOKENS.viewer, params: { id: 999999 } })],
   ['listClaims', 200, 'a page', (e) => send(e.svc.baseUrl, 'listClaims', { token: TOKENS.viewer })],
   ['listClaims', 400, 'an unknown flag', (e) => send(e.svc.baseUrl, 'listClaims', { token: TOKENS.viewer, query: 'flag=payment-differs' })],
   ['listClaims', 401, 'no token', (e) => send(e.svc.baseUrl, 'listClaims')],

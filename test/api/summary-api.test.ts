@@ -2,12 +2,14 @@ import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
 import { buildWorld, call, FINANCE_CONFIG, TOKENS } from './finance-fixture';
 
-const NO_FLAGS = { 'payment-differs': 0, 'share-uncovered': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0, 'resent-blind': 0 };
+const NO_FLAGS = {
+  'payment-differs': 0, 'share-uncovered': 0, 'over-claimed': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0, 'resent-blind': 0, 'claim-outdated': 0,
+};
 
 /** Totals hand-computed from the table in finance-fixture.ts. */
 const CNY = {
   currency: 'CNY', judgments: 5, judgedClaimAmount: '219.90', paidAmount: '219.89', claims: 5, claimedAmount: '169.90', acceptedAmount: '75.00', completedAmount: '60.00',
-  flags: { 'payment-differs': 1, 'share-uncovered': 1, 'claim-failed': 1, 'submitted-stale': 1, 'accepted-differs': 1, 'resent-blind': 1 },
+  flags: { ...NO_FLAGS, 'payment-differs': 1, 'share-uncovered': 1, 'claim-failed': 1, 'submitted-stale': 1, 'accepted-differs': 1, 'resent-blind': 1, 'claim-outdated': 1 },
   byResponsibilityParty: [
     { responsibilityParty: 'DELIVERY', judgments: 1, judgedClaimAmount: '20.00', paidAmount: '19.99', claims: 1, claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00' },
     { responsibilityParty: 'WAREHOUSE', judgments: 4, judgedClaimAmount: '199.90', paidAmount: '199.90', claims: 4, claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00' },

@@ -55,7 +55,25 @@ describe.each(TEST_DATABASES)('POST /callbacks/duobaoyu on %s', (kind) => {
     await fakes.duobaoyu.pushStatus(afterSaleOrderId, '已完成', { retrySchedule: FAST });
     await fakes.duobaoyu.pushStatus(afterSaleOrderId, '审核通过', { pushTime: Date.now() - 60_000, retrySchedule: FAST });
     expect((await claim()).status).toBe('completed');
-    expect((await inbox()).map((r) => r.outcome)).toEqual(['applied', 'ignored']);
+    expect((await inbox()).map((r) => r.outcome)).toEqual(['applied', 'out-of-order']);
+  });
+
+  it('keeps a push dated before the last one applied for review: accepted at T2 stays accepted after a rejection dated T1', async () => {
+    const t2 = Date.now();
+    await fakes.duobaoyu.pushStatus(afterSaleOrderId, '审核通过', { pushTime: t2, retrySchedule: FAST });
+    const tries = await fakes.duobaoyu.pushStatus(afterSaleOrderId, '审核驳回', { pushTime: t2 - 1000, retrySchedule: FAST });
+    expect(tries.map((t) => t.body)).toEqual(['SUCCESS']);
+    expect(await claim()).toMatchObject({ status: 'accepted', platformStatus: '审核通过', platformStatusAt: new Date(t2) });
+    const [, stale] = await inbox();
+    expect(stale).toMatchObject({ outcome: 'out-of-order', claimId: (await claim()).id });
+    expect(stale.note).toContain('older than');
+  });
+
+  it('applies a push dated the same as the last one applied', async () => {
+    const t = Date.now();
+    await fakes.duobaoyu.pushStatus(afterSaleOrderId, '审核通过', { pushTime: t, retrySchedule: FAST });
+    await fakes.duobaoyu.pushStatus(afterSaleOrderId, '已完成', { pushTime: t, retrySchedule: FAST });
+    expect((await claim()).status).toBe('completed');
   });
 
   it('keeps a push for an unknown after-sale order for review', async () => {

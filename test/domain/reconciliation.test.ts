@@ -1,4 +1,4 @@
-import { ClaimFacts, claimFlags, judgmentFlags, paymentDiffers, reconciliationRules, shareUncovered } from '../../src/domain/reconciliation';
+import { ClaimFacts, claimFlags, claimOutdated, judgmentFlags, overClaimed, paymentDiffers, reconciliationRules, shareUncovered } from '../../src/domain/reconciliation';
 import type { RouteConfig } from '../../src/config/schema';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -6,9 +6,12 @@ const DAY = 86_400_000;
 const route = (name: string, share?: 'warehouseRatio' | 'deliveryRatio') => ({ name, share, platform: 'glitzcloud', when: {}, fields: {} }) as RouteConfig;
 const RULES = reconciliationRules([route('warehouse', 'warehouseRatio'), route('delivery', 'deliveryRatio'), route('whole')], 7, NOW);
 const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => ({
-  claimAmountMinor: 8990, paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, ...over,
+  established: true as boolean | null, claimAmountMinor: 8990, currency: 'CNY', paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, ...over,
 });
-const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({ route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, ...over });
+const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({
+  route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, currency: 'CNY', attempts: 0,
+  plannedMatches: true, plannedAmountMinor: 8990, plannedCurrency: 'CNY', ...over,
+});
 
 describe('reconciliation rules', () => {
   it('knows the whole-amount routes and when a submitted claim turns stale', () => {
@@ -37,6 +40,10 @@ describe('share-uncovered', () => {
     expect(shareUncovered(j, [claim({ route: 'whole', status: 'cancelled' })], RULES)).toBe(true);
     expect(shareUncovered(j, [claim({ route: 'whole', status: 'dead' })], RULES)).toBe(false); // covered, though failed: claim-failed says so
   });
+  it('never flags a judgment that is not established, whatever its ratios and amount', () => {
+    expect(shareUncovered(judgment({ established: false, warehouseRatioBp: 6000, deliveryRatioBp: 3000 }), [], RULES)).toBe(false);
+    expect(shareUncovered(judgment({ established: null, warehouseRatioBp: 6000, deliveryRatioBp: 3000 }), [], RULES)).toBe(true); // left out: not known false
+  });
   it('does not flag full shares, nothing to claim, or no ratios at all', () => {
     expect(shareUncovered(judgment({ warehouseRatioBp: 6000, deliveryRatioBp: 4000 }), [], RULES)).toBe(false);
     expect(shareUncovered(judgment({ warehouseRatioBp: 3333, deliveryRatioBp: 6666 }), [], RULES)).toBe(true); // 99.99 %
@@ -44,6 +51,40 @@ describe('share-uncovered', () => {
     expect(shareUncovered(judgment({ claimAmountMinor: null, warehouseRatioBp: 0 }), [], RULES)).toBe(false);
     expect(shareUncovered(judgment({ warehouseRatioBp: null, deliveryRatioBp: null }), [], RULES)).toBe(false);
     expect(shareUncovered(judgment({ warehouseRatioBp: 5000, deliveryRatioBp: null }), [], RULES)).toBe(true);
+  });
+});
+
+describe('over-claimed', () => {
+  it('flags live claims adding up to more than the judged amount', () => {
+    expect(overClaimed(judgment({ claimAmountMinor: 4500 }), [claim({ amountMinor: 4500 }), claim({ route: 'whole', amountMinor: 1 })])).toBe(true);
+    expect(overClaimed(judgment({ claimAmountMinor: 4500 }), [claim({ amountMinor: 4500 }), claim({ route: 'whole', amountMinor: 0 })])).toBe(false);
+  });
+  it.each([['cancelled'], ['rejected'], ['dead']])('does not count a %s claim', (status) => {
+    expect(overClaimed(judgment({ claimAmountMinor: 4500 }), [claim({ amountMinor: 4500 }), claim({ route: 'whole', status, amountMinor: 4500 })])).toBe(false);
+  });
+  it('adds up per currency: a claim in another currency than the judgment\'s is over what was judged in it (nothing)', () => {
+    expect(overClaimed(judgment({ claimAmountMinor: 4500 }), [claim({ amountMinor: 4000 }), claim({ route: 'whole', amountMinor: 400, currency: 'USD' })])).toBe(true);
+  });
+  it('flags a claim left standing after the judgment went to 0 (not established)', () => {
+    expect(overClaimed(judgment({ established: false, claimAmountMinor: 0 }), [claim({ status: 'submitted', amountMinor: 4500 })])).toBe(true);
+    expect(overClaimed(judgment({ claimAmountMinor: null }), [claim({ amountMinor: null })])).toBe(false);
+  });
+});
+
+describe('claim-outdated', () => {
+  const sent = (over: Partial<ClaimFacts>) => claim({ status: 'submitted', attempts: 1, amountMinor: 4500, plannedAmountMinor: 4500, ...over });
+  it('flags a sent claim whose amount the latest revision no longer calls for', () => {
+    expect(claimOutdated(sent({ plannedAmountMinor: 5500 }))).toBe(true);
+    expect(claimOutdated(sent({ plannedAmountMinor: null }))).toBe(true);
+    expect(claimOutdated(sent({ plannedCurrency: 'USD' }))).toBe(true);
+  });
+  it('flags a sent claim whose route the latest revision no longer matches', () => {
+    expect(claimFlags(sent({ plannedMatches: false, plannedAmountMinor: null, plannedCurrency: null }), RULES)).toEqual(['claim-outdated']);
+  });
+  it('does not flag a claim called for as sent, one never sent, or a cancelled one', () => {
+    expect(claimOutdated(sent({}))).toBe(false);
+    expect(claimOutdated(sent({ attempts: 0, status: 'pending', plannedAmountMinor: 5500 }))).toBe(false);
+    expect(claimOutdated(sent({ status: 'cancelled', plannedMatches: false }))).toBe(false);
   });
 });
 

@@ -5,7 +5,9 @@
  *
  * ASSUMPTIONS of this fake, where the spec is silent or unclear:
  * - answers are the bare object `{status, msg, data}` (the spec prints `result { … }`);
- * - a second submit for the same order answers 41 within 3 s of the last one, 54 after (a refund exists);
+ * - a second submit for the same order answers 41 within 3 s of the last one (`resubmitWindowMs`), 54 after
+ *   (a refund exists): the spec's 41 is 赔付提交间隔不能少于3秒, a repeat within 3 s, refused unstored;
+ * - an order holds one live refund: a cancelled one does not count;
  * - the spec lists cancel under the URL of refundList.jsp with POST; the fake follows it literally (a GET
  *   there stays the list);
  * - refund statuses follow src/platforms/appintf/statuses.ts (all ASSUMED): 1 submitted, 2 accepted,
@@ -39,6 +41,8 @@ export interface AppintfFakeOptions extends FakeListenOptions {
   signer?: AppintfSigner;
   /** Moves every refund through `statuses` (after its initial '1'), one step every `everyMs`. */
   progression?: { everyMs: number; statuses: string[] };
+  /** How long after a submit a second one for its order answers 41 (default 3000, the spec's 3 s). */
+  resubmitWindowMs?: number;
 }
 
 export interface AppintfFakeRefund {
@@ -59,6 +63,8 @@ export interface AppintfFake extends Omit<FakeServer, 'origin'> {
   refunds: AppintfFakeRefund[];
   /** Sets a refund's status now (a refund the fake does not know throws). */
   setRefundStatus(refundId: string | number, status: string): void;
+  /** Files `count` refunds at once as if submitted by hand (order 123456 unless given), newest last. */
+  addRefunds(count: number, fields?: Partial<Pick<AppintfFakeRefund, 'orderId' | 'cause' | 'causeType' | 'proofs'>>): void;
 }
 
 /** Statuses from which a refund can no longer be cancelled (ASSUMED: completed, rejected, cancelled). */
@@ -103,22 +109,19 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
     if (param(form, 'proofs') === '') return status(52, '赔付凭证照片不能为空');
     if (options.ineligibleOrders?.includes(orderId)) return status(53, '当前订单不能申请赔付!');
     const existing = refunds.find((r) => r.orderId === orderId && r.status !== APPINTF_FAKE_CANCELLED);
-    if (existing && Date.now() - existing.submittedAt < RESUBMIT_WINDOW_MS) return status(41, '请勿重复提交!');
+    if (existing && Date.now() - existing.submittedAt < (options.resubmitWindowMs ?? RESUBMIT_WINDOW_MS)) return status(41, '请勿重复提交!');
     if (existing) return status(54, '不能修改赔付申请!');
-    const n = refunds.length + 1;
-    const refund: AppintfFakeRefund = {
-      refundId: 700000 + n,
-      orderId,
-      refundNo: String(1482816 + n),
-      status: '1',
-      causeType: Number(form.causeType),
-      cause: form.cause,
-      proofs: form.proofs,
-      submittedAt: Date.now(),
-    };
-    refunds.push(refund);
+    const refund = file({ orderId, causeType: Number(form.causeType), cause: form.cause, proofs: form.proofs });
     progress(refund, refund.status, 0);
     return status(1, OK_MSG);
+  }
+
+  /** Stores a new refund, status '1', numbered after the last one. */
+  function file(fields: Pick<AppintfFakeRefund, 'orderId' | 'cause' | 'causeType' | 'proofs'>): AppintfFakeRefund {
+    const n = refunds.length + 1;
+    const refund: AppintfFakeRefund = { refundId: 700000 + n, refundNo: String(1482816 + n), status: '1', submittedAt: Date.now(), ...fields };
+    refunds.push(refund);
+    return refund;
   }
 
   function list(query: Record<string, string>): FakeReply {
@@ -182,6 +185,11 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
       const refund = refunds.find((r) => String(r.refundId) === String(refundId));
       if (!refund) throw new Error(`no refund ${refundId}`);
       refund.status = newStatus;
+    },
+    addRefunds(count, fields = {}) {
+      for (let i = 0; i < count; i++) {
+        file({ orderId: APPINTF_FAKE_ORDER_ID, causeType: 1, cause: `filed by hand ${i}`, proofs: 'https://img.example.com/h.jpg', ...fields });
+      }
     },
     async close() {
       sleeps.close();

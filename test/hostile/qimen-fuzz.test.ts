@@ -60,9 +60,14 @@ function errorLogSink() {
   return { lines, logger: createLogger({ level: 'error', destination: stream }) };
 }
 
+/** Rows of stored judgments; the raw pushes of rejected pushes (kept refusals, issue 15) are not counted. */
 async function rowCounts(ds: DataSource): Promise<string> {
   const tables = ['work_order', 'judgment_revision', 'raw_push', 'raw_push_chunk', 'responsibility_package', 'claim', 'claim_event'];
-  const [row] = await ds.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`);
+  const notRejected: Record<string, string> = {
+    raw_push: ' WHERE id NOT IN (SELECT rawPushId FROM rejected_push)',
+    raw_push_chunk: ' WHERE rawPushId NOT IN (SELECT rawPushId FROM rejected_push)',
+  };
+  const [row] = await ds.query(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM ${t}${notRejected[t] ?? ''}) AS ${t}`).join(', ')}`);
   return tables.map((t) => Number(row[t])).join(',');
 }
 

@@ -157,6 +157,7 @@ describe.each(TEST_DATABASES)('GET /metrics on %s', (kind) => {
       method: new RegExp(`^(${DANNIAO_METHOD.replace(/\./g, '\\.')}|other)$`),
       outcome: new RegExp(`^(${[...PUSH_OUTCOMES, ...STORE_OUTCOMES, ...DISPATCH_OUTCOMES, ...CALLBACK_OUTCOMES].join('|')})$`),
       result: /^(success|failure)$/,
+      errorId: /^(invalid-json|invalid-parameter|invalid-method)$/,
       platform: /^(glitzcloud|shopex|duobaoyu|appintf|other)$/,
       status: /^(pending|submitted|accepted|rejected|completed|cancelled|dead)$/,
       le: /^[0-9.+Inf]+$/,

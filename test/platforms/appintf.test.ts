@@ -33,12 +33,14 @@ afterEach(async () => {
 });
 
 describe('appintf client: success', () => {
-  it('submits, then finds the refundId with refundList and returns it as platformClaimId', async () => {
+  it('submits, then finds the refundId with refundList (to its end) and getRefund, and returns it as platformClaimId', async () => {
     const { outcome } = await client.send(claimOf(SPEC_FIELDS));
     expect(outcome).toEqual({ kind: 'submitted', platformClaimId: String(fake.refunds[0].refundId), platformStatus: null });
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /appIntf/refund/submitRefund.jsp',
       'GET /appIntf/refund/refundList.jsp',
+      'GET /appIntf/refund/refundList.jsp', // an empty page: the end of the list
+      'GET /appIntf/refund/getRefund.jsp', // the refund's cause and proofs are those sent
     ]);
   });
 
@@ -75,8 +77,39 @@ describe('appintf client: lookup before a resend', () => {
     await withClient(() => new AppintfClient(configFor(fake.baseUrl), { listPageSize: 1 }), async (paged) => {
       await paged.send(claimOf(SPEC_FIELDS));
       await paged.send(claimOf({ ...SPEC_FIELDS, orderId: 2 }));
-      await expect(paged.findRefund(APPINTF_FAKE_ORDER_ID)).resolves.toBe(String(fake.refunds[0].refundId));
+      await expect(paged.lookupExisting(claimOf(SPEC_FIELDS))).resolves.toBe(String(fake.refunds[0].refundId));
     });
+  });
+
+  it('reads past the 500 newest refunds to find an older one', async () => {
+    await client.send(claimOf(SPEC_FIELDS));
+    fake.addRefunds(600, { orderId: APPINTF_FAKE_ORDER_ID + 1 });
+    await expect(client.lookupExisting(claimOf(SPEC_FIELDS))).resolves.toBe(String(fake.refunds[0].refundId));
+  });
+
+  it('reads a list whose platform caps the page below the size asked for to its end', async () => {
+    fake.addRefunds(3, { orderId: APPINTF_FAKE_ORDER_ID + 1 });
+    await withClient(() => new AppintfClient(configFor(fake.baseUrl), { listPageSize: 2, maxListPages: 5 }), async (paged) => {
+      await expect(paged.refundsOfOrder(APPINTF_FAKE_ORDER_ID + 1)).resolves.toMatchObject({ complete: true, listed: 3 });
+    });
+  });
+
+  it('throws list-bound, never "absent", when the list is longer than the pages it may read', async () => {
+    fake.addRefunds(5, { orderId: APPINTF_FAKE_ORDER_ID + 1 });
+    await withClient(() => new AppintfClient(configFor(fake.baseUrl), { listPageSize: 2, maxListPages: 2 }), async (paged) => {
+      await expect(paged.lookupExisting(claimOf(SPEC_FIELDS))).rejects.toMatchObject({ code: 'list-bound' });
+    });
+  });
+
+  it('does not take a refund of the claim\'s order filed with another cause', async () => {
+    fake.addRefunds(1, { cause: 'filed by hand' });
+    await expect(client.lookupExisting(claimOf(SPEC_FIELDS))).resolves.toBeNull();
+  });
+
+  it('does not take a refund of the claim\'s order that another claim holds', async () => {
+    await client.send(claimOf(SPEC_FIELDS));
+    const held = String(fake.refunds[0].refundId);
+    await expect(client.lookupExisting(claimOf(SPEC_FIELDS), { heldByOtherClaims: async (ids) => new Set(ids.filter((id) => id === held)) })).resolves.toBeNull();
   });
 
   it('throws AppintfLookupError when refundList fails, never answering "absent"', async () => {
@@ -92,9 +125,9 @@ describe('appintf client: lookup before a resend', () => {
 });
 
 describe('appintf client: errors', () => {
-  it('answers 41 (resubmitted within 3 s) as retryable and ambiguous', async () => {
+  it('answers 41 (resubmitted within 3 s) as retryable and not ambiguous: the app stored nothing', async () => {
     await client.send(claimOf(SPEC_FIELDS));
-    expect((await client.send(claimOf(SPEC_FIELDS))).outcome).toEqual({ kind: 'retryable', code: '41', message: '请勿重复提交!', ambiguous: true });
+    expect((await client.send(claimOf(SPEC_FIELDS))).outcome).toEqual({ kind: 'retryable', code: '41', message: '请勿重复提交!', ambiguous: false });
   });
 
   it('answers -1 as retryable', async () => {

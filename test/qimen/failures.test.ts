@@ -1,9 +1,12 @@
-import { JudgmentRevision, RawPush, WorkOrder } from '../../src/entities';
+import { JudgmentRevision, RawPush, RejectedPush, WorkOrder } from '../../src/entities';
 import { TEST_DATABASES } from '../support/databases';
 import { signedPush, specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
 
-/** Every failure answers Qimen's envelope (never HTML, never a stack trace) and stores nothing. */
+/**
+ * Every failure answers Qimen's envelope (never HTML, never a stack trace) and stores no judgment; a
+ * verified push refused for its content is kept as a rejected push (test/qimen/rejected-pushes.test.ts).
+ */
 describe.each(TEST_DATABASES)('POST /qimen failures on %s', (kind) => {
   let svc: TestService;
   beforeEach(async () => {
@@ -15,6 +18,14 @@ describe.each(TEST_DATABASES)('POST /qimen failures on %s', (kind) => {
     expect(await svc.dataSource.getRepository(WorkOrder).count()).toBe(0);
     expect(await svc.dataSource.getRepository(JudgmentRevision).count()).toBe(0);
     expect(await svc.dataSource.getRepository(RawPush).count()).toBe(0);
+  }
+
+  /** No judgment stored; the push kept once, as a rejected push with its raw push. */
+  async function expectKeptAsRejected(errorId: string) {
+    expect(await svc.dataSource.getRepository(WorkOrder).count()).toBe(0);
+    expect(await svc.dataSource.getRepository(JudgmentRevision).count()).toBe(0);
+    expect((await svc.dataSource.getRepository(RejectedPush).find()).map((r) => r.errorId)).toEqual([errorId]);
+    expect(await svc.dataSource.getRepository(RawPush).count()).toBe(1);
   }
 
   async function post(query: string, body: Buffer | string): Promise<{ status: number; json: any }> {
@@ -70,7 +81,7 @@ describe.each(TEST_DATABASES)('POST /qimen failures on %s', (kind) => {
   it('answers a body that is not JSON with invalid-json', async () => {
     const { json } = await svc.push('{"bizType": ');
     expect(json.errorId).toBe('invalid-json');
-    await expectNothingStored();
+    await expectKeptAsRejected('invalid-json');
   });
 
   it('answers a body that is not valid UTF-8 with invalid-json', async () => {
@@ -88,7 +99,7 @@ describe.each(TEST_DATABASES)('POST /qimen failures on %s', (kind) => {
     const { json } = await svc.push(body);
     expect(json).toMatchObject({ errorId: 'invalid-parameter', error: '400' });
     expect(json.errorMessage).toBe('judgeResult.warehouseRatio must not be greater than 100');
-    await expectNothingStored();
+    await expectKeptAsRejected('invalid-parameter');
   });
 
   it('answers a body over the limit with body-too-large in the envelope', async () => {

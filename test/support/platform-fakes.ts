@@ -1,5 +1,5 @@
 import {
-  APPINTF_FAKE_ORDER_ID, type ShopexFakeOptions, AppintfFake, DUOBAOYU_FAKE_APP, DuobaoyuFake, GLITZCLOUD_FAKE_CREDENTIALS, GlitzcloudFake, SHOPEX_FAKE_TOKEN, ShopexFake,
+  APPINTF_FAKE_ORDER_ID, type ShopexFakeOptions, AppintfFake, type AppintfFakeOptions, DUOBAOYU_FAKE_APP, DuobaoyuFake, GLITZCLOUD_FAKE_CREDENTIALS, GlitzcloudFake, SHOPEX_FAKE_TOKEN, ShopexFake,
   startFakeAppintf, startFakeDuobaoyu, startFakeGlitzcloud, startFakeShopex,
 } from '../fakes';
 
@@ -12,8 +12,9 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-export async function startFakes(opts: { shopex?: ShopexFakeOptions } = {}): Promise<Fakes> {
-  const [glitzcloud, shopex, duobaoyu, appintf] = await Promise.all([startFakeGlitzcloud(), startFakeShopex(opts.shopex), startFakeDuobaoyu(), startFakeAppintf()]);
+/** `shopex`, `appintf`: options of those fakes (e.g. a shorter 41 window). */
+export async function startFakes(opts: { shopex?: ShopexFakeOptions; appintf?: AppintfFakeOptions } = {}): Promise<Fakes> {
+  const [glitzcloud, shopex, duobaoyu, appintf] = await Promise.all([startFakeGlitzcloud(), startFakeShopex(opts.shopex), startFakeDuobaoyu(), startFakeAppintf(opts.appintf)]);
   return {
     glitzcloud, shopex, duobaoyu, appintf,
     close: async () => {

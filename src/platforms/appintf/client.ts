@@ -2,32 +2,38 @@
  * Cross-border app client: submits a 赔付 request on an order (`submitRefund.jsp`), then finds its
  * refundId with `refundList.jsp`, since the submit answer carries none.
  *
- * Duplicates after an ambiguous failure: {@link AppintfClient.lookupExisting} lists the account's refunds
- * and returns the refundId filed on the claim's orderId, so dispatch can adopt it instead of resending.
- * The app itself also refuses a second submit for the order: 41 within 3 s (retried, looked up first) and
- * 54 (不能修改赔付申请) once a refund exists. So a second refund on one order is not expected, but the
- * lookup cannot tell our refund from one someone else filed on the same order by hand.
+ * Finding a claim's refund ({@link AppintfClient.lookupExisting}): the whole refund list is read, page by
+ * page (bounded: `maxListPages`), for refunds of the claim's order that no other claim holds; each is read
+ * with getRefund.jsp and taken only when it is provably the claim's own (ownership.ts: the cause type,
+ * cause and proofs we sent). The list read to its end without one answers null ("absent"); a list longer
+ * than the bound throws AppintfLookupError `list-bound` ("not known", never "absent").
+ *
+ * The app refuses a second submit for an order: 41 within 3 s of the last (请勿重复提交; refused, nothing
+ * stored: retried as a fresh send) and 54 (不能修改赔付申请) once a refund exists. On 54 the claim's own
+ * refund is looked for (it is there when an earlier attempt of ours got through unseen); found, the claim
+ * holds it; absent, the 54 stands, saying that no refund of this claim was found.
  *
  * Status polling: {@link AppintfClient.getRefund} reads one refund's status (getRefund.jsp; the app has no
  * push). Cancel: {@link AppintfClient.cancelRefund} posts orderId + refundId to refundList.jsp, the URL
  * the spec lists for 取消赔付申请 (an oddity of the spec, followed as written: see request.ts).
  */
 import { type AppintfSigner, noopAppintfSigner } from '../../verify/appintf-sign';
-import type { OutgoingClaim, SendResult } from '../types';
+import type { OutgoingClaim, SendOutcome, SendResult } from '../types';
 import { FieldRuleError, integerField } from '../shared/field-rules';
 import { type ClientOptions, PlatformHttp } from '../shared/http-call';
-import type { DuplicateAwareClient } from '../shared/lookup';
+import { type DuplicateAwareClient, type LookupContext, NOTHING_HELD } from '../shared/lookup';
 import { sendOnce } from '../shared/send-once';
 import type { AppintfConfig } from './config';
-import { appintfIdParam, buildAppintfCancel, buildAppintfGetRefund, buildAppintfRefundList, buildAppintfSubmit } from './request';
-import { interpretAppintfCancel, interpretAppintfSubmit, readAppintfRefundDetail, readAppintfRefundPage } from './response';
+import { notOwnRefundBecause, type AppintfSubmitted } from './ownership';
+import { appintfIdParam, appintfSubmitParams, buildAppintfCancel, buildAppintfGetRefund, buildAppintfRefundList, buildAppintfSubmit } from './request';
+import { type AppintfRefundDetail, interpretAppintfCancel, interpretAppintfSubmit, readAppintfRefundDetail, readAppintfRefundPage } from './response';
 
 export interface AppintfClientOptions extends ClientOptions {
   /** The sign hook; the default signs nothing (the rule is not published). */
   signer?: AppintfSigner;
-  /** refundList page size, default 50. */
+  /** refundList page size asked for, default 100 (the list ends at a page shorter than the longest seen). */
   listPageSize?: number;
-  /** Pages read at most when looking for a refund, default 10. */
+  /** Pages read at most when looking for a refund, default 200: past it the look-up reports `list-bound`. */
   maxListPages?: number;
 }
 
@@ -44,10 +50,17 @@ export class AppintfLookupError extends Error {
   }
 }
 
-/** Numeric order for decimal ids of any length (shorter is smaller), text order otherwise. */
-function compareIds(a: string, b: string): number {
-  return a.length !== b.length && /^\d+$/.test(a) && /^\d+$/.test(b) ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+/** The refund ids of one order in the list, newest first, and whether the list was read to its end. */
+export interface AppintfOrderRefunds {
+  refundIds: string[];
+  complete: boolean;
+  /** Pages read, and refunds listed on them (for the messages that say how far the look-up went). */
+  pages: number;
+  listed: number;
 }
+
+/** 不能修改赔付申请: the order already holds a refund. */
+const APPINTF_REFUND_EXISTS = '54';
 
 export class AppintfClient implements DuplicateAwareClient {
   readonly platform = 'appintf' as const;
@@ -60,42 +73,78 @@ export class AppintfClient implements DuplicateAwareClient {
     this.signer = options.signer ?? noopAppintfSigner;
   }
 
-  /** Submits, then looks the refundId up; a failed lookup leaves platformClaimId null (found later). */
-  async send(claim: OutgoingClaim): Promise<SendResult> {
+  /**
+   * Submits, then looks the refundId up (a failed lookup leaves platformClaimId null: found later by the
+   * poll). A 54 (the order holds a refund already) is answered with the claim's own refund when the list
+   * holds one (see the header).
+   */
+  async send(claim: OutgoingClaim, context: LookupContext = NOTHING_HELD): Promise<SendResult> {
     const result = await sendOnce(this.http, buildAppintfSubmit(claim, this.config, this.signer), interpretAppintfSubmit);
+    if (result.outcome.kind === 'terminal' && result.outcome.code === APPINTF_REFUND_EXISTS) {
+      return { ...result, outcome: await this.ownRefundAfter54(claim, context, result.outcome.message) };
+    }
     if (result.outcome.kind !== 'submitted') return result;
-    const refundId = await this.lookupExisting(claim).catch(() => null);
+    const refundId = await this.lookupExisting(claim, context).catch(() => null);
     return { ...result, outcome: { ...result.outcome, platformClaimId: refundId } };
   }
 
-  /** The refundId filed on the claim's `orderId`, or null when none is listed. Throws AppintfLookupError. */
-  async lookupExisting(claim: OutgoingClaim): Promise<string | null> {
-    let orderId: number | undefined;
+  /** The outcome of a 54: the claim's own refund when listed, else the 54 saying what was searched. */
+  private async ownRefundAfter54(claim: OutgoingClaim, context: LookupContext, message: string): Promise<SendOutcome> {
     try {
-      orderId = integerField(claim.fields, 'orderId');
-    } catch {
-      return null; // an invalid orderId never passed the submit's checks, so nothing was filed
+      const own = await this.lookupExisting(claim, context);
+      if (own !== null) return { kind: 'submitted', platformClaimId: own, platformStatus: null };
+      return { kind: 'terminal', code: APPINTF_REFUND_EXISTS, message: `${message}; no refund of this claim among the refunds of its order`, rejected: true };
+    } catch (error) {
+      // Not known whether the order's refund is ours: tried again on the schedule, never taken as refused.
+      return { kind: 'retryable', code: APPINTF_REFUND_EXISTS, message: `${message}; its own refund could not be looked for: ${(error as Error).message}`, ambiguous: false };
     }
-    return orderId === undefined ? null : this.findRefund(orderId);
   }
 
   /**
-   * Reads refundList.jsp page by page and returns the refundId for `orderId` (the highest, when the order
-   * has several), or null. Stops at a short page or after `maxListPages`.
+   * The refundId of the claim's own refund (see the header), or null when the whole list holds none.
+   * Throws AppintfLookupError when a read fails or the list is longer than `maxListPages`.
    */
-  async findRefund(orderId: number | string): Promise<string | null> {
-    const pageSize = this.options.listPageSize ?? 50;
-    const maxPages = this.options.maxListPages ?? 10;
+  async lookupExisting(claim: OutgoingClaim, context: LookupContext = NOTHING_HELD): Promise<string | null> {
+    let sent: AppintfSubmitted;
+    try {
+      sent = appintfSubmitParams(claim.fields);
+    } catch {
+      return null; // a claim that fails the submit's checks was never sent, so nothing was filed
+    }
+    const listed = await this.refundsOfOrder(sent.orderId);
+    const held = await context.heldByOtherClaims(listed.refundIds);
+    for (const refundId of listed.refundIds.filter((id) => !held.has(id))) {
+      const detail = await this.getRefund(sent.orderId, refundId);
+      if (notOwnRefundBecause(detail.filing, sent, claim.createdAt) === null) return refundId;
+    }
+    if (!listed.complete) {
+      throw new AppintfLookupError('list-bound', `read ${listed.pages} pages (${listed.listed} refunds) without reaching the end of the list or finding this claim's refund`);
+    }
+    return null;
+  }
+
+  /**
+   * Reads refundList.jsp page by page, newest first, and keeps the refunds of `orderId`. The list ends at a
+   * page shorter than the longest one seen (so a platform that caps the page size is still read to its
+   * end), or the read stops after `maxListPages` with `complete: false`.
+   */
+  async refundsOfOrder(orderId: number | string): Promise<AppintfOrderRefunds> {
+    const pageSize = this.options.listPageSize ?? 100;
+    const maxPages = this.options.maxListPages ?? 200;
     const wanted = String(orderId);
-    const found: string[] = [];
+    const refundIds: string[] = [];
+    let longest = 0;
+    let listed = 0;
     for (let pageNo = 1; pageNo <= maxPages; pageNo++) {
       const { reply } = await this.http.call(buildAppintfRefundList(this.config, this.signer, pageNo, pageSize));
       const page = readAppintfRefundPage(reply);
       if (!page.ok) throw new AppintfLookupError(page.outcome.code, page.outcome.message);
-      found.push(...page.refunds.filter((r) => r.orderId === wanted).map((r) => r.refundId));
-      if (page.refunds.length < pageSize) break;
+      listed += page.refunds.length;
+      for (const r of page.refunds) if (r.orderId === wanted && !refundIds.includes(r.refundId)) refundIds.push(r.refundId);
+      if (page.refunds.length === 0 || page.refunds.length < longest) return { refundIds, complete: true, pages: pageNo, listed };
+      longest = Math.max(longest, page.refunds.length);
     }
-    return found.length === 0 ? null : found.reduce((a, b) => (compareIds(b, a) > 0 ? b : a));
+    return { refundIds, complete: false, pages: maxPages, listed };
   }
 
   /**
@@ -104,7 +153,7 @@ export class AppintfClient implements DuplicateAwareClient {
    * response.ts, appintfRefundStatusOf); `raw` is the whole parsed answer. Throws AppintfLookupError on
    * any failure: a status ≠ 1 (17 for an unknown order), HTTP error, timeout, or an unreadable answer.
    */
-  async getRefund(orderId: string | number, refundId: string): Promise<{ refundStatus: string; refundNo: string | null; raw: unknown }> {
+  async getRefund(orderId: string | number, refundId: string): Promise<AppintfRefundDetail> {
     let asked: { orderId: string; refundId: string };
     try {
       asked = { orderId: appintfIdParam('orderId', orderId), refundId: appintfIdParam('refundId', refundId) };

@@ -14,8 +14,8 @@ export const APPINTF_ERROR_TABLE: ErrorTable = {
   '18': { class: 'rejected', why: '当前的订单状态不支持取消: the order state does not allow this (cancel)' },
   '41': {
     class: 'retryable',
-    ambiguous: true,
-    why: '请勿重复提交: a submit within the last 3 s; retry later, after looking up whether the earlier submit was ours',
+    ambiguous: false,
+    why: '请勿重复提交: 赔付提交间隔不能少于3秒, a submit for the order within the last 3 s; this one was refused and stored nothing, so it is retried as a fresh send (an earlier attempt of ours that may have got through is marked by its own answer)',
   },
   '50': { class: 'terminal', why: '赔付理由不能为空: cause or causeType empty; our request is wrong' },
   '51': { class: 'terminal', why: '赔付说明不能超过200字: cause too long; our request is wrong' },
@@ -23,7 +23,7 @@ export const APPINTF_ERROR_TABLE: ErrorTable = {
   '53': { class: 'rejected', why: '当前订单不能申请赔付: the order state does not allow a claim' },
   '54': {
     class: 'rejected',
-    why: '不能修改赔付申请: a claim already exists for this order (possibly ours, after an ambiguous failure: lookupExisting finds it)',
+    why: '不能修改赔付申请: a refund already exists for this order; the client looks for the claim\'s own refund first (client.ts) and answers 54 only when there is none',
   },
 };
 

@@ -4,3 +4,4 @@ export * from './response';
 export * from './errors';
 export * from './statuses';
 export * from './client';
+export * from './ownership';

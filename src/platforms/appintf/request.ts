@@ -18,6 +18,7 @@ import type { PlatformHttpRequest } from '../shared/http-call';
 import { REDACTED, redactKeys, redactQuery } from '../shared/redact';
 import { buildChecked, type BuiltRequest } from '../shared/send-once';
 import type { AppintfConfig } from './config';
+import type { AppintfSubmitted } from './ownership';
 
 export const APPINTF_SUBMIT_PATH = '/appIntf/refund/submitRefund.jsp';
 export const APPINTF_LIST_PATH = '/appIntf/refund/refundList.jsp';
@@ -37,7 +38,7 @@ function cookieHeaders(config: AppintfConfig): { wire: Record<string, string>; r
 }
 
 /** The submit form's params as text. */
-export function appintfSubmitParams(fields: Readonly<Record<string, unknown>>): Record<string, string> {
+export function appintfSubmitParams(fields: Readonly<Record<string, unknown>>): AppintfSubmitted {
   const orderId = integerField(fields, 'orderId', { required: true, min: 1 }) as number;
   const causeType = integerField(fields, 'causeType', { required: true, min: 1 }) as number;
   const cause = textField(fields, 'cause', { required: true, maxLength: APPINTF_CAUSE_MAX }) as string;
@@ -46,7 +47,7 @@ export function appintfSubmitParams(fields: Readonly<Record<string, unknown>>): 
 }
 
 export function buildAppintfSubmit(claim: OutgoingClaim, config: AppintfConfig, signer: AppintfSigner): BuiltRequest {
-  return buildChecked(() => signedFormPost(config, signer, APPINTF_SUBMIT_PATH, appintfSubmitParams(claim.fields)));
+  return buildChecked(() => signedFormPost(config, signer, APPINTF_SUBMIT_PATH, { ...appintfSubmitParams(claim.fields) }));
 }
 
 /** `GET refundList.jsp?pageNo=…&pageSize=…` with the session cookie. */

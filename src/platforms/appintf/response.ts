@@ -51,11 +51,22 @@ export function readAppintfRefundPage(reply: HttpReply): { ok: true; refunds: Ap
   return { ok: true, refunds };
 }
 
+/** What a refund was filed with, as getRefund.jsp reports it (each null when the answer lacks it). */
+export interface AppintfRefundFiling {
+  causeType: string | null;
+  /** `causeTypeDesc`, which the spec glosses 赔付说明: the `cause` text of the submit. */
+  cause: string | null;
+  proofs: string | null;
+  /** 处理时间, Beijing time `yyyy-MM-dd HH:mm:ss`, empty until the refund is handled. */
+  processingDate: string | null;
+}
+
 /** One refund as getRefund.jsp answers it. */
 export interface AppintfRefundDetail {
   /** The refund's status (see statuses.ts), as text. */
   refundStatus: string;
   refundNo: string | null;
+  filing: AppintfRefundFiling;
   /** The whole parsed answer, as the platform sent it (for the claim event's payload). */
   raw: unknown;
 }
@@ -68,8 +79,22 @@ export interface AppintfRefundDetail {
  * 3. `data.status` (the spec's example carries one beside `refund`, with the same value 1) as fallback.
  */
 export function appintfRefundStatusOf(data: Record<string, unknown>): string | null {
-  const refund = Array.isArray(data.refund) ? asRecord(data.refund[0]) : asRecord(data.refund);
-  return scalarText(refund?.refundStatus) ?? scalarText(data.status);
+  return scalarText(refundEntry(data)?.refundStatus) ?? scalarText(data.status);
+}
+
+/** `data.refund` read as appintfRefundStatusOf says: the object, or the first element of an array. */
+function refundEntry(data: Record<string, unknown>): Record<string, unknown> | null {
+  return Array.isArray(data.refund) ? asRecord(data.refund[0]) : asRecord(data.refund);
+}
+
+function filingOf(data: Record<string, unknown>): AppintfRefundFiling {
+  const entry = refundEntry(data);
+  return {
+    causeType: scalarText(entry?.causeType),
+    cause: scalarText(entry?.causeTypeDesc),
+    proofs: scalarText(entry?.proofs),
+    processingDate: scalarText(entry?.processingDate),
+  };
 }
 
 /**
@@ -93,7 +118,7 @@ export function readAppintfRefundDetail(
   }
   const refundStatus = appintfRefundStatusOf(data);
   if (refundStatus === null) return { ok: false, outcome: unrecognisedReply(status, 'no refundStatus in the getRefund answer') };
-  return { ok: true, detail: { refundStatus, refundNo: scalarText(data.refundNo), raw: envelope.json } };
+  return { ok: true, detail: { refundStatus, refundNo: scalarText(data.refundNo), filing: filingOf(data), raw: envelope.json } };
 }
 
 /**

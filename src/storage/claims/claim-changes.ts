@@ -23,6 +23,8 @@ export type ClaimChange = { reason: string; at: Date } & (
   | { kind: 'create'; row: Partial<Claim> }
   | { kind: 'update'; claim: Claim; patch: Partial<Claim> }
   | { kind: 'note'; claim: Claim }
+  // Facts recorded on the claim without an event (what the latest revision calls for on its route).
+  | { kind: 'record'; claim: Claim; patch: Partial<Claim> }
 );
 
 /**

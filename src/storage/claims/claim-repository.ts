@@ -35,6 +35,10 @@ export async function applyClaimChanges(em: EntityManager, changes: readonly Cla
   const events: ClaimEventRow[] = creates.map((c, i) => ({ claimId: ids[i], from: null, to: c.row.status!, source, reason: c.reason, at: c.at }));
   for (const change of changes) {
     if (change.kind === 'create') continue;
+    if (change.kind === 'record') {
+      await em.update(Claim, { id: change.claim.id }, change.patch);
+      continue;
+    }
     if (change.kind === 'update') await em.update(Claim, { id: change.claim.id }, change.patch);
     const to = change.kind === 'update' ? (change.patch.status ?? change.claim.status) : change.claim.status;
     events.push({ claimId: change.claim.id, from: change.claim.status, to, source, reason: change.reason, at: change.at });

@@ -8,7 +8,7 @@
   const LANG_KEY = 'claim-relay.finance.lang';
   const STATUSES = ['pending', 'submitted', 'accepted', 'rejected', 'completed', 'cancelled', 'dead'];
   const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'];
-  const FLAGS = ['payment-differs', 'share-uncovered', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind'];
+  const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'];
   const SERIES = [
     { key: 'judgedClaimAmount', label: 'judged', color: '#1f5f8b' },
     { key: 'paidAmount', label: 'paid', color: '#7fb3d5' },
@@ -35,7 +35,7 @@
       statuses: { pending: '待发送', submitted: '已提交', accepted: '已受理', rejected: '已驳回', completed: '已完成', cancelled: '已取消', dead: '失败' },
       flagNames: {
         'payment-differs': '赔付≠判定', 'share-uncovered': '比例未覆盖', 'claim-failed': '索赔失败', 'submitted-stale': '提交过久', 'accepted-differs': '受理≠索赔',
-        'resent-blind': '可能重复索赔',
+        'resent-blind': '可能重复索赔', 'over-claimed': '索赔超判定', 'claim-outdated': '索赔已过时',
       },
     },
     en: {
@@ -56,7 +56,7 @@
       statuses: { pending: 'pending', submitted: 'submitted', accepted: 'accepted', rejected: 'rejected', completed: 'completed', cancelled: 'cancelled', dead: 'dead' },
       flagNames: {
         'payment-differs': 'payment ≠ judged', 'share-uncovered': 'share uncovered', 'claim-failed': 'claim failed', 'submitted-stale': 'submitted too long', 'accepted-differs': 'accepted ≠ claimed',
-        'resent-blind': 'maybe filed twice',
+        'resent-blind': 'maybe filed twice', 'over-claimed': 'claimed > judged', 'claim-outdated': 'claim outdated',
       },
     },
   };
