@@ -43,6 +43,15 @@ const operation = (operationId: string, tag: string, summary: string, security: 
 const api = (operationId: string, summary: string, extra: { responses: Record<string, unknown> } & Record<string, unknown>) =>
   operation(operationId, 'finance', summary, financeSecurity, extra);
 
+const rawPushProperties = {
+  receivedAt: time(), method: str(), appKey: str(), verification: str(), query: { type: 'object', additionalProperties: true, description: 'the query without sign' },
+  headers: { type: 'object', additionalProperties: true, description: 'the headers without credentials' }, bodyBytes: { type: 'integer' }, body: str('the push as received'),
+};
+const rejectedPushProperties = {
+  id: { type: 'integer' }, receivedAt: time('first received'), lastReceivedAt: time(), attempts: { type: 'integer', minimum: 1, description: 'times this body was received' },
+  method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused'), bodyBytes: { type: 'integer' },
+};
+
 const FILTERS = [
   query('from', { type: 'string' }, 'received time ≥ this ISO 8601 date (UTC midnight) or time with zone'),
   query('to', { type: 'string' }, 'received time < this ISO time; a plain date includes its whole (UTC) day'),
@@ -216,7 +225,7 @@ export const OPENAPI_DOCUMENT = {
       get: api('getRejectedPush', 'A refused push with the push as received (its exact bytes also as base64)', {
         parameters: [path('id', 'rejected push id')],
         responses: {
-          200: json({ allOf: [ref('RejectedPush'), object({ rawPush: { allOf: [ref('RawPush'), object({ bodyBase64: str('the body\'s exact bytes') })] } })] }),
+          200: json(object({ ...rejectedPushProperties, rawPush: object({ ...rawPushProperties, bodyBase64: str('the body\'s exact bytes') }, 'the push as received') })),
           ...responses('E400', 'E401', 'E404'),
         },
       }),
@@ -315,14 +324,8 @@ export const OPENAPI_DOCUMENT = {
         },
         claims: { type: 'array', items: ref('ClaimDetail') },
       }),
-      RejectedPush: object({
-        id: { type: 'integer' }, receivedAt: time('first received'), lastReceivedAt: time(), attempts: { type: 'integer', minimum: 1, description: 'times this body was received' },
-        method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused'), bodyBytes: { type: 'integer' },
-      }, 'a verified push that was refused, kept once per body'),
-      RawPush: object({
-        receivedAt: time(), method: str(), appKey: str(), verification: str(), query: { type: 'object', additionalProperties: true, description: 'the query without sign' },
-        headers: { type: 'object', additionalProperties: true, description: 'the headers without credentials' }, bodyBytes: { type: 'integer' }, body: str('the push as received'),
-      }, 'the push as received, secrets removed'),
+      RejectedPush: object(rejectedPushProperties, 'a verified push that was refused, kept once per body'),
+      RawPush: object(rawPushProperties, 'the push as received, secrets removed'),
       ClaimDetail: object({
         ...claimProperties,
         attempts: { type: 'array', items: ref('Attempt'), description: 'every send attempt' },
