@@ -3,6 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './src/entities';
 import { MIGRATIONS } from './migrations';
+import { DEFAULT_DATABASE_URL } from './src/storage/database-url';
 
 /**
  * The TypeORM DataSource, chosen by DATABASE_URL:
@@ -10,7 +11,7 @@ import { MIGRATIONS } from './migrations';
  *   mysql://user:pass@host:port/db → mysql2 (MySQL or MariaDB)
  * The schema comes only from the migrations (never `synchronize`); they are applied at start.
  */
-export const DEFAULT_DATABASE_URL = 'sqlite:./data/claim-relay.sqlite';
+export { DEFAULT_DATABASE_URL };
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 

@@ -1,6 +1,6 @@
 /**
- * A copy of the spec's danniao.judge request example (/work/shared/fixtures/danniao-judge-request.json),
- * embedded so that dist/bench/*.js does not depend on where the shared directory lies.
+ * A copy of the spec's danniao.judge request example (test/fixtures/danniao-judge-request.json),
+ * embedded so that dist/bench/*.js does not depend on where the test fixtures lie.
  */
 export const SPEC_EXAMPLE = {
   bizType: 'EXPIRATION_PROBLEM',

@@ -8,6 +8,7 @@ import { financeScenario, financeSection, financeTables, financeTargetsParagraph
 import { exampleBody } from './fixture';
 import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
+import { bodyFlood, FloodFigures } from './body-flood';
 import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
@@ -44,7 +45,7 @@ const SCALE = Number(process.env.BENCH_DURATION_SCALE ?? 1);
 const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE, mixed: 15 * SCALE, raw: 15 * SCALE, finance: 10 * SCALE };
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,64').split(',').map(Number).filter((n) => n > 0);
 /** Every scenario by default, H included (it took under 3 minutes of a run: see its section of BENCHMARKS.md). */
-const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H';
+const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H,I';
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS).toUpperCase().split(',').map((s) => s.trim()));
 /**
  * The scenarios run with the service on the bench database; E runs worker processes on a database of its own,
@@ -97,7 +98,7 @@ const FINANCE = {
 const FINANCE_FULL = FINANCE.judgments === 1_000_000;
 
 /** The sections after the main tables, in this order; each is written by a run of its scenario. */
-const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on'] as const;
+const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood'] as const;
 type SectionKey = (typeof SECTION_KEYS)[number];
 
 // ---------------------------------------------------------------------------------------------- pushes
@@ -537,7 +538,27 @@ function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart:
   if (SCALE === 1 && FINANCE_FULL && report.finance) {
     fresh['## H finance on'] = financeSection(report.finance, { connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.financeLoadAtStart ?? loadAtStart });
   }
+  if (report.flood) fresh['## I unauthenticated body flood'] = floodSection(report.flood);
   return fresh;
+}
+
+/** I: what a flood of badly signed big bodies costs the service (bench/body-flood.ts). */
+function floodSection(f: FloodFigures): string {
+  return [
+    '## I unauthenticated body flood',
+    '',
+    `Written by \`npm run bench\` (also alone: \`BENCH_SCENARIOS=I npm run bench\`), ${new Date().toISOString()}; load average ${loadavg()[0].toFixed(2)} at the end.`,
+    `${f.bodies} concurrent pushes of ${f.bodyMiB} MiB with a bad signature (only the public app_key and a current timestamp needed), sent as fast as loopback takes them,`,
+    'while an ordinary signed push goes every 100 ms; default config (`qimen.maxInFlightBodyBytes` 64 MiB), embedded SQLite.',
+    '',
+    markdownTable(
+      ['RSS before', 'peak RSS', 'RSS 2 s after', 'flood answers', 'ordinary pushes stored', 'ordinary p50', 'ordinary max'],
+      [[`${fmt.int(f.rssBeforeMiB)} MiB`, `${fmt.int(f.peakRssMiB)} MiB`, `${fmt.int(f.rssAfterMiB)} MiB`, Object.entries(f.answers).map(([k, n]) => `${k} ×${n}`).join(', '),
+        `${f.ordinary.stored} of ${f.ordinary.count}`, `${f.ordinary.p50Ms.toFixed(1)} ms`, `${f.ordinary.maxMs.toFixed(1)} ms`]],
+    ),
+    '',
+    `Issue 16 targets: peak RSS ≤ 600 MB: ${f.peakRssMiB * MiB <= 600e6 ? 'met' : '**missed**'}; ordinary pushes answered in ≤ 1 s: ${f.ordinary.maxMs <= 1000 ? 'met' : `**missed** (max ${f.ordinary.maxMs.toFixed(0)} ms)`}.`,
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------- G raw database ceiling
@@ -799,6 +820,8 @@ interface BigPush {
 
 interface Report {
   unique: UniqueRun[];
+  /** I: badly signed big bodies at once (bench/body-flood.ts). */
+  flood?: FloodFigures;
   /** A again, sent at a steady half of the best A rate; `served`: as the service counted it, warm-up included. */
   halfRate?: PacedFigures & { served: ServedFigures };
   bare?: LoadFigures;
@@ -966,7 +989,7 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     '',
     '## Scenarios',
     '',
-    '- **A unique pushes**: each request is the spec example (shared/fixtures/danniao-judge-request.json) with its own',
+    '- **A unique pushes**: each request is the spec example (test/fixtures/danniao-judge-request.json) with its own',
     '  externalOrderId, freshly signed (md5, current timestamp). "Work orders stored" counts work_order rows added during',
     '  the run; it may exceed the "200" answers by at most the connection count (pushes in flight when the load stopped).',
     '- **B bare Koa route**: the same signed bodies against a bare Koa server that only reads the raw body and answers a',
@@ -1244,6 +1267,12 @@ async function main(): Promise<void> {
     if (SCENARIOS.has('A')) {
       report.metricsCost = await metricsCost(__dirname);
       log(`metrics: ${report.metricsCost.onUs.toFixed(2)} µs per stored push (${report.metricsCost.offUs.toFixed(2)} µs with METRICS=off)`);
+    }
+
+    // I: unauthenticated big bodies against a service of its own (embedded SQLite: the flood never reaches a database).
+    if (SCENARIOS.has('I')) {
+      report.flood = await bodyFlood(join(__dirname, '..'));
+      log(`body flood: peak RSS ${fmt.int(report.flood.peakRssMiB)} MiB, ordinary pushes max ${report.flood.ordinary.maxMs.toFixed(0)} ms`);
     }
 
     // 9. E: claim dispatch by worker processes, on a database of its own.

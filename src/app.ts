@@ -12,10 +12,10 @@ import { healthz, readyz } from './controllers/health.controller';
 import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
 import { shopexCallbackController } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
-import { qimenEnvelope } from './controllers/qimen-envelope';
+import { qimenEnvelope, qimenOtherRequests } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
 import { jsonErrors } from './http/json-errors';
-import { callbackRateLimit, qimenRateLimit } from './http/rate-limit';
+import { callbackRateLimit, qimenAppKeyLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
 import { PackageIndexer } from './storage/package-index';
@@ -32,7 +32,7 @@ export interface AppDeps {
   packageIndexer?: PackageIndexer;
 }
 
-/** The HTTP surface of INTERFACE.md. Each edge renders its own envelope. */
+/** The HTTP surface of docs/http-contract.md. Each edge renders its own envelope. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = process.env.TRUST_PROXY === '1';
@@ -48,6 +48,7 @@ export function createApp(deps: AppDeps): Koa {
     qimenEnvelope(() => deps.logger),
     qimenRateLimit(deps.config, deps.now),
     qimenController({ config: deps.config.qimen, handlers: QIMEN_HANDLERS, dataSource: deps.dataSource, routes: deps.config.routes, now: deps.now,
+      appKeyLimit: qimenAppKeyLimit(deps.config, deps.now),
       packageIndexer: deps.packageIndexer ?? new PackageIndexer(deps.dataSource, deps.logger),
     }),
   );
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(requestContext(deps.logger));
   app.use(jsonErrors(deps.logger));
+  app.use(qimenOtherRequests); // any other request under /qimen, in the Qimen envelope
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(api.routes());

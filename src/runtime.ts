@@ -43,8 +43,12 @@ export async function openDatabase(logger: Logger, opts: { migrate: boolean }): 
   return dataSource;
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits; exits 1 if it takes longer than `graceMs`. */
-export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 25_000): void {
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits 0; exits 1 if `stop` fails or is still running after
+ * `graceMs` (requests or a dispatch round that never finish, a database that stopped answering). 20 s
+ * keeps the exit inside the 25 s an orchestrator is told to allow (README: Running several instances).
+ */
+export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 20_000): void {
   let stopping = false;
   const handler = (signal: string) => {
     if (stopping) return;
@@ -53,7 +57,7 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
     setTimeout(() => {
       logger.error(`still stopping after ${graceMs} ms; exiting`);
       process.exit(1);
-    }, graceMs).unref();
+    }, graceMs);
     stop().then(
       () => {
         logger.info('stopped');

@@ -19,7 +19,6 @@ async function main(): Promise<void> {
   const metricsServer = metricsPort === null ? null : await startMetricsServer(dataSource, metricsPort, metricsHost);
   if (metricsServer) logger.info({ port: metricsPort, host: metricsHost }, 'worker metrics on /metrics');
   worker.start();
-  logger.info({ workerId: worker.workerId }, 'dispatch worker running');
   onShutdown(logger, async () => {
     metricsServer?.close();
     metricsServer?.closeAllConnections();
@@ -27,6 +26,8 @@ async function main(): Promise<void> {
     await Promise.all([...clients.values()].map((c) => c.close()));
     await dataSource.destroy();
   });
+  // Logged once SIGTERM stops the worker cleanly: whoever waits for this line may send it.
+  logger.info({ workerId: worker.workerId }, 'dispatch worker running');
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 
-/** Finance API errors: a stable id, an HTTP status and a message safe to show (INTERFACE.md). */
+/** Finance API errors: a stable id, an HTTP status and a message safe to show (docs/http-contract.md). */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(readonly status: number, readonly id: string, message: string) {

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { cancelOnPlatform } from '../claims/cancel-on-platform';
 import { recordClaimEvent } from '../claims/claim-events';
-import { CLAIM_FLAGS, claimFlags } from '../domain/reconciliation';
+import { CLAIM_FLAGS } from '../domain/reconciliation';
 import { Claim, CLAIM_STATUSES, ClaimStatus } from '../entities';
 import { inTransaction } from '../storage/transactions';
 import { ApiError, conflict, notFound } from './api-error';
@@ -10,13 +10,13 @@ import { recordAudit } from './audit';
 import { type Caller, requireOperator } from './auth';
 import type { FinanceContext } from './finance-context';
 import { PLATFORMS } from './judgment-filter';
-import { submittedSince } from './judgment-list';
+import { presentClaimsWithFlags } from './judgment-list';
 import { decodeCursor, page, pageLimit } from './pagination';
 import { presentClaim } from './present';
 import { oneOf, onlyKnown, positiveInt } from './query-params';
 import { claimFlagSql } from './reconciliation-sql';
 
-/** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (INTERFACE.md). */
+/** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (docs/http-contract.md). */
 export function claimsRoutes(fin: FinanceContext): Router {
   const { dataSource } = fin;
   const router = new Router();
@@ -41,14 +41,7 @@ export function claimsRoutes(fin: FinanceContext): Router {
     }
     if (cursor) qb.andWhere('c.id > :after', { after: cursor[0] });
     const result = page(await qb.getMany(), limit, (c) => [c.id]);
-    const submitted = await submittedSince(dataSource, result.items);
-    ctx.body = {
-      items: result.items.map((c) => ({
-        ...presentClaim(c),
-        flags: claimFlags({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }, rules),
-      })),
-      nextCursor: result.nextCursor,
-    };
+    ctx.body = { items: await presentClaimsWithFlags(dataSource, result.items, rules), nextCursor: result.nextCursor };
   });
 
   /** An operator's change of one claim: status check, update, claim event and audit entry in one transaction. */
@@ -86,7 +79,8 @@ export function claimsRoutes(fin: FinanceContext): Router {
         });
         return after;
       });
-      ctx.body = presentClaim(updated);
+      // The claim as GET /api/claims shows it, flags included (the OpenAPI Claim schema).
+      [ctx.body] = await presentClaimsWithFlags(dataSource, [updated], fin.rules());
     });
 
   // Retry: new attempts follow the old ones (history kept) on a fresh retry schedule.

@@ -2,14 +2,15 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import type { DataSource, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { CLAIM_STATUSES, ClaimStatus } from '../entities';
+import { PLATFORM_NAMES } from '../platforms/types';
 import { badRequest } from './api-error';
 import { isoTime, oneOf, text } from './query-params';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 
-export const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'] as const;
+export const PLATFORMS = PLATFORM_NAMES;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** The filters of GET /api/judgments, /api/judgments.csv and /api/summary (INTERFACE.md, plus `flag`). */
+/** The filters of GET /api/judgments, /api/judgments.csv and /api/summary (docs/http-contract.md, plus `flag`). */
 export interface JudgmentFilter {
   /** received time ≥ from */
   from?: Date;

@@ -83,13 +83,22 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
   });
 }
 
-/** A row as an item of GET /api/judgments (INTERFACE.md): the judgment's fields, flags, and the claims with theirs. */
+/** A row as an item of GET /api/judgments (docs/http-contract.md): the judgment's fields, flags, and the claims with theirs. */
 export function presentListItem(row: JudgmentRow, rules: ReconciliationRules) {
   return {
     ...presentJudgment(row.workOrder, row.latest),
     flags: row.flags,
     claims: row.claims.map(({ claim, facts }) => ({ ...presentClaim(claim), flags: claimFlags(facts, rules) })),
   };
+}
+
+/** Claims as GET /api/claims and the operator actions answer them: each with its flags. */
+export async function presentClaimsWithFlags(dataSource: DataSource, claims: Claim[], rules: ReconciliationRules) {
+  const submitted = await submittedSince(dataSource, claims);
+  return claims.map((c) => ({
+    ...presentClaim(c),
+    flags: claimFlags({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }, rules),
+  }));
 }
 
 /** When each submitted claim last entered `submitted` (from its events). */

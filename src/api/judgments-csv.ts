@@ -5,7 +5,7 @@ import type { JudgmentFilter } from './judgment-filter';
 import { JudgmentKey, JudgmentRow, loadJudgmentPage } from './judgment-list';
 import { presentJudgment } from './present';
 
-/** The list item's fields without `claims`, in the item's order, then `claimStatuses` (INTERFACE.md). */
+/** The list item's fields without `claims`, in the item's order, then `claimStatuses` (docs/http-contract.md). */
 export const CSV_COLUMNS = [
   'workOrderId', 'externalOrderId', 'tenantId', 'bizType', 'responsibilityParty', 'warehouseRatio', 'deliveryRatio', 'claimAmount',
   'paymentAmount', 'currency', 'receivedAt', 'revision', 'flags', 'claimStatuses',

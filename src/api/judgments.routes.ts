@@ -36,7 +36,7 @@ export function decodeJudgmentCursor(raw: unknown): JudgmentKey | null {
   return key as JudgmentKey | null;
 }
 
-/** GET /api/judgments, GET /api/judgments/:workOrderId and its route preview (INTERFACE.md). */
+/** GET /api/judgments, GET /api/judgments/:workOrderId and its route preview (docs/http-contract.md). */
 export function judgmentsRoutes(fin: FinanceContext): Router {
   const { dataSource } = fin;
   const router = new Router();

@@ -2,24 +2,46 @@ import { CSV_COLUMNS } from './judgments-csv';
 import { PLATFORMS } from './judgment-filter';
 import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_STATUSES } from '../entities';
+import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
 
 /**
  * The OpenAPI 3 document of the service's HTTP surface: the finance API, the web page, Qimen and the
- * platform callbacks. Served at GET /openapi.json; test/api/openapi.test.ts walks the app's routers and
- * holds this document and the registered routes to each other, both ways.
+ * platform callbacks, every answer each route gives included. Served at GET /openapi.json.
+ * test/api/openapi.test.ts holds it to the registered routes (both ways) and validates real answers of
+ * every operation against it; test/api/openapi-lint.test.ts holds it to Redocly's recommended ruleset.
  */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
+const oneString = (value: string, description?: string) => ({ type: 'string', enum: [value], ...(description ? { description } : {}) });
 const nullable = (schema: object) => ({ ...schema, nullable: true });
 const money = (description: string) => ({ type: 'string', pattern: '^-?\\d+\\.\\d{2}$', example: '89.90', description });
+const time = (description?: string) => ({ type: 'string', format: 'date-time', ...(description ? { description } : {}) });
 const object = (properties: Record<string, unknown>, description?: string) => ({
   type: 'object', required: Object.keys(properties), properties, ...(description ? { description } : {}),
 });
+/** An object whose listed properties are always there and which may carry more (a stored row's columns). */
+const openObject = (properties: Record<string, unknown>, description: string) => ({ ...object(properties, description), additionalProperties: true });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), { $ref: `#/components/responses/E${code}` }]));
+const text = (schema: object, description: string) => ({ description, content: { 'text/plain': { schema } } });
+const responses = (...names: string[]) =>
+  Object.fromEntries(names.map((name) => [name.replace(/^E/, ''), { $ref: `#/components/responses/${name}` }]));
 const query = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
 const path = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description });
+
+/** The bearer token of `finance.tokens`: every /api operation needs one. */
+const financeSecurity = [{ bearer: [] }];
+/** Signed (Qimen, the callbacks) or public: no HTTP authentication scheme applies. */
+const noSecurity: never[] = [];
+
+/**
+ * An operation: its id, summary and tag, and its answers plus 431, which the HTTP server gives any route
+ * whose request headers exceed Node's limit (src/http/server.ts).
+ */
+const operation = (operationId: string, tag: string, summary: string, security: unknown[], extra: { responses: Record<string, unknown> } & Record<string, unknown>) => ({
+  operationId, summary, tags: [tag], security, ...extra, responses: { ...responses('E431'), ...extra.responses },
+});
+const api = (operationId: string, summary: string, extra: { responses: Record<string, unknown> } & Record<string, unknown>) =>
+  operation(operationId, 'finance', summary, financeSecurity, extra);
 
 const FILTERS = [
   query('from', { type: 'string' }, 'received time ≥ this ISO 8601 date (UTC midnight) or time with zone'),
@@ -36,19 +58,19 @@ const PAGING = [
   query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'items per page'),
 ];
 
+const flags = { type: 'array', items: ref('Flag') };
 const claimProperties = {
   id: { type: 'integer' }, workOrderId: { type: 'integer' }, route: str('the route that filed it'), platform: { type: 'string', enum: PLATFORMS },
   status: { type: 'string', enum: CLAIM_STATUSES }, amount: nullable(money('claim amount')), acceptedAmount: nullable(money('the amount the platform reports it accepted, where it reports one')),
   currency: str(), platformClaimId: nullable(str("the platform's own id")), platformStatus: nullable(str("the platform's own status text")),
-  attempts: { type: 'integer' }, lastError: nullable(str()), nextAttemptAt: nullable({ type: 'string', format: 'date-time' }), revision: { type: 'integer' },
-  createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
-  flags: { type: 'array', items: { type: 'string', enum: FLAGS } },
+  attempts: { type: 'integer' }, lastError: nullable(str()), nextAttemptAt: nullable(time()), revision: { type: 'integer' },
+  createdAt: time(), updatedAt: time(), flags,
 };
 const judgmentFields = {
   workOrderId: { type: 'integer' }, externalOrderId: nullable(str()), tenantId: nullable(str()), bizType: nullable(str()), responsibilityParty: nullable(str()),
   warehouseRatio: nullable(money('percent')), deliveryRatio: nullable(money('percent')), claimAmount: nullable(money('judged claim amount')),
-  paymentAmount: nullable(money('payment amount')), currency: str(), receivedAt: { type: 'string', format: 'date-time', description: 'first push, UTC' },
-  revision: { type: 'integer' }, flags: { type: 'array', items: { type: 'string', enum: FLAGS } },
+  paymentAmount: nullable(money('payment amount')), currency: str(), receivedAt: time('first push, UTC'),
+  revision: { type: 'integer' }, flags,
 };
 const measures = {
   judgments: { type: 'integer' }, judgedClaimAmount: money('judgeResult.claimAmount of the latest revisions'), paidAmount: money('paymentInfo.paymentAmount'),
@@ -58,8 +80,19 @@ const measures = {
 const claimMeasures = {
   claims: { type: 'integer' }, amount: money('every claim'), claimedAmount: measures.claimedAmount, acceptedAmount: measures.acceptedAmount, completedAmount: measures.completedAmount,
 };
-const financeSecurity = [{ bearer: [] }];
-const api = (summary: string, extra: Record<string, unknown>) => ({ summary, tags: ['finance'], security: financeSecurity, ...extra });
+
+/** A finance API error: `{"error": id, "message": …}` with one of the given ids. */
+const apiError = (description: string, ...ids: string[]) => json(object({ error: { type: 'string', enum: ids }, message: str() }), description);
+
+/** The Qimen envelope's failure with one of the given errorIds (src/errors/qimen-errors.ts). */
+const qimenFailure = (ids: QimenErrorId[]) =>
+  object({ errorMessage: str(), errorId: { type: 'string', enum: ids }, error: { type: 'string', enum: [...new Set(ids.map((id) => QIMEN_ERRORS[id].code))] } });
+const qimenIdsAnsweredWith = (httpStatus: number) => (Object.keys(QIMEN_ERRORS) as QimenErrorId[]).filter((id) => QIMEN_ERRORS[id].httpStatus === httpStatus);
+
+/** ShopEx's answer envelope, failure with the given `res` codes. */
+const shopexFailure = (res: string, description: string) => object({ rsp: oneString('fail'), res: oneString(res, description), err_msg: str(), msg_id: str('the callback\'s msg_id, "" when not read') });
+/** Duobaoyu's failure answer: anything but SUCCESS makes it push again; we answer FAIL. */
+const duobaoyuFail = (description: string) => text({ type: 'string', enum: ['FAIL'] }, description);
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.0.3',
@@ -67,174 +100,241 @@ export const OPENAPI_DOCUMENT = {
     title: 'claim-relay',
     version: '0.1.0',
     description: 'Receives Qimen danniao.judge pushes, files claims on merchant platforms, and lets finance review them. Money is always a decimal string; times are ISO 8601 UTC.',
+    license: { name: 'UNLICENSED (proprietary: no licence is granted)', url: 'https://docs.npmjs.com/cli/v10/configuring-npm/package-json#license' },
   },
-  tags: [{ name: 'finance' }, { name: 'qimen' }, { name: 'callbacks' }, { name: 'service' }],
+  servers: [{ url: '/', description: 'this service: the origin that serves this document' }],
+  tags: [
+    { name: 'finance', description: 'The finance API (bearer token) and the finance web page' },
+    { name: 'qimen', description: "Qimen's danniao.judge pushes, signed with the app secret" },
+    { name: 'callbacks', description: "The claim platforms' status callbacks, each signed as its platform does" },
+    { name: 'service', description: 'Health, readiness, metrics and this document' },
+  ],
   paths: {
-    '/healthz': { get: { summary: 'The process runs', tags: ['service'], responses: { 200: json(object({ status: str() })) } } },
+    '/healthz': { get: operation('getHealth', 'service', 'The process runs', noSecurity, { responses: { 200: json(object({ status: oneString('ok') })) } }) },
     '/readyz': {
-      get: {
-        summary: 'The database answers and no migration is pending', tags: ['service'],
-        responses: { 200: json(object({ status: str() })), 503: json(object({ status: str(), reason: str() }), 'not ready') },
-      },
+      get: operation('getReadiness', 'service', 'The database answers and no migration is pending', noSecurity, {
+        responses: { 200: json(object({ status: oneString('ready') })), 503: json(object({ status: oneString('unavailable'), reason: str() }), 'not ready') },
+      }),
     },
     '/metrics': {
-      get: {
-        summary: 'Prometheus metrics of this process (README: Metrics)', tags: ['service'],
-        responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } }, 404: json(object({ error: str(), message: str() }), 'METRICS=off') },
-      },
+      get: operation('getMetrics', 'service', 'Prometheus metrics of this process (docs/operations.md: Metrics)', noSecurity, {
+        responses: { 200: text({ type: 'string' }, 'Prometheus text format'), 404: apiError('METRICS=off', 'not-found') },
+      }),
     },
-    '/openapi.json': { get: { summary: 'This document', tags: ['service'], responses: { 200: json({ type: 'object' }) } } },
+    '/openapi.json': {
+      get: operation('getOpenApiDocument', 'service', 'This document', noSecurity, { responses: { 200: json({ type: 'object', additionalProperties: true }, 'this OpenAPI document') } }),
+    },
     '/qimen': {
-      post: {
-        summary: 'A Qimen push (danniao.judge), signed as SIGNING.md says', tags: ['qimen'],
+      post: operation('pushQimen', 'qimen', 'A Qimen push (danniao.judge), signed as docs/signing.md says (sign_method md5, hmac or hmac-sha256)', noSecurity, {
         parameters: ['method', 'app_key', 'timestamp', 'sign_method', 'sign'].map((name) => ({ name, in: 'query', required: true, schema: { type: 'string' } })),
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'the Danniao judgment' } } } },
         responses: {
-          200: json(object({ error: str('"200" on success'), errorId: str(), errorMessage: str() }), 'the Qimen envelope, success or failure; success carries data.workOrderId'),
-          500: json(object({ error: str(), errorId: { type: 'string', enum: ['internal-error'] }, errorMessage: str() }), 'internal error: push again'),
+          200: {
+            description: 'the Qimen envelope: success (data.workOrderId) once stored, or a failure to push again or to fix (error "413": body-too-large, "429": rate-limited); with format=xml, Qimen\'s XML envelope of the same fields',
+            content: {
+              'application/json': { schema: { oneOf: [ref('QimenSuccess'), qimenFailure(qimenIdsAnsweredWith(200))] } },
+              'application/xml': { schema: { type: 'string', description: '<response><flag>success|failure</flag><code>…</code><message>…</message><errorId>…</errorId>[<data><workOrderId>…</workOrderId></data>]</response>' } },
+            },
+          },
+          431: json(qimenFailure(['invalid-parameter']), 'request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
+          503: json(qimenFailure(['server-busy']), 'the bodies being read would pass qimen.maxInFlightBodyBytes: push again'),
+          408: json(qimenFailure(['request-timeout']), 'the request did not arrive within the request timeout: push again'),
+          500: json(qimenFailure(['internal-error']), 'internal error: push again'),
         },
-      },
+      }),
     },
     '/callbacks/shopex': {
-      post: {
-        summary: "ShopEx's async result, signed with the node token", tags: ['callbacks'],
+      post: operation('callbackShopex', 'callbacks', "ShopEx's async result, signed with the node token", noSecurity, {
         requestBody: {
           required: true,
           content: { 'application/x-www-form-urlencoded': { schema: object({ rsp: str(), res: str(), err_msg: str(), data: str('JSON text'), msg_id: str(), sign: str() }) } },
         },
         responses: {
-          200: json(object({ rsp: { type: 'string', enum: ['succ', 'fail'] }, res: str('"" once stored; "4003" for a bad sign'), msg_id: str() }), '{"rsp":"succ","res":"","msg_id":"…"} once stored'),
+          200: json(
+            { oneOf: [object({ rsp: oneString('succ'), res: oneString(''), msg_id: str() }), shopexFailure('4003', 'bad sign: nothing stored')] },
+            '{"rsp":"succ","res":"","msg_id":"…"} once stored; a bad sign answers 4003 and changes nothing',
+          ),
+          408: json(shopexFailure('408', 'the request did not arrive in time'), 'the request did not arrive within the request timeout: ShopEx repeats it'),
+          429: json(shopexFailure('429', 'too many requests'), 'over rateLimits.callbacks.perIpPerSecond: ShopEx repeats it'),
+          500: json(shopexFailure('e00090', 'not stored'), 'the callback could not be stored: ShopEx repeats it'),
         },
-      },
+      }),
     },
     '/callbacks/duobaoyu': {
-      post: {
-        summary: "Duobaoyu's status push", tags: ['callbacks'],
+      post: operation('callbackDuobaoyu', 'callbacks', "Duobaoyu's status push", noSecurity, {
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: { 200: { description: 'SUCCESS once stored, anything else to be pushed again', content: { 'text/plain': { schema: { type: 'string', enum: ['SUCCESS', 'FAIL'] } } } } },
-      },
+        responses: {
+          200: text({ type: 'string', enum: ['SUCCESS', 'FAIL'] }, 'SUCCESS once stored; FAIL (a bad sign or an unreadable push, nothing stored) to be pushed again'),
+          408: duobaoyuFail('the request did not arrive within the request timeout: Duobaoyu pushes again'),
+          429: duobaoyuFail('over rateLimits.callbacks.perIpPerSecond: Duobaoyu pushes again'),
+          500: duobaoyuFail('the push could not be stored: Duobaoyu pushes again'),
+        },
+      }),
     },
     '/api/me': {
-      get: api('Who the token belongs to', { responses: { 200: json(object({ name: str('the token\'s name in config'), role: { type: 'string', enum: ['viewer', 'operator'] } })), ...errors(401) } }),
+      get: api('getMe', 'Who the token belongs to', { responses: { 200: json(object({ name: str('the token\'s name in config'), role: { type: 'string', enum: ['viewer', 'operator'] } })), ...responses('E401') } }),
     },
     '/api/judgments': {
-      get: api('Judgments, newest first (received time, then id)', {
+      get: api('listJudgments', 'Judgments, newest first (received time, then id)', {
         parameters: [...FILTERS, ...PAGING],
-        responses: { 200: json(object({ items: { type: 'array', items: ref('JudgmentItem') }, nextCursor: nullable(str()) })), ...errors(400, 401) },
+        responses: { 200: json(object({ items: { type: 'array', items: ref('JudgmentItem') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
       }),
     },
     '/api/judgments.csv': {
-      get: api('The same filters as a streamed CSV (UTF-8 with BOM)', {
+      get: api('exportJudgmentsCsv', 'The same filters as a streamed CSV (UTF-8 with BOM)', {
         parameters: FILTERS,
         responses: {
           200: { description: `columns: ${CSV_COLUMNS.join(', ')}`, content: { 'text/csv': { schema: { type: 'string' } } } },
-          ...errors(400, 401),
+          ...responses('E400', 'E401'),
         },
       }),
     },
     '/api/judgments/{workOrderId}': {
-      get: api("A work order's whole story", {
+      get: api('getJudgment', "A work order's whole story", {
         parameters: [path('workOrderId', 'our work order id')],
-        responses: { 200: json(ref('JudgmentDetail')), ...errors(400, 401, 404) },
+        responses: { 200: json(ref('JudgmentDetail')), ...responses('E400', 'E401', 'E404') },
       }),
     },
     '/api/judgments/{workOrderId}/route-preview': {
-      get: api('What the routes in force would file for the latest revision, and why, beside what was filed', {
+      get: api('previewRoutes', 'What the routes in force would file for the latest revision, and why, beside what was filed', {
         parameters: [path('workOrderId', 'our work order id')],
-        responses: { 200: json(ref('RoutePreview')), ...errors(400, 401, 404) },
+        responses: { 200: json(ref('RoutePreview')), ...responses('E400', 'E401', 'E404') },
       }),
     },
     '/api/claims': {
-      get: api('Claims in id order', {
+      get: api('listClaims', 'Claims in id order', {
         parameters: [
           query('workOrderId', { type: 'integer', minimum: 1 }, 'claims of this work order'), FILTERS[5], FILTERS[4],
           query('flag', { type: 'string', enum: CLAIM_FLAGS }, 'carries this claim flag'),
           ...PAGING,
         ],
-        responses: { 200: json(object({ items: { type: 'array', items: ref('Claim') }, nextCursor: nullable(str()) })), ...errors(400, 401) },
+        responses: { 200: json(object({ items: { type: 'array', items: ref('Claim') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
       }),
     },
     '/api/claims/{id}/retry': {
-      post: api('Operator: send a dead or rejected claim again (audited)', {
+      post: api('retryClaim', 'Operator: send a dead or rejected claim again (audited)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim')), ...errors(400, 401, 403, 404, 409) },
+        responses: { 200: json(ref('Claim'), 'the claim, now pending'), ...responses('E400', 'E401', 'E403', 'E404', 'E409') },
       }),
     },
     '/api/claims/{id}/cancel': {
-      post: api('Operator: cancel a pending, dead or rejected claim (audited)', {
+      post: api('cancelClaim', 'Operator: cancel a claim (audited); one the platform holds is cancelled there too where the platform has a cancel API (appintf)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim')), ...errors(400, 401, 403, 404, 409) },
+        responses: { 200: json(ref('Claim'), 'the claim, now cancelled'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E502') },
       }),
     },
     '/api/summary': {
-      get: api('Totals per currency, by responsibility party, platform and claim status, and flag counts', {
+      get: api('getSummary', 'Totals per currency, by responsibility party, platform and claim status, and flag counts', {
         parameters: FILTERS,
-        responses: { 200: json(ref('Summary')), ...errors(400, 401) },
+        responses: { 200: json(ref('Summary')), ...responses('E400', 'E401') },
       }),
     },
     '/api/summary/daily': {
-      get: api("Amounts per day of received time in the viewer's time zone", {
+      get: api('getDailySummary', "Amounts per day of received time in the viewer's time zone", {
         parameters: [...FILTERS, query('utcOffsetMinutes', { type: 'integer', minimum: -840, maximum: 840, default: 0 }, 'the viewer\'s offset from UTC (Beijing: 480)')],
-        responses: { 200: json(ref('DailySummary')), ...errors(400, 401) },
+        responses: { 200: json(ref('DailySummary')), ...responses('E400', 'E401') },
       }),
     },
-    '/finance': { get: { summary: 'Redirects to /finance/', tags: ['finance'], responses: { 301: { description: 'to /finance/' } } } },
-    '/finance/': {
-      get: {
-        summary: 'The finance web page (signs in with a token, calls the API)', tags: ['finance'],
-        responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
-      },
+    '/finance': {
+      get: operation('redirectToFinancePage', 'finance', 'Redirects to /finance/', noSecurity, {
+        responses: {
+          301: {
+            description: 'to /finance/',
+            headers: { Location: { schema: oneString('/finance/') } },
+            content: { 'text/plain': { schema: { type: 'string' } }, 'text/html': { schema: { type: 'string' } } },
+          },
+          default: { description: 'a request the HTTP server cannot parse: 400 without a body' },
+        },
+      }),
     },
-    '/finance/assets/{file}': {
-      get: {
-        summary: "The page's script and style", tags: ['finance'],
-        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { 200: { description: 'the file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }, 404: { description: 'no such file' } },
-      },
+    // The page's own paths, under the /finance server: "/" is /finance/ (a path key may not end in "/").
+    '/': {
+      servers: [{ url: '/finance', description: 'the finance web page' }],
+      get: operation('getFinancePage', 'finance', 'The finance web page at /finance/ (signs in with a token, calls the API)', noSecurity, {
+        responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+      }),
+    },
+    '/assets/{file}': {
+      servers: [{ url: '/finance', description: 'the finance web page' }],
+      get: operation('getFinanceAsset', 'finance', "The page's script, style and icon (/finance/assets/…)", noSecurity, {
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['finance.js', 'finance.css', 'favicon.svg'] } }],
+        responses: {
+          200: {
+            description: 'the file',
+            content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } }, 'image/svg+xml': { schema: { type: 'string' } } },
+          },
+          404: apiError('no such file', 'not-found'),
+        },
+      }),
     },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a finance.tokens token; role viewer (read) or operator (read, retry, cancel)' } },
     responses: {
-      E400: json(ref('Error'), 'invalid-parameter: the message starts with the field'),
-      E401: json(ref('Error'), 'unauthorized: no or an unknown bearer token'),
-      E403: json(ref('Error'), 'forbidden: the role may not'),
-      E404: json(ref('Error'), 'not-found'),
-      E409: json(ref('Error'), 'conflict: the claim is not in a status the action allows'),
+      E400: apiError('invalid-parameter: the message starts with the field', 'invalid-parameter'),
+      E401: apiError('unauthorized: no or an unknown bearer token', 'unauthorized'),
+      E403: apiError('forbidden: the role may not', 'forbidden'),
+      E404: apiError('not-found', 'not-found'),
+      E409: apiError('conflict: the claim is not in a status the action allows', 'conflict'),
+      E502: apiError('platform-refused: the platform refused the cancel (or it cannot be asked yet); the claim is unchanged', 'platform-refused'),
+      E431: { description: 'request headers over the HTTP server\'s limit (16 KiB): answered before any route, without a body' },
     },
     schemas: {
-      Error: object({ error: str('a stable id'), message: str() }),
       Flag: { type: 'string', enum: FLAGS, description: Object.entries(FLAG_MEANINGS).map(([f, m]) => `${f}: ${m}`).join('; ') },
+      QimenSuccess: object({
+        error: oneString('200'), data: object({ workOrderId: { type: 'integer' } }), errorMessage: str(), timestamp: { type: 'integer', description: 'epoch ms' }, errorId: oneString('success'),
+      }),
       Claim: object(claimProperties),
       JudgmentItem: object({ ...judgmentFields, claims: { type: 'array', items: ref('Claim') } }),
       JudgmentDetail: object({
         ...judgmentFields,
-        revisions: { type: 'array', items: { type: 'object', description: "every revision's typed fields, oldest first, with rawPush (the push as received, secrets removed)" } },
+        revisions: {
+          type: 'array',
+          description: 'every revision, oldest first',
+          items: openObject({ revision: { type: 'integer' }, receivedAt: time(), rawPush: ref('RawPush') }, "a revision's typed fields (one per stored column)"),
+        },
         claims: { type: 'array', items: ref('ClaimDetail') },
       }),
+      RawPush: object({
+        receivedAt: time(), method: str(), appKey: str(), verification: str(), query: { type: 'object', additionalProperties: true, description: 'the query without sign' },
+        headers: { type: 'object', additionalProperties: true, description: 'the headers without credentials' }, bodyBytes: { type: 'integer' }, body: str('the push as received'),
+      }, 'the push as received, secrets removed'),
       ClaimDetail: object({
         ...claimProperties,
-        attempts: { type: 'array', items: { type: 'object' }, description: 'every send attempt: outcome, HTTP status, request and response (secrets removed), latency' },
-        events: { type: 'array', items: { type: 'object' }, description: 'every status change: from, to, source, reason' },
+        attempts: { type: 'array', items: ref('Attempt'), description: 'every send attempt' },
+        events: { type: 'array', items: ref('ClaimEvent'), description: 'every status change' },
         audit: { type: 'array', items: ref('AuditEntry'), description: 'operator actions on the claim: who, what, when, before and after' },
       }),
+      Attempt: object({
+        attemptNo: { type: 'integer' }, outcome: str(), startedAt: time(), finishedAt: nullable(time()), latencyMs: nullable({ type: 'integer' }),
+        httpStatus: nullable({ type: 'integer' }), errorCode: nullable(str()), errorMessage: nullable(str()),
+        request: nullable({ type: 'object', additionalProperties: true, description: 'the request sent, secrets removed' }), response: nullable(str('the response text, secrets removed')),
+      }),
+      ClaimEvent: object({
+        from: nullable(str()), to: str(), source: str(), reason: nullable(str()), payload: nullable({ type: 'object', additionalProperties: true }), at: time(),
+      }),
       AuditEntry: object({
-        id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: str(), actorRole: str(), action: str('claim.retry, claim.cancel…'),
-        targetType: str(), targetId: str(), before: nullable({ type: 'object' }), after: nullable({ type: 'object' }), requestId: nullable(str()),
+        id: { type: 'integer' }, at: time(), actor: str(), actorRole: str(), action: str('claim.retry, claim.cancel…'),
+        targetType: str(), targetId: str(), before: nullable({ type: 'object', additionalProperties: true }), after: nullable({ type: 'object', additionalProperties: true }), requestId: nullable(str()),
       }),
       RoutePreview: object({
         workOrderId: { type: 'integer' }, revision: { type: 'integer' },
         routes: {
           type: 'array',
           items: object({
-            route: str(), platform: str(), share: nullable(str()), when: { type: 'object' }, matched: { type: 'boolean' },
+            route: str(), platform: str(), share: nullable(str()), when: { type: 'object', additionalProperties: true }, matched: { type: 'boolean' },
             reasons: { type: 'array', items: str(), description: 'one line per when key: wanted and got' },
-            amount: nullable(money('computed claim amount')), currency: str(), fields: { type: 'object', description: 'resolved fields' },
-            filed: nullable(object({ claimId: { type: 'integer' }, status: str(), revision: { type: 'integer' }, amount: nullable(money('filed amount')), currency: str(), fields: { type: 'object' } })),
+            amount: nullable(money('computed claim amount')), currency: str(), fields: { type: 'object', additionalProperties: true, description: 'resolved fields' },
+            filed: nullable(object({
+              claimId: { type: 'integer' }, status: str(), revision: { type: 'integer' }, amount: nullable(money('filed amount')), currency: str(), fields: { type: 'object', additionalProperties: true },
+            })),
             matchesFiled: nullable({ type: 'boolean' }),
           }),
         },
-        filedWithoutRoute: { type: 'array', items: { type: 'object' } },
+        filedWithoutRoute: {
+          type: 'array', description: 'claims filed by routes no longer configured',
+          items: object({ claimId: { type: 'integer' }, route: str(), status: str(), amount: nullable(money('filed amount')) }),
+        },
       }),
       Summary: object({
         currencies: {

@@ -35,7 +35,7 @@ export function presentEvent(e: ClaimEvent) {
   return { from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, payload: json(e.payload), at: iso(e.createdAt) };
 }
 
-/** The judgment fields of a work order's revision (INTERFACE.md list item, without claims). */
+/** The judgment fields of a work order's revision (docs/http-contract.md list item, without claims). */
 export function presentRevisionFields(r: JudgmentRevision) {
   return {
     externalOrderId: r.externalOrderId, tenantId: r.tenantId, bizType: r.bizType, responsibilityParty: r.responsibilityParty,

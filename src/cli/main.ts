@@ -1,19 +1,36 @@
-import 'reflect-metadata';
 import { userInfo } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../logging';
-import { loadConfigOrExit, openDatabase } from '../runtime';
-import { exportPushes, importPushes } from './raw-pushes';
-import { rerunRoutes } from './rerun-routes';
-import { retryDead } from './retry-dead';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/schema';
+import { PLATFORM_NAMES } from '../platforms/types';
+import { ignoringClosedReader } from '../stdio';
+import { DEFAULT_DATABASE_URL } from '../storage/database-url';
+import type { CliIo } from './output';
+import { EXIT, UsageError } from './usage';
 
 /**
- * `npm run cli -- <command>`: bulk operator work on the database of DATABASE_URL with the config of
- * CLAIM_RELAY_CONFIG. Every change is written to the audit log under CLAIM_RELAY_OPERATOR (default: the
- * system user name).
+ * `npx claim-relay <command>` (or `npm run cli -- <command>`): bulk operator work on the database of
+ * DATABASE_URL with the config of CLAIM_RELAY_CONFIG. Every change is written to the audit log under
+ * CLAIM_RELAY_OPERATOR (default: the system user name). docs/cli.md describes every command.
+ *
+ * A command's modules (TypeORM, the entities, the config schema) load when it runs, so `--help` and
+ * argument errors answer at once.
  */
-const io = { out: process.stdout, err: process.stderr };
+const io: CliIo = { out: ignoringClosedReader(process.stdout), err: ignoringClosedReader(process.stderr) };
 const actor = { name: process.env.CLAIM_RELAY_OPERATOR ?? userInfo().username, role: 'cli' };
+
+const ENVIRONMENT_HELP = `
+Environment:
+  DATABASE_URL          the database: sqlite:<path> or mysql://user:pass@host:3306/db
+                        (default ${DEFAULT_DATABASE_URL})
+  CLAIM_RELAY_CONFIG    the service's JSON config, for its routes (default ./claim-relay.config.json
+                        if present, else the development config)
+  CLAIM_RELAY_OPERATOR  the name written to the audit log (default: the system user name)
+  LOG_LEVEL             level of the CLI's own log lines on stderr (default warn)
+  NO_COLOR              set: tables without colour even on a terminal (never coloured when piped)
+
+Exit codes: 0 done, 1 the command failed (database unreachable, work order not found, unreadable
+file), 2 usage error (unknown command, option or value) or an invalid config.`;
 
 const isoDate = (text: string) => {
   const d = new Date(text);
@@ -26,52 +43,88 @@ const positiveInt = (text: string, previous: number[] = []) => {
   return [...previous, n];
 };
 
-async function withDatabase(work: (ctx: Awaited<ReturnType<typeof open>>) => Promise<unknown>): Promise<void> {
-  const ctx = await open();
+async function withDatabase(work: (ctx: { config: Config; dataSource: DataSource }) => Promise<unknown>): Promise<void> {
+  await import('reflect-metadata'); // before the entities' decorators run
+  const [{ createLogger }, { loadConfigOrExit, openDatabase }] = await Promise.all([import('../logging'), import('../runtime')]);
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: io.err });
+  const { config } = loadConfigOrExit(logger);
+  const dataSource = await openDatabase(logger, { migrate: false });
   try {
-    await work(ctx);
+    await work({ config, dataSource });
   } finally {
-    await ctx.dataSource.destroy();
+    await dataSource.destroy();
   }
 }
 
-async function open() {
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const { config } = loadConfigOrExit(logger);
-  return { config, dataSource: await openDatabase(logger, { migrate: false }) };
-}
-
-const program = new Command('claim-relay').description('Operator tools for claim-relay').showHelpAfterError();
+const program = new Command('claim-relay')
+  .description('Operator tools for claim-relay')
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .exitOverride()
+  .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
 
 program
   .command('retry-dead')
   .description('retry every dead claim matching the filter (new attempts; history kept)')
-  .option('--platform <name>', 'glitzcloud, shopex, duobaoyu or appintf')
-  .option('--route <name>', 'route name from the config')
+  .addOption(new Option('--platform <name>', 'only claims on this platform').choices(PLATFORM_NAMES))
+  .option('--route <name>', 'route name (of the config, or of a stored claim)')
   .option('--error-code <code>', "the platform's code at the start of lastError, e.g. 17")
   .option('--from <date>', 'dead since (ISO date, on the last change)', isoDate)
   .option('--to <date>', 'dead before (ISO date)', isoDate)
   .option('--dry-run', 'list them, change nothing', false)
-  .action((o) => withDatabase(({ dataSource }) => retryDead(dataSource, io, o, { dryRun: o.dryRun, actor })));
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action((o) =>
+    withDatabase(async ({ dataSource, config }) => {
+      const { assertKnownRoute, retryDead } = await import('./retry-dead');
+      if (o.route) await assertKnownRoute(dataSource, config.routes, o.route);
+      await retryDead(dataSource, io, o, { dryRun: o.dryRun, actor });
+    }),
+  );
 
 program
   .command('rerun-routes')
   .description('re-run the current routes over stored judgments; a dry run unless --apply')
   .option('--apply', 'file, update and cancel for real', false)
   .option('--work-order <id>', 'only this work order (repeatable)', positiveInt)
-  .action((o) => withDatabase(({ dataSource, config }) => rerunRoutes(dataSource, io, config.routes, { apply: o.apply, workOrderIds: o.workOrder, actor })));
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action((o) =>
+    withDatabase(async ({ dataSource, config }) => {
+      const { rerunRoutes } = await import('./rerun-routes');
+      await rerunRoutes(dataSource, io, config.routes, { apply: o.apply, workOrderIds: o.workOrder, actor });
+    }),
+  );
 
 program
-  .command('export-pushes <workOrderId> <file>')
+  .command('export-pushes')
   .description("write a work order's raw pushes (JSON Lines, secrets removed)")
-  .action((id: string, file: string) => withDatabase(({ dataSource }) => exportPushes(dataSource, io, positiveInt(id)[0], file)));
+  .argument('<workOrderId>', 'the work order', (text) => positiveInt(text)[0])
+  .argument('<file>', 'where to write them')
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action((id: number, file: string) =>
+    withDatabase(async ({ dataSource }) => {
+      const { exportPushes } = await import('./raw-pushes');
+      await exportPushes(dataSource, io, id, file);
+    }),
+  );
 
 program
-  .command('import-pushes <file>')
+  .command('import-pushes')
   .description('store exported pushes again (idempotent)')
-  .action((file: string) => withDatabase(({ dataSource, config }) => importPushes(dataSource, io, config, file, actor)));
+  .argument('<file>', 'a file written by export-pushes')
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action((file: string) =>
+    withDatabase(async ({ dataSource, config }) => {
+      const { importPushes } = await import('./raw-pushes');
+      await importPushes(dataSource, io, config, file, actor);
+    }),
+  );
 
+// The process ends by itself once the command is done, so that output still queued for a slow pipe is written.
+// Commander has printed its own message (or the help) before throwing a CommanderError.
 program.parseAsync().catch((err) => {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(1);
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.done : EXIT.usage;
+    return;
+  }
+  io.err.write(`${(err as Error).message}\n`);
+  process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.failed;
 });

@@ -2,8 +2,10 @@ import type { DataSource } from 'typeorm';
 import { recordAudit, AuditActor } from '../api/audit';
 import { recordClaimEvent } from '../claims/claim-events';
 import { Claim } from '../entities';
+import type { RouteConfig } from '../config/schema';
 import { inTransaction } from '../storage/transactions';
 import { CliIo, printTable, progress } from './output';
+import { UsageError } from './usage';
 
 export interface DeadFilter {
   platform?: string;
@@ -13,6 +15,16 @@ export interface DeadFilter {
   /** On the claim's last change (`updatedAt`), ISO dates. */
   from?: Date;
   to?: Date;
+}
+
+/**
+ * `--route` must name a route of the config or of a stored claim (one since removed from the config still
+ * has its claims): a misspelt name is an error naming the known ones, not an empty match.
+ */
+export async function assertKnownRoute(dataSource: DataSource, routes: readonly RouteConfig[], route: string): Promise<void> {
+  const stored = await dataSource.getRepository(Claim).createQueryBuilder('c').select('DISTINCT c.route', 'route').getRawMany<{ route: string }>();
+  const known = [...new Set([...routes.map((r) => r.name), ...stored.map((r) => r.route)])].sort();
+  if (!known.includes(route)) throw new UsageError(`unknown route "${route}": known routes are ${known.join(', ') || '(none)'}`);
 }
 
 export async function findDeadClaims(dataSource: DataSource, f: DeadFilter): Promise<Claim[]> {

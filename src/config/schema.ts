@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { PLATFORM_NAMES } from '../platforms/types';
 
 /**
- * The JSON config of INTERFACE.md. Every object is strict (an unknown key is an error: a typo must not be
+ * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
  * ignored) and every key but `qimen.apps` has a default. A secret may be written as "env:NAME".
  */
 
@@ -28,8 +29,14 @@ const qimen = z
     timestampWindowSeconds: z.number().int().positive().default(600),
     /** Largest push body accepted (bytes); 999,999 package numbers take about 15–20 MB. */
     maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+    // Body bytes all /qimen requests may hold at once (src/http/body-budget.ts); at least one largest body.
+    maxInFlightBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.maxInFlightBodyBytes >= q.maxBodyBytes, {
+    path: ['maxInFlightBodyBytes'],
+    message: 'must be at least qimen.maxBodyBytes (else the largest push could never be read)',
+  });
 
 const platforms = z
   .object({
@@ -60,7 +67,7 @@ const route = z
       })
       .strict()
       .default({}),
-    platform: z.enum(['glitzcloud', 'shopex', 'duobaoyu', 'appintf']),
+    platform: z.enum(PLATFORM_NAMES),
     share: z.enum(['warehouseRatio', 'deliveryRatio']).optional(),
     fields: z.record(z.unknown()).default({}),
   })

@@ -9,7 +9,7 @@ export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
 
 /**
  * POST /callbacks/duobaoyu: a JSON status push signed with the app secret (the assumed rule of
- * SIGNING.md, a named strategy in platforms/duobaoyu/push.ts). Answers the text SUCCESS only after the
+ * docs/signing.md, a named strategy in platforms/duobaoyu/push.ts). Answers the text SUCCESS only after the
  * push is stored; a bad sign or an unreadable push answers FAIL and stores nothing.
  */
 export function duobaoyuPushController(deps: { config: Config; dataSource: DataSource; now?: () => Date }) {

@@ -5,14 +5,18 @@ import { QimenError, signCheckFailure } from '../errors/qimen-errors';
 import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
 import { sha256Hex } from '../storage/canonical-json';
 import { compactHeapBefore } from '../http/heap-compaction';
+import { BodyBudget } from '../http/body-budget';
+import { qimenAppKeyLimit } from '../http/rate-limit';
 import type { ReceivedPush } from '../storage/raw-push-store';
-import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, signedParams, verifyQimenSign } from '../verify/qimen-sign';
+import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, qimenSigner, signatureMatches, signedParams } from '../verify/qimen-sign';
 import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
-import { qimenSuccess } from './qimen-envelope';
+import { qimenSuccess, renderQimen } from './qimen-envelope';
 import { readRawBody } from './read-raw-body';
 
 export interface QimenControllerDeps extends QimenHandlerDeps {
   config: Config['qimen'];
+  /** Per-app-key rate limit, taken after the signature verified (src/http/rate-limit.ts). */
+  appKeyLimit?: ReturnType<typeof qimenAppKeyLimit>;
   handlers: ReadonlyMap<string, QimenHandler>;
   now?: () => number;
 }
@@ -27,6 +31,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 export function qimenController(deps: QimenControllerDeps) {
   const secrets = new Map(deps.config.apps.map((a) => [a.appKey, a.secret]));
   const now = deps.now ?? Date.now;
+  const bodies = new BodyBudget({ maxBytes: deps.config.maxInFlightBodyBytes });
+  const appKeyLimit = deps.appKeyLimit ?? (() => undefined);
 
   return async (ctx: Context) => {
     const receivedAt = now();
@@ -45,15 +51,21 @@ export function qimenController(deps: QimenControllerDeps) {
     const signMethod = (query.get('sign_method') || 'md5').toLowerCase() as QimenSignMethod;
     if (!QIMEN_SIGN_METHODS.includes(signMethod)) throw new QimenError('invalid-parameter', 'sign_method must be md5, hmac or hmac-sha256');
 
-    const body = await readRawBody(ctx, deps.config.maxBodyBytes);
+    // The signature is computed as the body arrives; the body's bytes count against the in-flight budget
+    // until the answer is sent.
+    const reservation = bodies.open();
+    ctx.res.once('close', reservation.release);
+    const signer = qimenSigner(signMethod, secret, signedParams(query, ctx.headers));
+    const body = await readRawBody(ctx, { limit: deps.config.maxBodyBytes, reservation, onChunk: (chunk) => signer.update(chunk) });
     const sign = query.get('sign') ?? '';
-    if (!sign || !verifyQimenSign(signMethod, secret, signedParams(query, ctx.headers), body, sign)) throw signCheckFailure();
+    if (!sign || !signatureMatches(signer, sign)) throw signCheckFailure();
+    appKeyLimit(ctx, appKey);
     compactHeapBefore(body.length); // a big verified push reuses the heap earlier pushes left, rather than growing it
 
     const method = query.get('method') ?? '';
     const handler = deps.handlers.get(method);
     if (!handler) throw new QimenError('invalid-method', method ? `method ${method} is not supported` : 'method is required');
-    if ((query.get('format') ?? 'json').toLowerCase() !== 'json') throw new QimenError('invalid-parameter', 'format must be json');
+    if (!['json', 'xml'].includes((query.get('format') ?? 'json').toLowerCase())) throw new QimenError('invalid-parameter', 'format must be json or xml');
 
     const push: ReceivedPush = {
       receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
@@ -62,13 +74,13 @@ export function qimenController(deps: QimenControllerDeps) {
     const json = () => (parsed ??= parseJsonObject(body));
     const known = await handler.answerKnownDuplicate?.(push, json, deps);
     if (known) {
-      ctx.body = qimenSuccess(known, now());
+      renderQimen(ctx, qimenSuccess(known, now()));
       return;
     }
     const valid = validateDto(handler.dto, json());
     if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
     const data = await handler.handle({ push, json: json(), dto: valid.value }, deps);
-    ctx.body = qimenSuccess(data, now());
+    renderQimen(ctx, qimenSuccess(data, now()));
   };
 }
 

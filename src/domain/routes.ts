@@ -2,7 +2,7 @@ import type { RouteConfig } from '../config/schema';
 import { shareOf, toMinorUnits } from './money';
 
 /**
- * Routes (INTERFACE.md): which outgoing claims a stored judgment calls for. Plain functions over the
+ * Routes (docs/http-contract.md): which outgoing claims a stored judgment calls for. Plain functions over the
  * pushed judgment as parsed JSON; no database, no HTTP.
  */
 export type Judgment = Record<string, unknown>;
@@ -59,15 +59,21 @@ export function claimAmountMinor(route: RouteConfig, judgment: Judgment): number
   return shareOf(minor, typeof ratio === 'number' ? ratio : 0);
 }
 
-const PLACEHOLDER = /\{([A-Za-z0-9_.]+)\}/g;
+const PLACEHOLDER = /\{([A-Za-z0-9_.]+)(\|digits)?\}/g;
 
 /**
  * Resolves `{path}` placeholders in every string of the route's fields (deeply); a missing value is an
- * empty string, an object value its JSON. Other JSON values pass through unchanged.
+ * empty string, an object value its JSON. Other JSON values pass through unchanged. `{path|digits}` keeps
+ * only the value's digits, for platforms whose ids are numbers (`TMALL_1234567890` → `1234567890`).
  */
 export function resolveFields(fields: Record<string, unknown>, judgment: Judgment): Record<string, unknown> {
   const resolve = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.replace(PLACEHOLDER, (_m, path: string) => placeholderText(valueAt(judgment, path)));
+    if (typeof value === 'string') {
+      return value.replace(PLACEHOLDER, (_m, path: string, digits?: string) => {
+        const text = placeholderText(valueAt(judgment, path));
+        return digits ? text.replace(/\D/g, '') : text;
+      });
+    }
     if (Array.isArray(value)) return value.map(resolve);
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));

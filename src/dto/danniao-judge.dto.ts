@@ -1,6 +1,6 @@
 /**
  * Request body of the Qimen push qimen.alibaba.dchain.workorder.danniao.judge (自营工单-丹鸟判责),
- * after /work/shared/specs/qimen-danniao-judge.txt. Every field is optional in the spec; a field that is
+ * after Qimen's API document (docs/platforms.md). Every field is optional in the spec; a field that is
  * present must have the spec's type, without conversion ("89.9" is not a Number). Fields the spec does
  * not list are not errors: the raw push is stored as received elsewhere.
  *

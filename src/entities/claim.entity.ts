@@ -52,7 +52,7 @@ export class Claim {
   @Column({ type: 'text' })
   fields: string;
 
-  /** The platform's own id for the claim (INTERFACE.md). */
+  /** The platform's own id for the claim (docs/http-contract.md). */
   @Column({ type: 'varchar', length: 128, nullable: true })
   platformClaimId: string | null;
 

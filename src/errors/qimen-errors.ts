@@ -1,5 +1,5 @@
 /**
- * Every way a Qimen push can fail, with its stable `errorId` (INTERFACE.md) and the `error` code of the
+ * Every way a Qimen push can fail, with its stable `errorId` (docs/http-contract.md) and the `error` code of the
  * envelope. Thrown once where the cause is found, rendered once by the Qimen envelope middleware.
  * Assumption: Qimen documents only "500" for sign-check-failure; the other codes follow HTTP's meaning.
  */
@@ -14,6 +14,8 @@ export const QIMEN_ERRORS = {
   'rate-limited': { code: '429', httpStatus: 200 },
   // The request (headers and body) did not arrive within the server's request timeout (src/http/server.ts).
   'request-timeout': { code: '408', httpStatus: 408 },
+  // Bodies in flight would pass qimen.maxInFlightBodyBytes: HTTP 503 so that the gateway pushes again.
+  'server-busy': { code: '503', httpStatus: 503 },
   // HTTP 500 so that a gateway that retries on 5xx pushes again.
   'internal-error': { code: '500', httpStatus: 500 },
 } as const;

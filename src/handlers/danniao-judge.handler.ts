@@ -13,7 +13,7 @@ export const DANNIAO_JUDGE_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judg
 
 /**
  * Identity of a work order: (tenantId, externalOrderId) when either is present; otherwise the raw body,
- * so that only a byte-identical push finds the same work order (INTERFACE.md, issue 2).
+ * so that only a byte-identical push finds the same work order (docs/http-contract.md, issue 2).
  */
 export function identityKey(dto: Pick<DanniaoJudgeDto, 'tenantId' | 'externalOrderId'>, bodySha256: string): string {
   if (dto.tenantId !== undefined || dto.externalOrderId !== undefined) {

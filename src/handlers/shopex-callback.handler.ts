@@ -10,7 +10,7 @@ import { inTransaction } from '../storage/transactions';
 export type ShopexCallbackFields = Record<string, string>;
 
 /**
- * Handles ShopEx's async result of `store.trade.aftersale.add` (SIGNING.md): stored once in the inbox
+ * Handles ShopEx's async result of `store.trade.aftersale.add` (docs/platforms.md): stored once in the inbox
  * (a repeat finds it and changes nothing), then applied to the claim whose `asyncMessageId` is its
  * `msg_id`: `succ` gives the platform's `aftersale_id` and the trade's status (default 1 申请中), `fail`
  * rejects the claim with `res`/`err_msg`. An unknown `msg_id` stays in the inbox as `unmatched`.

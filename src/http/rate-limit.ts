@@ -14,9 +14,8 @@ import { QimenError } from '../errors/qimen-errors';
  * dropped (its next request starts a full bucket). Hand-written rather than rate-limiter-flexible: its
  * memory store keeps a timer per key and has no bound on the number of keys; this is 40 lines.
  *
- * The app_key is read from the query before the signature is checked (that is what makes the limit
- * cheap), so it bounds the work done per app key, not per verified sender; only configured app keys
- * have a bucket (an unknown one is answered invalid-app-key anyway). Qimen pushes a refused push again.
+ * The per-IP limits are taken before the body is read, so a flood costs no body and no signature check.
+ * The per-app-key limit counts only pushes whose signature verified. Qimen pushes a refused push again.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -84,23 +83,33 @@ function perIp(perSecond: number | undefined, config: Config, now: () => number)
 }
 
 /**
- * POST /qimen, inside qimenEnvelope: `rateLimits.qimen.perIpPerSecond`, then `perAppKeyPerSecond`. A
- * refusal is the envelope's `rate-limited` failure (error "429", HTTP 200), so Qimen pushes again.
+ * POST /qimen, inside qimenEnvelope, before the body is read: `rateLimits.qimen.perIpPerSecond`. A refusal
+ * is the envelope's `rate-limited` failure (error "429", HTTP 200), so Qimen pushes again.
  */
 export function qimenRateLimit(config: Config, now: () => number = Date.now): Middleware {
-  const limits = config.rateLimits.qimen;
-  const appKeys = new Set(config.qimen.apps.map((a) => a.appKey));
-  const perAppKey = limits?.perAppKeyPerSecond;
-  const byAppKey: Rule[] = perAppKey === undefined ? [] : [{
-    key: (ctx) => {
-      const appKey = new URLSearchParams(ctx.querystring).get('app_key');
-      return appKey !== null && appKeys.has(appKey) ? appKey : null;
-    },
-    buckets: new TokenBuckets(perAppKey, config.rateLimits.maxKeys, now),
-  }];
-  return rateLimit([...perIp(limits?.perIpPerSecond, config, now), ...byAppKey], () => {
-    throw new QimenError('rate-limited', 'too many requests, please push again later');
-  });
+  return rateLimit(perIp(config.rateLimits.qimen?.perIpPerSecond, config, now), rejectQimen);
+}
+
+/**
+ * `rateLimits.qimen.perAppKeyPerSecond`, taken by the controller once a push's signature has verified: only
+ * the app key's owner can use up its budget (a flood of badly signed pushes naming it costs it nothing).
+ */
+export function qimenAppKeyLimit(config: Config, now: () => number = Date.now): (ctx: Context, appKey: string) => void {
+  const perSecond = config.rateLimits.qimen?.perAppKeyPerSecond;
+  if (perSecond === undefined) return () => undefined;
+  const buckets = new TokenBuckets(perSecond, config.rateLimits.maxKeys, now);
+  return (ctx, appKey) => {
+    const waitMs = buckets.take(appKey);
+    if (waitMs > 0) {
+      ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+      ctx.state.rateLimited = true;
+      rejectQimen();
+    }
+  };
+}
+
+function rejectQimen(): never {
+  throw new QimenError('rate-limited', 'too many requests, please push again later');
 }
 
 /**

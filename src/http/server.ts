@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
-import { qimenFailure } from '../controllers/qimen-envelope';
+import { qimenAnswerText, qimenFailure, qimenFormat } from '../controllers/qimen-envelope';
 import { QimenError } from '../errors/qimen-errors';
 
 /**
@@ -41,11 +41,22 @@ export function httpServerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
+/**
+ * The answer to a request whose headers were too large (431), in the envelope of the route named by the
+ * request line Node had read (`rawPacket`), when it is /qimen; other routes get a bare 431.
+ */
+export function headersTooLargeAnswer(rawStart: string): { contentType: string; body: string } | null {
+  const target = /^[A-Z]+ (\/[^ ]*)/.exec(rawStart)?.[1] ?? '';
+  const [path, query = ''] = target.split('?', 2);
+  if (path !== '/qimen') return null;
+  return qimenAnswerText(qimenFailure(new QimenError('invalid-parameter', 'request headers (or URL) are too large')), qimenFormat(query));
+}
+
 /** The answer to a request cut by the request timeout, in the envelope of the route it was sent to. */
 export function requestTimeoutAnswer(url: string | undefined): { contentType: string; body: string } {
-  const path = (url ?? '').split('?')[0];
+  const [path, query = ''] = (url ?? '').split('?', 2);
   if (path === '/qimen') {
-    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(qimenFailure(new QimenError('request-timeout', 'the request did not arrive in time, please push again'))) };
+    return qimenAnswerText(qimenFailure(new QimenError('request-timeout', 'the request did not arrive in time, please push again')), qimenFormat(query));
   }
   if (path === '/callbacks/shopex') {
     return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rsp: 'fail', res: '408', err_msg: 'request timed out, please repeat', msg_id: '' }) };
@@ -95,7 +106,10 @@ export function createHttpServer(handler: (req: IncomingMessage, res: ServerResp
     const answered = current?.res.headersSent ?? false;
     if (socket.writable && !answered && err.code !== 'ECONNRESET') {
       if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write(rawResponse(408, 'Request Timeout', requestTimeoutAnswer(current?.url)));
-      else if (err.code === 'HPE_HEADER_OVERFLOW') socket.write(rawResponse(431, 'Request Header Fields Too Large', null));
+      else if (err.code === 'HPE_HEADER_OVERFLOW') {
+        const start = (err as { rawPacket?: Buffer }).rawPacket?.toString('latin1', 0, 2048) ?? '';
+        socket.write(rawResponse(431, 'Request Header Fields Too Large', headersTooLargeAnswer(start)));
+      }
       else socket.write(rawResponse(400, 'Bad Request', null));
     }
     socket.destroy();

@@ -41,4 +41,6 @@ export interface PlatformClient {
   send(claim: OutgoingClaim): Promise<SendResult>;
 }
 
-export type PlatformName = 'glitzcloud' | 'shopex' | 'duobaoyu' | 'appintf';
+/** Every platform claims can be filed on (route `platform`, claim `platform`). */
+export const PLATFORM_NAMES = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'] as const;
+export type PlatformName = (typeof PLATFORM_NAMES)[number];

@@ -32,11 +32,11 @@ export interface GroupCommitOptions {
  * runs interleaved): 2 stored 2,726–2,876 pushes/s in four runs, 4 stored 2,404–2,578 in four; 2 made the
  * groups twice as big (14.8 pushes against 6.8), so fewer round trips, COMMITs and fsyncs per push, and
  * answered duplicates 12,136–12,178/s against 10,343–10,990. A database farther away (a managed server over
- * the network) spends longer per round trip: raise GROUP_COMMIT_IN_FLIGHT there (README: Configuration).
+ * the network) spends longer per round trip: raise GROUP_COMMIT_IN_FLIGHT there (docs/http-contract.md: Environment variables).
  */
 export const DEFAULT_IN_FLIGHT = 2;
 
-/** Defaults, and the environment's tuning (README: Configuration). */
+/** Defaults, and the environment's tuning (docs/http-contract.md: Environment variables). */
 export function groupCommitOptions(env: NodeJS.ProcessEnv = process.env): GroupCommitOptions {
   const positive = (name: string, fallback: number) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);

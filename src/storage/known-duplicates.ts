@@ -12,7 +12,7 @@ import { isSqlite } from './transactions';
  * stored before, so validation cannot fail it; but another instance may have stored a newer revision
  * since, so the database has the last word: one look-up of the work order (grouped with the pushes in
  * flight on MySQL/MariaDB) confirms the hash is still the latest, and the push is answered as a duplicate
- * (INTERFACE.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
+ * (docs/http-contract.md: same workOrderId, nothing stored). Anything else — a forgotten identity, a changed
  * judgment, a newer revision elsewhere — takes the full path: validation, then storeJudgment.
  */
 export const REMEMBERED_IDENTITIES = 50_000;

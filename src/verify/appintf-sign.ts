@@ -1,6 +1,6 @@
 /**
  * The cross-border app's `/appIntf/…` endpoints answer `-4` (验证出错) on a failed signature check, but the
- * rule is not published (shared/specs/SIGNING.md). Auth is the `common_session_id` cookie. So the client
+ * rule is not published (docs/signing.md). Auth is the `common_session_id` cookie. So the client
  * carries a signer hook that adds nothing by default; once the rule is known, a real signer replaces
  * {@link noopAppintfSigner} in the client options and nothing else changes.
  */

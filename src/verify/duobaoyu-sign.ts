@@ -1,5 +1,5 @@
 /**
- * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (shared/specs/SIGNING.md):
+ * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (docs/signing.md):
  * merge the system params `{method, appKey, timestamp, version}` with the JSON body, drop nulls
  * recursively, sort object keys byte-wise at every depth (arrays keep their order), join the top-level
  * pairs as `key=value` with `&` (objects/arrays as JSON text with unescaped slashes and unicode; top-level

@@ -1,6 +1,6 @@
 /**
  * Glitzcloud `saleAfter/add` signature, after a third-party SDK (assumed against the live server, see
- * shared/specs/SIGNING.md): put `apikey` and `secretkey` into the flat parameter map, leave out `sign` and
+ * docs/signing.md): put `apikey` and `secretkey` into the flat parameter map, leave out `sign` and
  * `attachments` (无须参与签名), JSON-encode nested values, sort keys byte-wise, concatenate `key + value`
  * with no separators, `lowercase MD5`. Null/undefined values are left out (assumption: the SDK never
  * sends them).

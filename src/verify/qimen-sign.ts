@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { signaturesEqual } from './constant-time';
 
 /**
- * Qimen push signatures, as Alibaba's SDK computes them (shared/specs/SIGNING.md, "Qimen push").
+ * Qimen push signatures, as Alibaba's SDK computes them (docs/signing.md, "Qimen push").
  * Pure functions over the decoded query parameters and the raw body bytes.
  */
 export type QimenSignMethod = 'md5' | 'hmac' | 'hmac-sha256';
@@ -48,25 +48,44 @@ function joinSorted(params: ReadonlyMap<string, string>, keepEmpty: boolean): st
     .join('');
 }
 
-/** The signature Qimen would send for these parameters and body. */
-export function qimenSign(method: QimenSignMethod, secret: string, params: QimenParams, body: Buffer): string {
+/**
+ * The signature Qimen would send, computed as the body arrives: `update` with each chunk of the raw body,
+ * then `sign()` once. md5 and HMAC are incremental, so a body is never hashed as a whole.
+ */
+export interface QimenSigner {
+  update(chunk: Buffer): void;
+  sign(): string;
+}
+
+export function qimenSigner(method: QimenSignMethod, secret: string, params: QimenParams): QimenSigner {
   switch (method) {
     case 'md5': {
       // SpiUtils (receiver side): secret + joined (empty values kept) + body + secret.
-      const joined = joinSorted(params, true);
-      return createHash('md5').update(secret + joined, 'utf8').update(body).update(secret, 'utf8').digest('hex').toUpperCase();
+      const hash = createHash('md5').update(secret + joinSorted(params, true), 'utf8');
+      return { update: (chunk) => void hash.update(chunk), sign: () => hash.update(secret, 'utf8').digest('hex').toUpperCase() };
     }
     case 'hmac':
     case 'hmac-sha256': {
       // TaobaoUtils.signTopRequest: empty and whitespace-only values are skipped.
-      const algorithm = method === 'hmac' ? 'md5' : 'sha256';
-      const joined = joinSorted(params, false);
-      return createHmac(algorithm, secret).update(joined, 'utf8').update(body).digest('hex').toUpperCase();
+      const hmac = createHmac(method === 'hmac' ? 'md5' : 'sha256', secret).update(joinSorted(params, false), 'utf8');
+      return { update: (chunk) => void hmac.update(chunk), sign: () => hmac.digest('hex').toUpperCase() };
     }
   }
+}
+
+/** The signature Qimen would send for these parameters and body. */
+export function qimenSign(method: QimenSignMethod, secret: string, params: QimenParams, body: Buffer): string {
+  const signer = qimenSigner(method, secret, params);
+  signer.update(body);
+  return signer.sign();
 }
 
 /** Constant-time check of a given signature (hex case-insensitive, as Alibaba's SDK compares). */
 export function verifyQimenSign(method: QimenSignMethod, secret: string, params: QimenParams, body: Buffer, given: string): boolean {
   return signaturesEqual(qimenSign(method, secret, params, body), given.toUpperCase());
+}
+
+/** Constant-time check of a signature computed as the body streamed in. */
+export function signatureMatches(signer: QimenSigner, given: string): boolean {
+  return signaturesEqual(signer.sign(), given.toUpperCase());
 }

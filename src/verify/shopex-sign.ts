@@ -1,5 +1,5 @@
 /**
- * ShopEx matrix signature (confirmed from ECstore/OMS source, see shared/specs/SIGNING.md):
+ * ShopEx matrix signature (confirmed from ECstore/OMS source, see docs/signing.md):
  * `sign = UPPER(MD5( UPPER(MD5(assemble(params))) + token ))`.
  * Used to sign outgoing `store.trade.aftersale.add` requests and to verify the matrix's callbacks.
  */

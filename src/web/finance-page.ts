@@ -40,6 +40,9 @@ export function financePageRoutes(dir = STATIC_DIR): Router {
   router.get('/finance', (ctx) => {
     ctx.status = 301;
     ctx.redirect('/finance/');
+    // The Location header says it all: an empty body, not Koa's HTML link.
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = '';
   });
   router.get('/finance/', securityHeaders, (ctx) => {
     ctx.type = 'text/html; charset=utf-8';

@@ -86,6 +86,15 @@ describe.each(TEST_DATABASES)('finance API for claims on %s', (kind) => {
     expect(detail.json.claims[0].events.at(-1)).toMatchObject({ from: 'dead', to: 'pending', source: 'operator', reason: 'retried by operator fin-op' });
   });
 
+  it('answers an operator action with the claim exactly as GET /api/claims then lists it, flags included', async () => {
+    await pushed('A-1');
+    const [claim] = await svc.dataSource.getRepository(Claim).find();
+    await svc.dataSource.getRepository(Claim).update({ id: claim.id }, { status: 'rejected', acceptedAmountMinor: 100, nextAttemptAt: null });
+    const retried = await api(`/api/claims/${claim.id}/retry`, { token: TOKENS.operator, method: 'POST' });
+    expect(retried.json.flags).toEqual(['accepted-differs']);
+    expect(retried.json).toEqual((await api('/api/claims', { token: TOKENS.viewer })).json.items[0]);
+  });
+
   it('refuses to retry a claim that is not dead or rejected (409)', async () => {
     await pushed('A-1');
     const [claim] = await svc.dataSource.getRepository(Claim).find();

@@ -25,7 +25,7 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
   });
   afterAll(() => svc.close());
 
-  it('lists newest first, each item exactly as INTERFACE.md (plus flags), claims included', async () => {
+  it('lists newest first, each item exactly as docs/http-contract.md (plus flags), claims included', async () => {
     const { json } = await call(svc.baseUrl, '/api/judgments', { token: TOKENS.viewer });
     expect(json.nextCursor).toBeNull();
     expect(json.items.map((i: any) => byId()[i.workOrderId]).join('')).toBe('FEDCBA');

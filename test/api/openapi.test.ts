@@ -1,20 +1,26 @@
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import Router from '@koa/router';
 import { createApp } from '../../src/app';
 import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
 import { parseConfig } from '../../src/config/load';
+import { Claim, ClaimAttempt } from '../../src/entities';
+import { createHttpServer } from '../../src/http/server';
+import { jsonErrors } from '../../src/http/json-errors';
 import { createLogger } from '../../src/logging';
+import { signDuobaoyuPush } from '../../src/platforms/duobaoyu/push';
+import { signShopexParams } from '../../src/verify/shopex-sign';
+import { DUOBAOYU_FAKE_APP } from '../fakes/duobaoyu-fake';
+import { SHOPEX_FAKE_TOKEN } from '../fakes/shopex-fake';
 import { TEST_DATABASES } from '../support/databases';
+import { Answer, DocumentedAnswers, operationsOf } from '../support/openapi-answers';
+import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
+import { oversizedHeaders, rawExchange, unfinishedBody, unparsableRequest } from '../support/raw-http';
 import { startTestService, TestService } from '../support/test-service';
-import { buildWorld, call, FINANCE_CONFIG, TOKENS } from './finance-fixture';
+import { buildWorld, FINANCE_CONFIG, TOKENS, WorldRow } from './finance-fixture';
 import { registeredRoutes } from './registered-routes';
 
-const documented = () =>
-  Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-
-/** The properties an object schema (or a $ref to one) declares. */
-function propertiesOf(schema: any): string[] {
-  const resolved = schema.$ref ? (OPENAPI_DOCUMENT.components.schemas as any)[schema.$ref.split('/').pop()] : schema;
-  return Object.keys(resolved.properties);
-}
+const OPERATIONS = operationsOf(OPENAPI_DOCUMENT as never);
 
 describe('the OpenAPI document', () => {
   const app = createApp({ config: parseConfig({ qimen: { apps: [{ appKey: '1', secret: 's' }] } }), dataSource: {} as never, logger: createLogger({ level: 'silent' }) });
@@ -22,54 +28,258 @@ describe('the OpenAPI document', () => {
   it('documents every registered route, and nothing that is not registered', () => {
     const registered = registeredRoutes(app).map((r) => `${r.method} ${r.openApiPath}`);
     expect(registered.length).toBeGreaterThan(15);
-    expect([...new Set(registered)].sort()).toEqual(documented().sort());
+    expect([...new Set(registered)].sort()).toEqual(OPERATIONS.map((op) => `${op.method} ${op.path}`).sort());
   });
 
-  it('is OpenAPI 3 with every $ref resolvable and every /api operation behind the bearer scheme', () => {
-    expect(OPENAPI_DOCUMENT.openapi).toMatch(/^3\./);
-    const text = JSON.stringify(OPENAPI_DOCUMENT);
-    for (const [, kind, name] of text.matchAll(/"#\/components\/(schemas|responses)\/(\w+)"/g)) {
-      expect(`${kind}/${name}: ${Boolean((OPENAPI_DOCUMENT.components as any)[kind][name])}`).toBe(`${kind}/${name}: true`);
-    }
-    for (const [path, ops] of Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, any>>)) {
-      for (const op of Object.values(ops)) expect(`${path}: ${JSON.stringify(op.security ?? null)}`).toBe(`${path}: ${path.startsWith('/api/') ? '[{"bearer":[]}]' : 'null'}`);
+  it('puts every /api operation behind the bearer scheme and states that every other operation has none', () => {
+    for (const [path, item] of Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (method === 'servers') continue;
+        expect(`${method} ${path}: ${JSON.stringify(op.security)}`).toBe(`${method} ${path}: ${path.startsWith('/api/') ? '[{"bearer":[]}]' : '[]'}`);
+      }
     }
   });
 });
 
-describe.each(TEST_DATABASES.slice(0, 1))('GET /openapi.json against real answers (%s)', (kind) => {
-  let svc: TestService;
-  let ids: Awaited<ReturnType<typeof buildWorld>>;
+/** What the answer cases call: the services, and the work orders of the finance world by key. */
+interface Env {
+  /** The finance world, with ShopEx and Duobaoyu configured for signed callbacks. */
+  svc: TestService;
+  ids: Record<WorldRow['key'], number>;
+  /** Short request timeouts and a small Qimen body limit; its database is gone (every store fails). */
+  broken: TestService;
+  /** Callback rate limits on a clock that never moves: the first callback per route passes, the rest are refused. */
+  limited: TestService;
+  /** The /metrics route of a process started with METRICS=off. */
+  metricsOffUrl: string;
+}
+
+const CALLBACK_PLATFORMS = {
+  shopex: {
+    baseUrl: 'http://127.0.0.1:9/api', certiId: 'CERTI', fromNodeId: 'FROM', toNodeId: 'TO', token: SHOPEX_FAKE_TOKEN, callbackUrl: 'http://127.0.0.1:9/callbacks/shopex',
+  },
+  duobaoyu: { baseUrl: 'http://127.0.0.1:9', ...DUOBAOYU_FAKE_APP },
+};
+const TIMEOUT_MS = 500;
+const MAX_BODY_BYTES = 4096;
+
+const toAnswer = async (res: Response): Promise<Answer> => ({ status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() });
+
+/** Requests an operation of the document: its path parameters filled in, with an optional token, query and body. */
+async function send(
+  baseUrl: string,
+  operationId: string,
+  opts: { params?: Record<string, string | number>; query?: string; token?: string; body?: string | Buffer | URLSearchParams; contentType?: string } = {},
+): Promise<Answer> {
+  const op = OPERATIONS.find((o) => o.operationId === operationId)!;
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(opts.params?.[name])));
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.contentType) headers['content-type'] = opts.contentType;
+  const res = await fetch(`${baseUrl}${path}${opts.query ? `?${opts.query}` : ''}`, { method: op.method, headers, body: opts.body, redirect: 'manual' });
+  return toAnswer(res);
+}
+
+const push = (baseUrl: string, judgment: object, opts: Parameters<typeof signedPush>[1] = {}) => {
+  const signed = signedPush(JSON.stringify(judgment), opts);
+  return send(baseUrl, 'pushQimen', { query: signed.query, body: signed.body, contentType: 'application/json' });
+};
+const shopexCallback = (baseUrl: string, token = SHOPEX_FAKE_TOKEN) => {
+  const fields: Record<string, string> = { rsp: 'succ', res: '', err_msg: '', data: '{"trade":{"tid":"T-OPENAPI","aftersale_id":"9"}}', msg_id: 'msg-openapi' };
+  fields.sign = signShopexParams(fields, token);
+  return send(baseUrl, 'callbackShopex', { body: new URLSearchParams(fields), contentType: 'application/x-www-form-urlencoded' });
+};
+const duobaoyuPush = (baseUrl: string, secret = DUOBAOYU_FAKE_APP.appSecret) => {
+  const body: Record<string, unknown> = { id: 'push-openapi', afterSaleOrderId: 'AS-OPENAPI', afterSaleStatus: '审核通过', pushTime: String(Date.now()) };
+  body.sign = signDuobaoyuPush(body, secret);
+  return send(baseUrl, 'callbackDuobaoyu', { body: JSON.stringify(body), contentType: 'application/json' });
+};
+/** Sends until the rate limit refuses (at most 3 tries): on `limited`, the second try. */
+async function untilRefused(call: () => Promise<Answer>): Promise<Answer> {
+  let answer = await call();
+  for (let i = 0; i < 2 && answer.status !== 429; i++) answer = await call();
+  return answer;
+}
+/** Passes the answer on after checking it says `text` (one of a status's several documented answers). */
+const saying = (text: string) => (answer: Answer) => {
+  expect(answer.text).toContain(text);
+  return answer;
+};
+const claimId = async (env: Env, key: WorldRow['key'], route: string) =>
+  (await env.svc.dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: env.ids[key], route })).id;
+
+type Case = [operationId: string, status: number, what: string, call: (env: Env) => Promise<Answer>];
+
+/** The two callback routes: how to send each a signed callback, and a body to leave unfinished. */
+const CALLBACKS = [
+  { operationId: 'callbackShopex', path: '/callbacks/shopex', contentType: 'application/x-www-form-urlencoded', partialBody: 'msg_id=1&rsp=', signed: shopexCallback, answers: 'succ' },
+  { operationId: 'callbackDuobaoyu', path: '/callbacks/duobaoyu', contentType: 'application/json', partialBody: '{"id":', signed: duobaoyuPush, answers: 'SUCCESS' },
+];
+const callbackCases = (c: (typeof CALLBACKS)[number]): Case[] => [
+  [c.operationId, 200, `a stored callback (${c.answers})`, (e) => c.signed(e.svc.baseUrl).then(saying(c.answers))],
+  [c.operationId, 200, 'a bad sign', (e) => c.signed(e.svc.baseUrl, 'not-the-secret')],
+  [c.operationId, 408, 'a body that does not arrive in time', (e) => rawExchange(e.broken.baseUrl, unfinishedBody('POST', c.path, c.contentType, c.partialBody))],
+  [c.operationId, 429, 'over the rate limit', (e) => untilRefused(() => c.signed(e.limited.baseUrl))],
+  [c.operationId, 500, 'a callback that cannot be stored', (e) => c.signed(e.broken.baseUrl)],
+];
+
+/** The errors retry and cancel share: a bad id, no token, a viewer's token, an unknown claim. */
+const operatorActionErrors = (operationId: string): Case[] => [
+  [operationId, 400, 'a claim id that is no number', (e) => send(e.svc.baseUrl, operationId, { token: TOKENS.operator, params: { id: 'x' } })],
+  [operationId, 401, 'no token', (e) => send(e.svc.baseUrl, operationId, { params: { id: 1 } })],
+  [operationId, 403, 'a viewer', (e) => send(e.svc.baseUrl, operationId, { token: TOKENS.viewer, params: { id: 1 } })],
+  [operationId, 404, 'no such claim', (e) => send(e.svc.baseUrl, operationId, { token: TOKENS.operator, params: { id: 999_999 } })],
+];
+
+/** One real request per documented answer of every operation but 431 (below, for all). */
+const CASES: Case[] = [
+  ['getHealth', 200, 'the process runs', (e) => send(e.svc.baseUrl, 'getHealth')],
+  ['getReadiness', 200, 'the database answers', (e) => send(e.svc.baseUrl, 'getReadiness')],
+  ['getReadiness', 503, 'the database is gone', (e) => send(e.broken.baseUrl, 'getReadiness')],
+  ['getMetrics', 200, 'Prometheus text', (e) => send(e.svc.baseUrl, 'getMetrics')],
+  ['getMetrics', 404, 'METRICS=off', (e) => fetch(e.metricsOffUrl).then(toAnswer)],
+  ['getOpenApiDocument', 200, 'the document', (e) => send(e.svc.baseUrl, 'getOpenApiDocument')],
+  ['pushQimen', 200, 'a stored push', (e) => push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-1' }).then(saying('"errorId":"success"'))],
+  ['pushQimen', 200, 'a push with a bad sign (failure envelope)', (e) => push(e.svc.baseUrl, specExample(), { secret: 'not-the-secret' }).then(saying('sign-check-failure'))],
+  ['pushQimen', 200, 'a body over qimen.maxBodyBytes (error "413" in the envelope)', (e) =>
+    push(e.broken.baseUrl, { ...specExample(), description: 'x'.repeat(MAX_BODY_BYTES) }).then(saying('body-too-large'))],
+  ['pushQimen', 408, 'a body that does not arrive in time', (e) =>
+    rawExchange(e.broken.baseUrl, unfinishedBody('POST', `/qimen?${signedPush('{}').query}`, 'application/json', '{"workOrderId"'))],
+  ['pushQimen', 500, 'a push that cannot be stored', (e) => push(e.broken.baseUrl, specExample())],
+  ['pushQimen', 200, 'a push sent with format=xml (the XML envelope)', (e) =>
+    push(e.svc.baseUrl, { ...specExample(), externalOrderId: 'OPENAPI-XML' }, { extra: { format: 'xml' } }).then(saying('<flag>success</flag>'))],
+  ['pushQimen', 503, 'a body while another holds the in-flight budget', async (e) => {
+    const held = rawExchange(e.broken.baseUrl, unfinishedBody('POST', `/qimen?${signedPush('{}').query}`, 'application/json', 'x'.repeat(3000)));
+    await new Promise((r) => setTimeout(r, 300));
+    const answer = await push(e.broken.baseUrl, { ...specExample(), description: 'x'.repeat(1500) });
+    await held;
+    return saying('server-busy')(answer);
+  }],
+  ...CALLBACKS.flatMap(callbackCases),
+  ['getMe', 200, 'the viewer', (e) => send(e.svc.baseUrl, 'getMe', { token: TOKENS.viewer })],
+  ['getMe', 401, 'no token', (e) => send(e.svc.baseUrl, 'getMe')],
+  ['listJudgments', 200, 'a page', (e) => send(e.svc.baseUrl, 'listJudgments', { token: TOKENS.viewer, query: 'limit=3' })],
+  ['listJudgments', 400, 'a bad limit', (e) => send(e.svc.baseUrl, 'listJudgments', { token: TOKENS.viewer, query: 'limit=0' })],
+  ['listJudgments', 401, 'an unknown token', (e) => send(e.svc.baseUrl, 'listJudgments', { token: 'not-a-token' })],
+  ['exportJudgmentsCsv', 200, 'the CSV', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv', { token: TOKENS.viewer })],
+  ['exportJudgmentsCsv', 400, 'an unknown parameter', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv', { token: TOKENS.viewer, query: 'limit=3' })],
+  ['exportJudgmentsCsv', 401, 'no token', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv')],
+  ['getJudgment', 200, 'a work order whose claim has attempts, events and audit entries', async (e) => {
+    const answer = await send(e.svc.baseUrl, 'getJudgment', { token: TOKENS.viewer, params: { workOrderId: e.ids.A } });
+    const [claim] = JSON.parse(answer.text).claims;
+    expect({ attempts: claim.attempts.length > 0, events: claim.events.length > 0, audit: claim.audit.length > 0 }).toEqual({ attempts: true, events: true, audit: true });
+    return answer;
+  }],
+  ['getJudgment', 400, 'a work order id that is no number', (e) => send(e.svc.baseUrl, 'getJudgment', { token: TOKENS.viewer, params: { workOrderId: 'x' } })],
+  ['getJudgment', 401, 'no token', (e) => send(e.svc.baseUrl, 'getJudgment', { params: { workOrderId: e.ids.D } })],
+  ['getJudgment', 404, 'no such work order', (e) => send(e.svc.baseUrl, 'getJudgment', { token: TOKENS.viewer, params: { workOrderId: 999_999 } })],
+  ['previewRoutes', 200, 'the preview', (e) => send(e.svc.baseUrl, 'previewRoutes', { token: TOKENS.viewer, params: { workOrderId: e.ids.D } })],
+  ['previewRoutes', 400, 'a work order id that is no number', (e) => send(e.svc.baseUrl, 'previewRoutes', { token: TOKENS.viewer, params: { workOrderId: 'x' } })],
+  ['previewRoutes', 401, 'no token', (e) => send(e.svc.baseUrl, 'previewRoutes', { params: { workOrderId: e.ids.D } })],
+  ['previewRoutes', 404, 'no such work order', (e) => send(e.svc.baseUrl, 'previewRoutes', { token: TOKENS.viewer, params: { workOrderId: 999_999 } })],
+  ['listClaims', 200, 'a page', (e) => send(e.svc.baseUrl, 'listClaims', { token: TOKENS.viewer })],
+  ['listClaims', 400, 'an unknown flag', (e) => send(e.svc.baseUrl, 'listClaims', { token: TOKENS.viewer, query: 'flag=payment-differs' })],
+  ['listClaims', 401, 'no token', (e) => send(e.svc.baseUrl, 'listClaims')],
+  ['retryClaim', 200, 'a dead claim', async (e) => send(e.svc.baseUrl, 'retryClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'D', 'whole-refund') } })],
+  ['retryClaim', 409, 'a pending claim', async (e) => send(e.svc.baseUrl, 'retryClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'F', 'warehouse-share') } })],
+  ...['retryClaim', 'cancelClaim'].flatMap(operatorActionErrors),
+  ['cancelClaim', 200, 'a pending claim', async (e) => send(e.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'D', 'warehouse-share') } })],
+  ['cancelClaim', 409, 'a completed claim', async (e) => send(e.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'C', 'warehouse-share') } })],
+  ['cancelClaim', 502, 'an accepted appintf claim whose refund id appintf has not given', async (e) =>
+    send(e.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'B', 'whole-refund') } })],
+  ['getSummary', 200, 'the totals', (e) => send(e.svc.baseUrl, 'getSummary', { token: TOKENS.viewer })],
+  ['getSummary', 400, 'a bad date', (e) => send(e.svc.baseUrl, 'getSummary', { token: TOKENS.viewer, query: 'from=2026-02-30' })],
+  ['getSummary', 401, 'no token', (e) => send(e.svc.baseUrl, 'getSummary')],
+  ['getDailySummary', 200, 'the days', (e) => send(e.svc.baseUrl, 'getDailySummary', { token: TOKENS.viewer, query: 'utcOffsetMinutes=480' })],
+  ['getDailySummary', 400, 'an offset out of range', (e) => send(e.svc.baseUrl, 'getDailySummary', { token: TOKENS.viewer, query: 'utcOffsetMinutes=900' })],
+  ['getDailySummary', 401, 'no token', (e) => send(e.svc.baseUrl, 'getDailySummary')],
+  ['redirectToFinancePage', 301, 'to /finance/', (e) => send(e.svc.baseUrl, 'redirectToFinancePage')],
+  ['redirectToFinancePage', 400, 'a request the server cannot parse (default)', (e) => rawExchange(e.svc.baseUrl, unparsableRequest('GET', '/finance'))],
+  ['getFinancePage', 200, 'the page', (e) => send(e.svc.baseUrl, 'getFinancePage')],
+  ...['finance.js', 'finance.css', 'favicon.svg'].map((file): Case => ['getFinanceAsset', 200, file, (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file } })]),
+  ['getFinanceAsset', 404, 'no such file', (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file: 'secrets.txt' } })],
+];
+
+/** Gives work order A's claim what the detail view shows: a send attempt, and an operator's cancel (its event and audit entry). */
+async function withHistory(env: Env): Promise<void> {
+  const id = await claimId(env, 'A', 'warehouse-share');
+  const at = new Date();
+  await env.svc.dataSource.getRepository(ClaimAttempt).insert({
+    claimId: id, attemptNo: 1, workerId: 'openapi-test', startedAt: at, finishedAt: at, latencyMs: 12, outcome: 'submitted', httpStatus: 200,
+    errorCode: null, errorMessage: null, request: JSON.stringify({ url: 'http://127.0.0.1:9/agent/v1/claims', body: { type: '1' } }), response: '{"code":0,"data":{"id":"G-1"}}',
+  });
+  const cancelled = await send(env.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id } });
+  expect(cancelled.status).toBe(200);
+}
+
+/** The concrete path of an operation with every parameter filled in. */
+const concrete = (path: string) => path.replace('{file}', 'finance.js').replace(/\{\w+\}/g, '1');
+
+/** A server for the /metrics route of the metrics module loaded as under METRICS=off (read once, at load). */
+async function startMetricsOff(): Promise<{ url: string; close: () => Promise<void> }> {
+  const saved = process.env.METRICS;
+  process.env.METRICS = 'off';
+  let metrics: typeof import('../../src/metrics') | undefined;
+  try {
+    jest.isolateModules(() => {
+      metrics = require('../../src/metrics');
+    });
+  } finally {
+    if (saved === undefined) delete process.env.METRICS;
+    else process.env.METRICS = saved;
+  }
+  const app = new Koa();
+  const router = new Router();
+  router.get('/metrics', metrics!.metricsRoute({} as never));
+  app.use(jsonErrors(createLogger({ level: 'silent' }))).use(router.routes());
+  const server = createHttpServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.each(TEST_DATABASES)('every documented answer against real answers (%s)', (kind) => {
+  const answers = new DocumentedAnswers(OPENAPI_DOCUMENT as never);
+  const env = {} as Env;
+  let closeMetricsOff: () => Promise<void>;
   beforeAll(async () => {
-    svc = await startTestService(kind, FINANCE_CONFIG);
-    ids = await buildWorld(svc);
+    env.svc = await startTestService(kind, { ...FINANCE_CONFIG, platforms: { ...FINANCE_CONFIG.platforms, ...CALLBACK_PLATFORMS } });
+    env.ids = await buildWorld(env.svc);
+    await withHistory(env);
+    env.broken = await startTestService(kind, { qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES, maxInFlightBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
+    await env.broken.dataSource.destroy();
+    const frozen = Date.now();
+    env.limited = await startTestService(kind, { platforms: CALLBACK_PLATFORMS, rateLimits: { callbacks: { perIpPerSecond: 1 } } }, { now: () => frozen });
+    const metricsOff = await startMetricsOff();
+    env.metricsOffUrl = metricsOff.url;
+    closeMetricsOff = metricsOff.close;
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([env.svc?.close(), env.broken?.close(), env.limited?.close(), closeMetricsOff?.()]);
   });
-  afterAll(() => svc.close());
 
-  it('is served without auth', async () => {
-    const { status, json } = await call(svc.baseUrl, '/openapi.json');
-    expect(status).toBe(200);
-    expect(json).toEqual(JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
+  it.each(CASES)('%s answers %i as documented: %s', async (operationId, status, _what, call) => {
+    const answer = await call(env);
+    expect(`${answer.status} ${answer.text.slice(0, 300)}`).toMatch(new RegExp(`^${status} `));
+    answers.check(operationId, answer);
   });
 
-  it('names exactly the fields the API answers', async () => {
-    const s = OPENAPI_DOCUMENT.components.schemas as any;
-    const list = await call(svc.baseUrl, '/api/judgments', { token: TOKENS.viewer });
-    expect(Object.keys(list.json.items[0])).toEqual(propertiesOf(s.JudgmentItem));
-    expect(Object.keys(list.json.items[0].claims[0])).toEqual(propertiesOf(s.Claim));
-    const detail = await call(svc.baseUrl, `/api/judgments/${ids.D}`, { token: TOKENS.viewer });
-    expect(Object.keys(detail.json)).toEqual(propertiesOf(s.JudgmentDetail));
-    expect(Object.keys(detail.json.claims[0])).toEqual(propertiesOf(s.ClaimDetail));
-    const preview = await call(svc.baseUrl, `/api/judgments/${ids.D}/route-preview`, { token: TOKENS.viewer });
-    expect(Object.keys(preview.json)).toEqual(propertiesOf(s.RoutePreview));
-    expect(Object.keys(preview.json.routes[0])).toEqual(propertiesOf(s.RoutePreview.properties.routes.items));
-    const summary = await call(svc.baseUrl, '/api/summary', { token: TOKENS.viewer });
-    const currency = s.Summary.properties.currencies.items;
-    expect(Object.keys(summary.json.currencies[0])).toEqual(propertiesOf(currency));
-    expect(Object.keys(summary.json.currencies[0].byPlatform[0])).toEqual(propertiesOf(currency.properties.byPlatform.items));
-    const daily = await call(svc.baseUrl, '/api/summary/daily', { token: TOKENS.viewer });
-    expect(Object.keys(daily.json.currencies[0].days[0])).toEqual(propertiesOf(s.DailySummary.properties.currencies.items.properties.days.items));
-    const claims = await call(svc.baseUrl, '/api/claims', { token: TOKENS.viewer });
-    expect(Object.keys(claims.json.items[0])).toEqual(propertiesOf(s.Claim));
+  it.each(OPERATIONS.map((op) => [op.operationId, op.method, op.path]))('%s answers 431 as documented to headers over the limit', async (operationId, method, path) => {
+    const answer = await rawExchange(env.svc.baseUrl, oversizedHeaders(method, concrete(path)));
+    expect(answer.status).toBe(431);
+    answers.check(operationId, answer);
+  });
+
+  it('has checked a real answer for every answer the document lists', () => {
+    expect(answers.documented().filter((a) => !answers.checked.has(a))).toEqual([]);
+    expect(answers.checked.size).toBeGreaterThan(OPERATIONS.length * 2);
+  });
+
+  it('serves /openapi.json as built, without auth', async () => {
+    const res = await fetch(`${env.svc.baseUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(OPENAPI_DOCUMENT)));
   });
 });

@@ -25,6 +25,13 @@ describe('config', () => {
     expect(c.finance.tokens).toEqual([]);
   });
 
+  it('bounds the bodies in flight at 64 MiB by default, and refuses a bound smaller than the largest body', () => {
+    expect(parseConfig(minimal).qimen.maxInFlightBodyBytes).toBe(64 * 1024 * 1024);
+    expect(errorOf({ qimen: { ...minimal.qimen, maxBodyBytes: 2048, maxInFlightBodyBytes: 1024 } })).toBe(
+      'config error: qimen.maxInFlightBodyBytes: must be at least qimen.maxBodyBytes (else the largest push could never be read)',
+    );
+  });
+
   it('requires qimen.apps', () => {
     expect(errorOf({})).toBe('config error: qimen: Required');
   });

@@ -93,6 +93,12 @@ describe('field templating', () => {
     });
   });
 
+  it('keeps only the digits of a {path|digits} placeholder, and nothing of a missing one', () => {
+    expect(resolveFields({ orderId: '{externalOrderId|digits}', memo: '[{nothing.here|digits}]', other: '{externalOrderId|upper}' }, judgment())).toEqual({
+      orderId: '1234567890', memo: '[]', other: '{externalOrderId|upper}',
+    });
+  });
+
   it('prints a number value as its decimal text', () => {
     expect(resolveFields({ amount: '{judgeResult.claimAmount}' }, judgment())).toEqual({ amount: '89.9' });
   });

@@ -1,5 +1,5 @@
 /**
- * A fake cross-border app (`/appIntf/refund/…`, shared/specs/appintf-refund.txt): the `common_session_id`
+ * A fake cross-border app (`/appIntf/refund/…`, the app's wiki page app/refund; docs/platforms.md): the `common_session_id`
  * cookie (-2 when missing or wrong), submitRefund (POST only, -3 otherwise), refundList, getRefund and
  * cancel, with the spec's status codes. A sign is checked only when a signer is configured (-4).
  *
@@ -23,16 +23,16 @@
  */
 import type { AppintfSigner } from '../../src/verify/appintf-sign';
 import { verifyAppintfSign } from '../../src/verify/appintf-sign';
-import { closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { type FakeListenOptions, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const APPINTF_FAKE_SESSION = 'fake-session-7f3a9c';
 export const APPINTF_FAKE_ORDER_ID = 123456;
 const RESUBMIT_WINDOW_MS = 3000;
 
-export interface AppintfFakeOptions {
+export interface AppintfFakeOptions extends FakeListenOptions {
   sessionId?: string;
-  /** Orders of the logged-in account; others answer 17. Default [123456]. */
-  orders?: number[];
+  /** Orders of the logged-in account; others answer 17. Default [123456]; `'any'`: every order id is the account's. */
+  orders?: number[] | 'any';
   /** Orders whose state allows no claim (53). */
   ineligibleOrders?: number[];
   /** When set, every request must carry the sign this signer computes (-4 otherwise). */
@@ -77,6 +77,10 @@ function sessionOf(req: RecordedRequest): string | null {
 export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promise<AppintfFake> {
   const sessionId = options.sessionId ?? APPINTF_FAKE_SESSION;
   const orders = options.orders ?? [APPINTF_FAKE_ORDER_ID];
+  const ownOrder = (orderId: unknown): boolean => {
+    const id = Number(orderId);
+    return orders === 'any' ? Number.isSafeInteger(id) && id > 0 : orders.includes(id);
+  };
   const refunds: AppintfFakeRefund[] = [];
   const sleeps = closableSleeps();
 
@@ -93,7 +97,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
 
   function submit(form: Record<string, string>): FakeReply {
     const orderId = Number(param(form, 'orderId'));
-    if (!orders.includes(orderId)) return status(17, '订单不存在!');
+    if (!ownOrder(orderId)) return status(17, '订单不存在!');
     if (param(form, 'cause') === '' || !(Number(param(form, 'causeType')) > 0)) return status(50, '赔付理由不能为空');
     if (param(form, 'cause').length > 200) return status(51, '赔付说明不能超过200字');
     if (param(form, 'proofs') === '') return status(52, '赔付凭证照片不能为空');
@@ -134,7 +138,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   }
 
   function getRefund(query: Record<string, string>): FakeReply {
-    if (!orders.includes(Number(query.orderId))) return status(17, '订单不存在!');
+    if (!ownOrder(query.orderId)) return status(17, '订单不存在!');
     const refund = refunds.find((r) => String(r.refundId) === query.refundId && String(r.orderId) === query.orderId);
     if (!refund) return status(17, '订单不存在!');
     const detail = { refundStatus: Number(refund.status), aduitcustomer: '', processingDate: '', processingReason: '', causeType: refund.causeType, causeTypeDesc: refund.cause, proofs: refund.proofs };
@@ -142,7 +146,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
   }
 
   function cancel(form: Record<string, string>): FakeReply {
-    if (!orders.includes(Number(form.orderId))) return status(17, '订单不存在!');
+    if (!ownOrder(form.orderId)) return status(17, '订单不存在!');
     const refund = refunds.find((r) => String(r.refundId) === form.refundId && String(r.orderId) === form.orderId);
     if (!refund) return status(-1, '请求失败');
     if (FINAL_STATUSES.includes(refund.status)) return status(18, '当前的订单状态不支持取消');
@@ -167,7 +171,7 @@ export async function startFakeAppintf(options: AppintfFakeOptions = {}): Promis
     }
   }
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, options.port);
   return {
     baseUrl: server.origin,
     requests: server.requests,

@@ -1,5 +1,5 @@
 /**
- * A fake Duobaoyu gateway for `dby.scm.aftersale.apply` (shared/specs/duobaoyu-aftersale-apply.txt).
+ * A fake Duobaoyu gateway for `dby.scm.aftersale.apply` (Duobaoyu's 创建售后单 document; docs/platforms.md).
  * Checks the query's method/appKey/version, the 13-digit timestamp (5-minute tolerance), the sign
  * (src/verify/duobaoyu-sign.ts, with the assumed `appSecret` strategy), then the body's required fields
  * and Java types (afterSaleType and skuNum JSON integers, remark ≤ 100, pickUpWare unless 仅退款).
@@ -16,12 +16,16 @@
  * with another secret), `duplicate` (each try posted twice in a row), `drop` (the first n tries are lost:
  * nothing is sent, they still count), `pushTime` (an older time, to deliver pushes out of order) and `id`
  * (reuse an id, as a redelivery does). Loopback targets only; waits and in-flight pushes end on close().
+ *
+ * With `autoPush`, the fake behaves as the platform does after an apply: each of `steps` is pushed (as
+ * pushStatus does, retried on the spec's schedule) `afterMs` after the step before, the first one after the
+ * apply answered, e.g. 审核通过 then 已完成.
  */
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { signDuobaoyuPush } from '../../src/platforms/duobaoyu/push';
 import { verifyDuobaoyuSign } from '../../src/verify/duobaoyu-sign';
-import { assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { type FakeListenOptions, assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const DUOBAOYU_FAKE_APP = { appKey: 'TEST_APP_KEY', appSecret: 'TEST_APP_SECRET' };
 const PATH = '/open/api';
@@ -33,11 +37,13 @@ export const DUOBAOYU_PUSH_SCHEDULE_MS: readonly number[] = [0, 10_000, 30_000, 
 export const DUOBAOYU_PUSH_MAX_TRIES = 8;
 const PUSH_TIMEOUT_MS = 5000;
 
-export interface DuobaoyuFakeOptions {
+export interface DuobaoyuFakeOptions extends FakeListenOptions {
   appKey?: string;
   appSecret?: string;
   /** Where status pushes go (our `POST /callbacks/duobaoyu`); loopback only. Also settable later. */
   pushUrl?: string;
+  /** State changes pushed by themselves after every apply (needs `pushUrl`). */
+  autoPush?: { steps: Array<{ afterMs: number; state: string }> };
 }
 
 export interface DuobaoyuFakeAfterSale {
@@ -130,6 +136,7 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
     if (problem) return failure(problem);
     const afterSaleOrderId = String(1597771590437830656n + BigInt(afterSales.length));
     afterSales.push({ afterSaleOrderId, body, state: '待审核' });
+    if (options.autoPush) void pushSteps(afterSaleOrderId, options.autoPush.steps);
     return { body: { code: '0', msg: '请求成功', data: { afterSaleOrderId, result: true }, msgId: msgId() } };
   }
 
@@ -194,7 +201,15 @@ export async function startFakeDuobaoyu(options: DuobaoyuFakeOptions = {}): Prom
     return run;
   }
 
-  const server = await startFakeServer(handle);
+  /** Pushes each step `afterMs` after the one before; a push's own retries run beside the next step's wait. */
+  async function pushSteps(afterSaleOrderId: string, steps: Array<{ afterMs: number; state: string }>): Promise<void> {
+    for (const step of steps) {
+      if (!(await sleep(step.afterMs))) return;
+      pushStatus(afterSaleOrderId, step.state).catch(() => undefined); // no pushUrl or closed: nothing to push to
+    }
+  }
+
+  const server = await startFakeServer(handle, options.port);
   return {
     baseUrl: `${server.origin}${PATH}`,
     requests: server.requests,

@@ -3,6 +3,9 @@
  * of every request received, and fault injection. Each platform fake supplies only its handler, which
  * builds answers from its spec.
  *
+ * `port` 0 (the default) lets the OS pick a free port; a fixed port that is taken rejects with
+ * {@link PortTakenError}.
+ *
  * Faults (`failNext(n, kind)`, applied to the next n requests, after they are recorded):
  * - `http500`, `http502`, `http503`, `http429`: that HTTP status with a non-JSON body; the platform does not act.
  * - `hang`: no answer at all (the connection stays open until close()); the platform does not act.
@@ -83,7 +86,20 @@ function render(reply: FakeReply): { status: number; text: string; type: string 
   };
 }
 
-export async function startFakeServer(handler: FakeHandler): Promise<FakeServer> {
+/** Where a fake listens: 127.0.0.1 and this port (default 0: any free port). */
+export interface FakeListenOptions {
+  port?: number;
+}
+
+/** The fixed port a fake was asked to listen on is held by another process. */
+export class PortTakenError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is already in use`);
+    this.name = 'PortTakenError';
+  }
+}
+
+export async function startFakeServer(handler: FakeHandler, port = 0): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const faults: FaultKind[] = [];
   const sockets = new Set<Socket>();
@@ -132,11 +148,14 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortTakenError(port) : err));
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const listening = (server.address() as AddressInfo).port;
 
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${listening}`,
     requests,
     failNext(n, kind) {
       for (let i = 0; i < n; i++) faults.push(kind);
@@ -164,6 +183,7 @@ export function closableSleeps(): { readonly closed: boolean; sleep(ms: number):
     },
     sleep(ms) {
       return new Promise((resolve) => {
+        if (closed) return resolve(false); // a loop that was mid-request when close() ran must not wait out its pause
         const wake = (): void => {
           clearTimeout(timer);
           sleepers.delete(wake);

@@ -1,5 +1,5 @@
 /**
- * A fake Glitzcloud `POST /agent/v1/orders/saleAfter/add` (shared/specs/glitzcloud-saleafter-add.txt).
+ * A fake Glitzcloud `POST /agent/v1/orders/saleAfter/add` (Glitzcloud's 新增赔付 document; docs/platforms.md).
  * Checks apikey/secretkey and the sign (src/verify/glitzcloud-sign.ts), the required fields and the
  * type-2 rule, and answers the spec's success and error envelopes.
  *
@@ -8,17 +8,23 @@
  * - the warehouse dedupes on `connect_order_sn`: a second claim with the same one answers the existing
  *   order, creating nothing (what GlitzcloudClient relies on after an ambiguous failure);
  * - with `knownOutflowSns`, a connect_order_sn outside that list answers 2582 Invalid Outflow Sn.
+ *
+ * A new claim answers `status` 1 (处理中) / `customer_status` 0 (已创建), as the spec's example does;
+ * `answerStatus` changes that (the sandbox's warehouse answers 2 已处理 / 1 待审核 at once: Glitzcloud has no
+ * status push or query in the spec, so its answer is the only word the service ever gets).
  */
 import { verifyGlitzcloudSign } from '../../src/verify/glitzcloud-sign';
-import { type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { type FakeListenOptions, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const GLITZCLOUD_FAKE_CREDENTIALS = { apikey: '85082f5f62a811e684f500163e06045f', secretkey: '85082f6862a811e684f500163e06045f' };
 
-export interface GlitzcloudFakeOptions {
+export interface GlitzcloudFakeOptions extends FakeListenOptions {
   apikey?: string;
   secretkey?: string;
   /** Outbound orders the warehouse knows; when given, any other connect_order_sn answers 2582. */
   knownOutflowSns?: string[];
+  /** `status` / `customer_status` of a new claim; default the spec example's 1 / 0. */
+  answerStatus?: { status: string; customerStatus: string };
 }
 
 export interface GlitzcloudFakeOrder {
@@ -102,8 +108,8 @@ export async function startFakeGlitzcloud(options: GlitzcloudFakeOptions = {}): 
       order_sn: `GCQ${String(5122600000 + n)}`,
       connect_order_sn: connectOrderSn,
       type,
-      status: '1',
-      customer_status: '0',
+      status: options.answerStatus?.status ?? '1',
+      customer_status: options.answerStatus?.customerStatus ?? '0',
       expected_payout_amount: param(fields, 'expected_payout_amount'),
       problem_description: param(fields, 'problem_description'),
       attachments: attachments.map((a) => ({ name: a.name })),
@@ -112,6 +118,6 @@ export async function startFakeGlitzcloud(options: GlitzcloudFakeOptions = {}): 
     return order;
   }
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, options.port);
   return { baseUrl: `${server.origin}/agent/v1`, requests: server.requests, failNext: server.failNext, close: server.close, orders };
 }

@@ -1,6 +1,6 @@
 /**
- * A fake ShopEx matrix endpoint for `store.trade.aftersale.add` (shared/specs/shopex-trade-aftersale-add.txt,
- * envelope and codes from shared/specs/SIGNING.md). Form posts; the sign is checked with the node token
+ * A fake ShopEx matrix endpoint for `store.trade.aftersale.add` (ShopEx matrix API document,
+ * envelope and codes from docs/platforms.md). Form posts; the sign is checked with the node token
  * (src/verify/shopex-sign.ts): a bad one answers `res 4003`, another method `res 4001`. With a
  * `callback_url` the call is async: `running` + `msg_id`, and `sendCallback(msgId)` later posts the signed
  * result to that URL (loopback only). Without one it answers `succ` at once.
@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { signShopexParams, verifyShopexSign } from '../../src/verify/shopex-sign';
-import { assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
+import { type FakeListenOptions, assertLoopback, closableSleeps, type FakeReply, type FakeServer, param, type RecordedRequest, startFakeServer } from './fake-server';
 
 export const SHOPEX_FAKE_TOKEN = 'TEST_TOKEN_0123456789abcdef';
 const METHOD = 'store.trade.aftersale.add';
@@ -41,7 +41,7 @@ export interface ShopexAutoCallback {
   maxTries: number;
 }
 
-export interface ShopexFakeOptions {
+export interface ShopexFakeOptions extends FakeListenOptions {
   token?: string;
   /** Post the callback by itself, repeating until answered with success. Off by default. */
   autoCallback?: ShopexAutoCallback;
@@ -232,7 +232,7 @@ export async function startFakeShopex(options: ShopexFakeOptions = {}): Promise<
     loops.set(application.msgId, runLoop(application, plan));
   }
 
-  const server = await startFakeServer(handle);
+  const server = await startFakeServer(handle, options.port);
   return {
     baseUrl: `${server.origin}${PATH}`,
     requests: server.requests,

@@ -103,12 +103,12 @@ describe.each(ROUTES)('dispatch to $platform through platform faults', ({ route,
       expect(onPlatform).toBe(1);
       expect((await attempts()).map((a) => a.outcome)).toEqual(['retryable', 'found']);
     } else if (platform === 'glitzcloud') {
-      // The warehouse dedupes on connect_order_sn (assumed, README): the resend answers the order already filed.
+      // The warehouse dedupes on connect_order_sn (assumed, docs/platforms.md): the resend answers the order already filed.
       expect(onPlatform).toBe(1);
       expect(filed.platformClaimId).toBe(fakes.glitzcloud.orders[0].order_sn);
       expect((await attempts()).map((a) => a.outcome)).toEqual(['retryable', 'submitted']);
     } else {
-      // No look-up and no dedupe: filed again where the platform had acted (README: no guarantee there), never more.
+      // No look-up and no dedupe: filed again where the platform had acted (docs/platforms.md: no guarantee there), never more.
       expect(onPlatform).toBe(fault.platformActed ? 2 : 1);
       expect((await attempts()).map((a) => a.outcome)).toEqual(['retryable', 'submitted']);
     }

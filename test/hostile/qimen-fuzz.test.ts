@@ -74,16 +74,27 @@ interface Answer {
 
 const KNOWN_IDS = new Set<string>(['success', ...Object.keys(QIMEN_ERRORS)]);
 
-/** Throws unless the answer is a well-formed Qimen envelope with a status that matches its errorId. */
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Qimen's XML envelope read back into the JSON envelope's fields (undefined when it is not one). */
+function fromXml(text: string): any {
+  const m = /^<\?xml [^>]*\?><response><flag>(success|failure)<\/flag><code>([^<]*)<\/code><message>([^<]*)<\/message><errorId>([^<]*)<\/errorId>(?:<data><workOrderId>(\d+)<\/workOrderId><\/data>)?<\/response>$/s.exec(text);
+  if (!m) return undefined;
+  const unescape = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => XML_ENTITIES[e]);
+  return { error: unescape(m[2]), errorMessage: unescape(m[3]), errorId: unescape(m[4]), ...(m[5] ? { data: { workOrderId: Number(m[5]) } } : {}) };
+}
+
+/** Throws unless the answer is a well-formed Qimen envelope (JSON, or XML for format=xml) with a status that matches its errorId. */
 function checkEnvelope(a: Answer): string {
   const where = `HTTP ${a.status} ${a.text.slice(0, 300)}`;
-  if (a.json === undefined) throw new Error(`not JSON: ${where}`);
-  const { errorId, error, errorMessage } = a.json;
+  const envelope = a.json ?? fromXml(a.text);
+  if (envelope === undefined) throw new Error(`not a JSON or XML envelope: ${where}`);
+  const { errorId, error, errorMessage } = envelope;
   if (typeof errorId !== 'string' || typeof error !== 'string' || typeof errorMessage !== 'string') throw new Error(`not an envelope: ${where}`);
   if (!KNOWN_IDS.has(errorId)) throw new Error(`unknown errorId: ${where}`);
   if (/\n\s+at /.test(errorMessage)) throw new Error(`stack trace in the answer: ${where}`);
   if (errorId === 'success') {
-    if (a.status !== 200 || error !== '200' || !Number.isSafeInteger(a.json.data?.workOrderId) || a.json.data.workOrderId < 1) throw new Error(`bad success: ${where}`);
+    if (a.status !== 200 || error !== '200' || !Number.isSafeInteger(envelope.data?.workOrderId) || envelope.data.workOrderId < 1) throw new Error(`bad success: ${where}`);
   } else {
     if (error === '200') throw new Error(`failure with error 200: ${where}`);
     if (a.status !== QIMEN_ERRORS[errorId as QimenErrorId].httpStatus) throw new Error(`status does not match errorId: ${where}`);
@@ -93,7 +104,8 @@ function checkEnvelope(a: Answer): string {
 }
 
 async function post(baseUrl: string, query: string, body: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  return readAnswer(await fetch(`${baseUrl}/qimen?${query}`, { method: 'POST', body, headers }));
+  const answer = await readAnswer(await fetch(`${baseUrl}/qimen?${query}`, { method: 'POST', body, headers }));
+  return { ...answer, json: answer.json ?? fromXml(answer.text) };
 }
 
 /** Posts, checks the envelope, and checks what was stored: nothing for a refusal, the work order for a success. */

@@ -135,6 +135,12 @@ describe('rate limits on the service', () => {
     expect(await ids(2)).toEqual(['success', 'rate-limited']);
   });
 
+  it('counts only verified pushes against the app_key limit: badly signed pushes naming it cannot use it up', async () => {
+    await start({ qimen: { perAppKeyPerSecond: 2 } });
+    expect(await ids(20, { secret: 'not-the-secret-of-this-app-key' })).toEqual(Array(20).fill('sign-check-failure'));
+    expect(await ids(3)).toEqual(['success', 'success', 'rate-limited']);
+  });
+
   it('answers a ShopEx callback over the limit with {"rsp":"fail","res":"429"} and a Duobaoyu push with FAIL, each route apart', async () => {
     await start({ callbacks: { perIpPerSecond: 2 } });
     const shopex = async () => {

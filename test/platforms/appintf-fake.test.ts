@@ -92,6 +92,14 @@ describe('appintf fake: progression over time', () => {
 });
 
 describe('appintf fake: cancel and look-ups', () => {
+  it("with orders 'any', takes a refund on an order id it was never told of", async () => {
+    await start({ orders: 'any' });
+    const refundId = await fileOne(987654321);
+    await expect(client.getRefund(987654321, refundId)).resolves.toMatchObject({ refundStatus: '1' });
+    expect(fake.refunds[0].orderId).toBe(987654321);
+    expect(fake.refunds).toHaveLength(1);
+  });
+
   it('keeps GET refundList.jsp the list after a POST cancel on the same URL', async () => {
     await start();
     const refundId = await fileOne();

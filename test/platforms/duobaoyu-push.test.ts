@@ -10,7 +10,7 @@ import {
 import { DuobaoyuClient } from '../../src/platforms/duobaoyu';
 import { DUOBAOYU_FAKE_APP, type DuobaoyuFake, startFakeDuobaoyu } from '../fakes';
 import { claimOf } from './harness';
-import { type ReceivedRequest, type Receiver, type ReceiverReply, startReceiver } from './receiver';
+import { type ReceivedRequest, type Receiver, type ReceiverReply, startReceiver, waitFor } from './receiver';
 
 const SECRET = DUOBAOYU_FAKE_APP.appSecret;
 const PUSH = { id: 'P-0001', pushTime: 1670223623000, afterSaleOrderId: '1597771590437830656', afterSaleStatus: '审核通过' };
@@ -233,6 +233,21 @@ describe('Duobaoyu fake: status push', () => {
     expect(fake.afterSales[0].state).toBe('待审核');
     await fake.pushStatus(fake.afterSales[0].afterSaleOrderId, '审核驳回', { retrySchedule: MS });
     expect(fake.afterSales[0].state).toBe('审核驳回');
+  });
+
+  it('pushes each autoPush step by itself after an apply, signed, in order', async () => {
+    receiver = await startReceiver(() => SUCCESS);
+    fake = await startFakeDuobaoyu({ pushUrl: receiver.url, autoPush: { steps: [{ afterMs: 20, state: '审核通过' }, { afterMs: 40, state: '已完成' }] } });
+    const client = new DuobaoyuClient({ baseUrl: fake.baseUrl, ...DUOBAOYU_FAKE_APP });
+    try {
+      await client.send(claimOf({ afterSaleType: '4', reasonCode: '1', reasonName: '破损', skuCode: 'S', orderItemId: '9', refundFreightAmount: 0 }));
+    } finally {
+      await client.close();
+    }
+    await waitFor(() => receiver.received.length === 2);
+    const pushes = receiver.received.map(pushOf);
+    expect(pushes.map((p) => [p.afterSaleOrderId, p.afterSaleStatus])).toEqual([[fake.afterSales[0].afterSaleOrderId, '审核通过'], [fake.afterSales[0].afterSaleOrderId, '已完成']]);
+    expect(pushes.every((p) => verifyDuobaoyuPush(p, SECRET))).toBe(true);
   });
 
   it('pushes to a URL set after start', async () => {

@@ -28,6 +28,19 @@ describe('Glitzcloud client: success', () => {
     expect(outcome).toEqual({ kind: 'submitted', platformClaimId: fake.orders[0].order_sn, platformStatus: '1/0' });
   });
 
+  it('reads a claim the warehouse answers as handled (fake answerStatus 2/1) as accepted', async () => {
+    const handled = await startFakeGlitzcloud({ answerStatus: { status: '2', customerStatus: '1' } });
+    const other = new GlitzcloudClient(configFor(handled.baseUrl), { requestTimeoutMs: TEST_TIMEOUT_MS });
+    try {
+      const { outcome } = await other.send(specClaim());
+      expect(outcome).toMatchObject({ kind: 'submitted', platformStatus: '2/1' });
+      expect(glitzcloudClaimStatusOf('2/1')).toBe('accepted');
+    } finally {
+      await other.close();
+      await handled.close();
+    }
+  });
+
   it('posts JSON to /orders/saleAfter/add with store_name and credentials from config', async () => {
     await client.send(specClaim({ ...SPEC_FIELDS, store_name: 'OTHER', apikey: 'from-fields' }));
     const [req] = fake.requests;

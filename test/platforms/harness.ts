@@ -32,7 +32,7 @@ export interface FaultHarness {
   failNext(n: number, kind: FaultKind): void;
 }
 
-/** The transport faults of shared/INTERFACE.md "Retries", one test each, for any client and its fake. */
+/** The transport faults of docs/http-contract.md "Retries", one test each, for any client and its fake. */
 export function itClassifiesTransportFaults(harness: () => FaultHarness): void {
   it('answers HTTP 500 as retryable and ambiguous (the platform may have stored it)', async () => {
     harness().failNext(1, 'http500');

@@ -8,7 +8,7 @@ import { verifyShopexSign } from '../../src/verify/shopex-sign';
 import { SHOPEX_FAKE_TOKEN, type ShopexFake, startFakeShopex } from '../fakes';
 import { claimOf, itClassifiesTransportFaults, TEST_TIMEOUT_MS } from './harness';
 
-// Business fields of SIGNING.md's ShopEx vector (from the spec's field list).
+// Business fields of the ShopEx vector in docs/signing.md (from the spec's field list).
 const SPEC_FIELDS = {
   tid: 'T20240102000001',
   title: '售后申请',

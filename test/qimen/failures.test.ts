@@ -99,8 +99,8 @@ describe.each(TEST_DATABASES)('POST /qimen failures on %s', (kind) => {
     await expectNothingStored();
   });
 
-  it('answers format=xml with invalid-parameter', async () => {
-    const { json } = await svc.push(specExample(), { extra: { format: 'xml' } });
+  it('answers a format other than json or xml with invalid-parameter', async () => {
+    const { json } = await svc.push(specExample(), { extra: { format: 'yaml' } });
     expect(json.errorId).toBe('invalid-parameter');
   });
 

@@ -1,11 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { RUN_AGAIN_CODES } from '../../src/storage/database-errors';
 import { signShopexParams } from '../../src/verify/shopex-sign';
+import { freePort } from '../support/built-service';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { SHOPEX_FAKE_TOKEN } from '../fakes';
@@ -42,16 +42,6 @@ interface Proc {
   errors: string[];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function startProc(name: string, script: string, env: NodeJS.ProcessEnv): Proc {
   const child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -133,7 +123,7 @@ onMysql('3 services and 3 workers on one MariaDB database', () => {
     writeFileSync(configPath, JSON.stringify(config));
     const env = { DATABASE_URL: db.url, CLAIM_RELAY_CONFIG: configPath, LOG_LEVEL: 'warn', DISPATCH_IN_PROCESS: '0', METRICS: 'on' };
 
-    // The first service applies the migrations; the others start once it is ready (README: Running several instances).
+    // The first service applies the migrations; the others start once it is ready (docs/operations.md: Migrations).
     for (let i = 0; i < SERVICES; i++) {
       // The others wait for the migrations instead of applying them (MIGRATE_ON_START=0): no race on the schema.
       const proc = startProc(`service ${i + 1}`, 'dist/src/main.js', { ...env, PORT: String(ports[i]), MIGRATE_ON_START: i === 0 ? '1' : '0' });

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logging';
 import { sha256Hex } from '../../src/storage/canonical-json';
 import { encodeBody, insertRawPush } from '../../src/storage/raw-push-store';
 import { openMigratedDatabase, TEST_DATABASES } from '../support/databases';
+import { devTokenLine } from '../../src/config/dev-token';
 import { describeFinding, Finding, scanDatabase, SecretMatcher, sweepRun } from '../support/secret-scan';
 import { recordingErrorAnswers } from '../support/sweep-capture';
 import { SWEEP_DIR_ENV } from '../support/sweep-run';
@@ -155,6 +156,18 @@ describe('recording and the teardown', () => {
     expect(error?.message).toContain(`${file}:2: platforms.shopex.token`);
     expect(error?.message).toContain('GET /api/me → 401 (body): platforms.shopex.token');
     expect(error?.message.toLowerCase()).not.toContain(PLANTED.toLowerCase());
+  });
+
+  it("skips only the development token's own start line in a log, and finds the token anywhere else", async () => {
+    const token = randomBytes(32).toString('base64url');
+    const secrets: TestSecret[] = [{ key: 'finance.tokens.*.token', value: token }];
+    const report = await inScratchRun((dir) => {
+      mkdirSync(join(dir, 'logs'), { recursive: true });
+      const lines = [devTokenLine(3000, token), `${devTokenLine(3000, token)} (and more)`, `echo: ${devTokenLine(3000, token)}`, `{"msg":"token ${token}"}`];
+      writeFileSync(join(dir, 'logs', 'service.child-1.log'), `${lines.join('\n')}\n`);
+      return sweepRun(dir, secrets);
+    });
+    expect(described(report.findings)).toEqual(['logs/service.child-1.log:2 (and 2 more): finance.tokens.*.token']);
   });
 
   it('passes a clean run, counting what it searched', async () => {

@@ -2,11 +2,11 @@ import SPEC_EXAMPLE from '../fixtures/danniao-judge-request.json';
 import { QimenSignMethod, qimenSign } from '../../src/verify/qimen-sign';
 import { formatQimenTimestamp } from '../../src/verify/qimen-timestamp';
 
-/** The Qimen test app of SIGNING.md (also the development config's). */
+/** The Qimen test app of docs/signing.md (also the development config's). */
 export const TEST_APP = { appKey: '12345678', secret: 'testsecret0123456789abcdef012345' };
 export const DANNIAO_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
 
-/** The spec's own request example (test/fixtures: a verbatim copy of shared/fixtures). */
+/** The spec's own request example (test/fixtures: verbatim from Qimen's API document). */
 export function specExample(): Record<string, any> {
   return structuredClone(SPEC_EXAMPLE) as Record<string, any>;
 }

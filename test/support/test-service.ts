@@ -15,6 +15,8 @@ import { signedPush, PushOptions, TEST_APP } from './qimen-push';
 export interface TestService {
   baseUrl: string;
   dataSource: DataSource;
+  /** DATABASE_URL of the service's database, for a spawned process (the CLI) to use it too. */
+  databaseUrl: string;
   config: Config;
   /** POSTs a signed push; answers the parsed envelope and the HTTP status. */
   push(body: string | Buffer | object, opts?: PushOptions & { contentType?: string }): Promise<{ status: number; json: any }>;
@@ -39,7 +41,7 @@ export async function startTestService(
   rawConfig: object | ((baseUrl: string) => object) = {},
   options: TestServiceOptions = {},
 ): Promise<TestService> {
-  const { dataSource, close: closeDb } = await openMigratedDatabase(kind);
+  const { db, dataSource, close: closeDb } = await openMigratedDatabase(kind);
   let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
   const server: Server = createHttpServer((req, res) => handle(req, res), options.server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,6 +53,7 @@ export async function startTestService(
   return {
     baseUrl,
     dataSource,
+    databaseUrl: db.url,
     config,
     async push(body, opts = {}) {
       const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);

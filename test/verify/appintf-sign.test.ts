@@ -1,6 +1,6 @@
 import { applyAppintfSigner, noopAppintfSigner, verifyAppintfSign, AppintfSigner } from '../../src/verify/appintf-sign';
 
-// appintf publishes no sign rule and no vector (shared/specs/SIGNING.md): only the hook is tested.
+// appintf publishes no sign rule and no vector (docs/signing.md): only the hook is tested.
 const PARAMS = { orderId: '123456', causeType: '1', cause: '商品损坏', proofs: 'http://url,http://url' };
 const joinSigner: AppintfSigner = (params) => Object.keys(params).sort().map((k) => `${k}${params[k]}`).join('|');
 

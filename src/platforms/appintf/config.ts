@@ -1,4 +1,4 @@
-/** The `platforms.appintf` block of the service config (shared/INTERFACE.md), secrets already resolved. */
+/** The `platforms.appintf` block of the service config (docs/http-contract.md), secrets already resolved. */
 export interface AppintfConfig {
   /** The site root; the client calls `${baseUrl}/appIntf/refund/…`. */
   baseUrl: string;

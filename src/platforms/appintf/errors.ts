@@ -1,4 +1,4 @@
-/** appintf `status` codes (shared/specs/appintf-refund.txt, 1 = ok) → how dispatch handles them. */
+/** appintf `status` codes (the app's wiki page app/refund, 1 = ok; docs/platforms.md) → how dispatch handles them. */
 import { type ErrorRule, type ErrorTable, type FailureOutcome, outcomeFromRule, UNKNOWN_CODE_RULE } from '../shared/error-rules';
 
 export const APPINTF_ERROR_TABLE: ErrorTable = {

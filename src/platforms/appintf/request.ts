@@ -1,5 +1,5 @@
 /**
- * The cross-border app's refund (赔付) endpoints (shared/specs/appintf-refund.txt): session-cookie auth
+ * The cross-border app's refund (赔付) endpoints (the app's wiki page app/refund; docs/platforms.md): session-cookie auth
  * (`common_session_id`), form-encoded POST to submit, GET to list. Submit fields are converted to the
  * spec's types (orderId, causeType int; cause, proofs string) and checked against its own rules before
  * sending: cause and causeType not empty (50), cause ≤ 200 characters (51), proofs not empty (52).

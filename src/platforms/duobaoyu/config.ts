@@ -1,4 +1,4 @@
-/** The `platforms.duobaoyu` block of the service config (shared/INTERFACE.md), secrets already resolved. */
+/** The `platforms.duobaoyu` block of the service config (docs/http-contract.md), secrets already resolved. */
 export interface DuobaoyuConfig {
   /** The gateway, e.g. `https://openapi.duobaoyu.com.cn/open/api`; the system params go in its query. */
   baseUrl: string;

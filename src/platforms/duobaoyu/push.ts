@@ -1,5 +1,5 @@
 /**
- * Duobaoyu's status push (shared/specs/SIGNING.md, "Duobaoyu"): a JSON POST to our callback URL with `id`
+ * Duobaoyu's status push (docs/signing.md, "Duobaoyu"): a JSON POST to our callback URL with `id`
  * (the idempotency key), `pushTime`, the event fields and `sign`; we answer the plain text `SUCCESS` once
  * the push is stored, and Duobaoyu retries up to 8 times until it gets that.
  *

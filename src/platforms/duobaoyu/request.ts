@@ -1,5 +1,5 @@
 /**
- * `dby.scm.aftersale.apply` (shared/specs/duobaoyu-aftersale-apply.txt): POST JSON to the gateway with
+ * `dby.scm.aftersale.apply` (Duobaoyu's 创建售后单 document; docs/platforms.md): POST JSON to the gateway with
  * `method`, `appKey`, `timestamp` (13-digit ms), `version=v1` and `sign` in the query. Business fields are
  * converted to the spec's Java types (`afterSaleType "4"` → 4) and checked against its rules: remark ≤ 100
  * characters; skuNum and pickUpWare.pickupWare required unless the type is 4 (仅退款).

@@ -1,4 +1,4 @@
-/** The `platforms.glitzcloud` block of the service config (shared/INTERFACE.md), secrets already resolved. */
+/** The `platforms.glitzcloud` block of the service config (docs/http-contract.md), secrets already resolved. */
 export interface GlitzcloudConfig {
   /** e.g. `https://ssl.glitzcloud.com/agent/v1`; the client posts to `${baseUrl}/orders/saleAfter/add`. */
   baseUrl: string;

@@ -1,5 +1,5 @@
 /**
- * `POST ${baseUrl}/orders/saleAfter/add` (shared/specs/glitzcloud-saleafter-add.txt): a JSON body with
+ * `POST ${baseUrl}/orders/saleAfter/add` (Glitzcloud's 新增赔付 document; docs/platforms.md): a JSON body with
  * apikey, secretkey, store_name and sign from config, the route's business fields converted to the spec's
  * String types, `expected_payout_amount` as "D.DD" from the claim amount, and unsigned attachments.
  */

@@ -1,6 +1,6 @@
 /**
  * What an HTTP answer means before the platform's own envelope is read: transport failures, 5xx and 429
- * are retried (shared/INTERFACE.md "Retries"); an unreadable answer is retried as ambiguous; other HTTP
+ * are retried (docs/http-contract.md "Retries"); an unreadable answer is retried as ambiguous; other HTTP
  * errors without a platform envelope are terminal.
  */
 import type { HttpReply, TransportFailureCode } from './http-call';

@@ -1,4 +1,4 @@
-/** The `platforms.shopex` block of the service config (shared/INTERFACE.md), secrets already resolved. */
+/** The `platforms.shopex` block of the service config (docs/http-contract.md), secrets already resolved. */
 export interface ShopexConfig {
   /** The full matrix endpoint posted to (no path is appended). */
   baseUrl: string;

@@ -1,6 +1,6 @@
 /**
  * ShopEx matrix `res` codes of a `rsp: "fail"` answer → how dispatch handles them (codes from
- * shared/specs/SIGNING.md, taken from ECstore/OMS source; the spec's own error table is empty).
+ * docs/platforms.md, taken from ECstore/OMS source; the spec's own error table is empty).
  */
 import { type ErrorRule, type ErrorTable, type FailureOutcome, outcomeFromRule, UNKNOWN_CODE_RULE } from '../shared/error-rules';
 

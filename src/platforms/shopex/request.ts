@@ -1,5 +1,5 @@
 /**
- * `store.trade.aftersale.add` (shared/specs/shopex-trade-aftersale-add.txt): a form post of the system
+ * `store.trade.aftersale.add` (ShopEx matrix API document; docs/platforms.md): a form post of the system
  * params (from config and the clock) and the business fields (strings; `aftersale_items` and
  * `logistics_info` as JSON text), signed with the node token (src/verify/shopex-sign.ts). Async: the
  * matrix answers `running` + `msg_id`, the result comes to `callback_url`.
@@ -13,7 +13,7 @@ import { buildChecked, type BuiltRequest } from '../shared/send-once';
 import type { ShopexConfig } from './config';
 
 export const SHOPEX_METHOD = 'store.trade.aftersale.add';
-/** Protocol and API versions. ASSUMED for from_api_v/to_api_v (optional; SIGNING.md's vector uses 1.0). */
+/** Protocol and API versions. ASSUMED for from_api_v/to_api_v (optional; docs/signing.md's vector uses 1.0). */
 const PROTOCOL_VERSION = '1.0';
 const API_VERSION = '1.0';
 
