@@ -10,7 +10,7 @@ import { openApiRoutes } from './api/openapi.routes';
 import { callbackErrors } from './callbacks/callback-errors';
 import { healthz, readyz } from './controllers/health.controller';
 import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
-import { shopexCallbackController } from './controllers/shopex-callback.controller';
+import { shopexCallbackController, shopexCallbackFailure } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
 import { qimenEnvelope, qimenOtherRequests } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
@@ -56,9 +56,8 @@ export function createApp(deps: AppDeps): Koa {
   router.post(
     '/callbacks/shopex',
     callbackMetrics('shopex'),
-    callbackErrors(deps.logger, (ctx) => ({ rsp: 'fail', res: 'e00090', err_msg: 'not stored, please repeat', msg_id: String(ctx.state.shopexMsgId ?? '') })),
+    callbackErrors(deps.logger, shopexCallbackFailure),
     callbackRateLimit('shopex', deps.config, deps.now),
-    bodyParser({ enableTypes: ['form'], formLimit: '1mb' }),
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(

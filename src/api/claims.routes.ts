@@ -25,7 +25,7 @@ export function claimsRoutes(fin: FinanceContext): Router {
     const q = ctx.query;
     onlyKnown(q, ['workOrderId', 'platform', 'status', 'flag', 'cursor', 'limit']);
     const limit = pageLimit(q.limit);
-    const cursor = decodeCursor(q.cursor, ['number']);
+    const cursor = decodeCursor(q.cursor, ['id']);
     const rules = fin.rules();
     const qb = dataSource.getRepository(Claim).createQueryBuilder('c').orderBy('c.id', 'ASC').limit(limit + 1);
     const workOrderId = positiveInt('workOrderId', q.workOrderId);

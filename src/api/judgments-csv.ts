@@ -17,6 +17,20 @@ export const CSV_BATCH_ROWS = 500;
 /** Excel reads a UTF-8 CSV (Chinese text) correctly only with the byte order mark. */
 const BOM = '\ufeff';
 
+/** A text cell a spreadsheet would run as a formula (or whose first character it would drop) starts with one of these. */
+const FORMULA_PREFIX = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell as the HTTP contract (docs/http-contract.md) writes it: one that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a leading `'`, so that no spreadsheet runs it as a formula (CSV formula injection).
+ */
+export function spreadsheetSafeText(text: string): string {
+  return FORMULA_PREFIX.test(text) ? `'${text}` : text;
+}
+
+/** Numbers as their plain text; every text cell made spreadsheet-safe. */
+const CELL_CASTS = { number: (n: number) => String(n), string: spreadsheetSafeText };
+
 /** One row of the list as the cells of CSV_COLUMNS, in order (null is an empty cell). */
 export function csvRow(row: JudgmentRow): Array<string | number | null> {
   const j = presentJudgment(row.workOrder, row.latest);
@@ -36,7 +50,7 @@ export async function* judgmentCsvPieces(dataSource: DataSource, filter: Judgmen
   let after: JudgmentKey | null = null;
   for (;;) {
     const page = await loadJudgmentPage(dataSource, filter, rules, after, batchRows);
-    if (page.rows.length > 0) piece += stringify(page.rows.map(csvRow), { cast: { number: (n) => String(n) } });
+    if (page.rows.length > 0) piece += stringify(page.rows.map(csvRow), { cast: CELL_CASTS });
     if (piece) yield piece;
     piece = '';
     if (!page.hasMore || !page.lastKey) return;

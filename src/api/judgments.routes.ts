@@ -31,9 +31,7 @@ function workOrderIdParam(ctx: Context): number {
 
 /** A judgment list cursor: the last item's [receivedAt ISO, workOrderId]. */
 export function decodeJudgmentCursor(raw: unknown): JudgmentKey | null {
-  const key = decodeCursor(raw, ['string', 'number']);
-  if (key && Number.isNaN(new Date(key[0] as string).getTime())) throw badRequest('cursor', 'is not a cursor this API gave out');
-  return key as JudgmentKey | null;
+  return decodeCursor(raw, ['isoTime', 'id']) as JudgmentKey | null;
 }
 
 /** GET /api/judgments, GET /api/judgments/:workOrderId and its route preview (docs/http-contract.md). */

@@ -2,17 +2,60 @@ import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 
 /**
- * A callback we could not store must not be acknowledged: the platform then repeats it. Renders any
- * error as HTTP 500 with the platform's own failure answer, logging the cause with the request id.
+ * A callback refused for what it is (too large, unreadable, too large to store): answered with `status`
+ * in the platform's own failure envelope, with `message` as its clear error.
  */
-export function callbackErrors(logger: Logger, failure: (ctx: Context) => unknown) {
+export class CallbackRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** What went wrong, for the platform's failure envelope: an HTTP status and a message. */
+export interface CallbackProblem {
+  status: number;
+  message: string;
+}
+
+/** The error's name, code and first characters of its message: never its other properties (a failed query's parameters hold the body). */
+function errorSummary(err: unknown): { name: string; code?: string; message: string } {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown };
+  return {
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    message: String(e?.message ?? err).slice(0, 200),
+  };
+}
+
+/** A body parser's client error (koa-bodyparser: invalid JSON 400, too large 413), or a CallbackRefusal. */
+function refusalOf(err: unknown): CallbackProblem | null {
+  if (err instanceof CallbackRefusal) return { status: err.status, message: err.message };
+  const e = err as { status?: unknown };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return { status: e.status, message: e.status === 413 ? 'callback body too large' : 'callback body is not readable' };
+  }
+  return null;
+}
+
+/**
+ * Renders every error of a callback route in the platform's failure envelope, which makes the platform
+ * repeat it. A refusal (the callback's own fault) keeps its 4xx status; anything else is HTTP 500, "not
+ * stored". The log line carries the request id, the error's summary and at most the body's summary that
+ * the controller left in `ctx.state.callbackBody` (size, hash, first bytes): never the body.
+ */
+export function callbackErrors(logger: Logger, failure: (ctx: Context, problem: CallbackProblem) => unknown) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (err) {
-      logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'callback not stored');
-      ctx.status = 500;
-      ctx.body = failure(ctx);
+      const refusal = refusalOf(err);
+      const problem = refusal ?? { status: 500, message: 'not stored, please repeat' };
+      const line = { requestId: ctx.state.requestId, path: ctx.path, status: problem.status, error: errorSummary(err), body: ctx.state.callbackBody };
+      if (refusal) ctx.state.callbackOutcome = 'unreadable';
+      if (refusal) logger.warn(line, 'callback refused');
+      else logger.error(line, 'callback not stored');
+      ctx.status = problem.status;
+      ctx.body = failure(ctx, problem);
     }
   };
 }

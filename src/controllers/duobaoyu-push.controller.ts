@@ -19,7 +19,9 @@ export function duobaoyuPushController(deps: { config: Config; dataSource: DataS
     const secret = deps.config.platforms.duobaoyu?.appSecret;
     const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
     const push = record ? readDuobaoyuPush(record) : null;
-    if (!secret || !record || !push || !verifyDuobaoyuPush(record, secret)) {
+    // The sign is checked over the body's exact text, read as PHP reads it (floats, big ints, key order).
+    const text = (ctx.request as { rawBody?: string }).rawBody ?? '';
+    if (!secret || !record || !push || !verifyDuobaoyuPush(text, secret)) {
       ctx.state.callbackOutcome = !push ? 'unreadable' : 'bad-sign';
       ctx.body = DUOBAOYU_PUSH_FAILURE;
       return;

@@ -8,7 +8,7 @@ import { compactHeapBefore } from '../http/heap-compaction';
 import { BodyBudget } from '../http/body-budget';
 import { qimenAppKeyLimit } from '../http/rate-limit';
 import type { ReceivedPush } from '../storage/raw-push-store';
-import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, qimenSigner, signatureMatches, signedParams } from '../verify/qimen-sign';
+import { parseQimenQuery, QIMEN_SIGN_METHODS, QimenSignMethod, qimenRequestSigner, signatureMatches } from '../verify/qimen-sign';
 import { isWithinWindow, parseQimenTimestamp } from '../verify/qimen-timestamp';
 import { qimenSuccess, renderQimen } from './qimen-envelope';
 import { readRawBody } from './read-raw-body';
@@ -52,13 +52,14 @@ export function qimenController(deps: QimenControllerDeps) {
     if (!QIMEN_SIGN_METHODS.includes(signMethod)) throw new QimenError('invalid-parameter', 'sign_method must be md5, hmac or hmac-sha256');
 
     // The signature is computed as the body arrives; the body's bytes count against the in-flight budget
-    // until the answer is sent.
+    // until the answer is sent. headersDistinct: a repeated header's first value, as the SDK's servlet
+    // getHeader reads it. No signer: the SDK would throw on the request (a malformed % escape).
     const reservation = bodies.open();
     ctx.res.once('close', reservation.release);
-    const signer = qimenSigner(signMethod, secret, signedParams(query, ctx.headers));
-    const body = await readRawBody(ctx, { limit: deps.config.maxBodyBytes, reservation, onChunk: (chunk) => signer.update(chunk) });
+    const signer = qimenRequestSigner({ signMethod, secret, query, headers: ctx.req.headersDistinct });
+    const body = await readRawBody(ctx, { limit: deps.config.maxBodyBytes, reservation, onChunk: (chunk) => signer?.update(chunk) });
     const sign = query.get('sign') ?? '';
-    if (!sign || !signatureMatches(signer, sign)) throw signCheckFailure();
+    if (!signer || !sign || !signatureMatches(signer, sign)) throw signCheckFailure();
     appKeyLimit(ctx, appKey);
     compactHeapBefore(body.length); // a big verified push reuses the heap earlier pushes left, rather than growing it
 

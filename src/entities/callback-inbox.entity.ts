@@ -31,7 +31,7 @@ export class CallbackInbox {
   @Column({ type: 'text' })
   payload: string;
 
-  /** applied | same | ignored (stale or illegal move) | unmatched (no such claim) */
+  /** applied | same | ignored (stale or illegal move) | unmatched (no such claim) | malformed (not well formed: for review) */
   @Column({ type: 'varchar', length: 16 })
   outcome: string;
 

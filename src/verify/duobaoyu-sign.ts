@@ -1,9 +1,10 @@
 /**
- * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (docs/signing.md):
- * merge the system params `{method, appKey, timestamp, version}` with the JSON body, drop nulls
- * recursively, sort object keys byte-wise at every depth (arrays keep their order), join the top-level
- * pairs as `key=value` with `&` (objects/arrays as JSON text with unescaped slashes and unicode; top-level
- * `true`/`false` as PHP prints them: `1` / empty), append the secret, `UPPER(MD5(...))`.
+ * Duobaoyu open-API signature, after Duobaoyu's PHP SDK (docs/signing.md; `SignUtil::sign` and `recursionSort`,
+ * docs/conformance.md): the SDK signs the PHP array `array_merge([method, appKey, timestamp, version],
+ * $bizParam)`, which is `json_decode` of the body text. So the body is read as PHP reads it
+ * (src/verify/php-values.ts): nulls dropped at every depth, a level `ksort`ed (PHP 8 order) only when all
+ * its keys are strings, top-level values joined as `key=value` with `&` (scalars as PHP prints them: `true`
+ * `1`, `false` empty, floats with 14 digits; arrays as `json_encode` text), the secret appended, `UPPER(MD5(...))`.
  *
  * ASSUMPTION: how the secret is appended (`&appSecret=<secret>`) is not public; the SDK's constant is
  * hidden. It lives in one named strategy, {@link appendAppSecretParam}, which callers may swap through
@@ -11,6 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { signaturesEqual } from './constant-time';
+import {
+  type PhpArray, PhpJsonError, phpJsonDecode, phpJsonEncode, phpKeyCompare, phpScalarText, phpValueOf,
+} from './php-values';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -22,47 +26,48 @@ export interface DuobaoyuSystemParams {
   version: string;
 }
 
+/** A body to sign: its exact JSON text (what is sent or received), a value that is sent as JSON.stringify'd, or PHP's array of it. */
+export type DuobaoyuBody = string | Readonly<Record<string, unknown>> | PhpArray;
+
 /** How the secret joins the string to hash. Swappable because the real rule is assumed. */
 export type DuobaoyuSecretStrategy = (joined: string, appSecret: string) => string;
 
 /** ASSUMED: the SDK appends `&appSecret=<secret>` (the literal `appSecret` is our guess). */
 export const appendAppSecretParam: DuobaoyuSecretStrategy = (joined, appSecret) => `${joined}&appSecret=${appSecret}`;
 
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-
-/** Drops null/undefined object values at every depth and sorts object keys byte-wise; arrays keep order. */
-function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort(byteOrder)) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== null && v !== undefined) out[key] = normalise(v);
-    }
-    return out;
-  }
+/** The body as the PHP array the SDK signs. Throws PhpJsonError when it is not a JSON object or list. */
+export function duobaoyuBodyArray(body: DuobaoyuBody): PhpArray {
+  if (body instanceof Map) return body;
+  const value = typeof body === 'string' ? phpJsonDecode(body) : phpValueOf(body);
+  if (!(value instanceof Map)) throw new PhpJsonError('the body is not a JSON object');
   return value;
 }
 
-/** PHP string conversion of a top-level value. JSON.stringify leaves slashes and non-ASCII unescaped. */
-function phpText(value: unknown): string {
-  if (value === true) return '1';
-  if (value === false) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** `array_merge`: string keys of `b` replace `a`'s in place, int keys are renumbered from 0 after `a`'s. */
+function arrayMerge(a: PhpArray, b: PhpArray): PhpArray {
+  const out: PhpArray = new Map();
+  let next = 0n;
+  for (const array of [a, b]) for (const [k, v] of array) out.set(typeof k === 'bigint' ? next++ : k, v);
+  return out;
+}
+
+/** `recursionSort`: nulls removed at every depth; a level `ksort`ed only when all its keys are strings. */
+function recursionSort(array: PhpArray): PhpArray {
+  const out: PhpArray = new Map();
+  for (const [k, v] of array) if (v !== null) out.set(k, v instanceof Map ? recursionSort(v) : v);
+  if (![...out.keys()].every((k) => typeof k === 'string')) return out;
+  return new Map([...out].sort(([a], [b]) => phpKeyCompare(a, b)));
 }
 
 /** The string that is hashed, without the secret: `afterSaleType=4&appKey=…&…`. */
-export function duobaoyuStringToSign(system: DuobaoyuSystemParams, body: Readonly<Record<string, unknown>>): string {
-  const merged = normalise({ ...system, ...body }) as Record<string, unknown>;
-  return Object.entries(merged)
-    .map(([key, value]) => `${key}=${phpText(value)}`)
-    .join('&');
+export function duobaoyuStringToSign(system: DuobaoyuSystemParams, body: DuobaoyuBody): string {
+  const merged = recursionSort(arrayMerge(new Map(Object.entries(system)), duobaoyuBodyArray(body)));
+  return [...merged].map(([key, value]) => `${key}=${value instanceof Map ? phpJsonEncode(value) : phpScalarText(value)}`).join('&');
 }
 
 export function signDuobaoyu(
   system: DuobaoyuSystemParams,
-  body: Readonly<Record<string, unknown>>,
+  body: DuobaoyuBody,
   appSecret: string,
   appendSecret: DuobaoyuSecretStrategy = appendAppSecretParam,
 ): string {
@@ -70,10 +75,10 @@ export function signDuobaoyu(
   return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
 }
 
-/** Constant-time check of a received sign (an outgoing request seen by a fake, or a push). */
+/** Constant-time check of a received sign (an outgoing request seen by a fake, or a push). Hex case-insensitive. */
 export function verifyDuobaoyuSign(
   system: DuobaoyuSystemParams,
-  body: Readonly<Record<string, unknown>>,
+  body: DuobaoyuBody,
   appSecret: string,
   receivedSign: string,
   appendSecret: DuobaoyuSecretStrategy = appendAppSecretParam,

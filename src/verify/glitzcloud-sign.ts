@@ -1,12 +1,14 @@
 /**
- * Glitzcloud `saleAfter/add` signature, after a third-party SDK (assumed against the live server, see
- * docs/signing.md): put `apikey` and `secretkey` into the flat parameter map, leave out `sign` and
- * `attachments` (无须参与签名), JSON-encode nested values, sort keys byte-wise, concatenate `key + value`
- * with no separators, `lowercase MD5`. Null/undefined values are left out (assumption: the SDK never
- * sends them).
+ * Glitzcloud `saleAfter/add` signature, after `Core::sign` of the TWUSA PHP SDK (docs/signing.md;
+ * docs/conformance.md): the parameters as PHP decodes the JSON body (src/verify/php-values.ts), with
+ * `apikey` and `secretkey` put in and `sign` and `attachments` left out (无须参与签名), `ksort`ed (PHP 8
+ * default order: integer keys by value), then `key + value` with no separators, each value as PHP prints it
+ * (`true` → `1`, `false` and null → empty, floats with 14 digits, a nested object or list → `Array`);
+ * `lowercase MD5`.
  */
 import { createHash } from 'node:crypto';
 import { signaturesEqual } from './constant-time';
+import { type PhpArray, PhpJsonError, phpJsonDecode, phpKeyCompare, phpScalarText, phpValueOf } from './php-values';
 
 export interface GlitzcloudCredentials {
   apikey: string;
@@ -16,22 +18,26 @@ export interface GlitzcloudCredentials {
 /** Keys never signed. */
 export const GLITZCLOUD_UNSIGNED_KEYS: readonly string[] = ['sign', 'attachments'];
 
-const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+/** The parameters: a request body's exact JSON text, or a value that is sent as its JSON.stringify text. */
+export type GlitzcloudParams = string | Readonly<Record<string, unknown>>;
 
-function flatText(value: unknown): string {
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+function paramsArray(params: GlitzcloudParams): PhpArray {
+  const value = typeof params === 'string' ? phpJsonDecode(params) : phpValueOf(params);
+  if (!(value instanceof Map)) throw new PhpJsonError('the parameters are not a JSON object');
+  return value;
 }
 
-export function glitzcloudStringToSign(params: Readonly<Record<string, unknown>>, credentials: GlitzcloudCredentials): string {
-  const merged: Record<string, unknown> = { ...params, apikey: credentials.apikey, secretkey: credentials.secretkey };
-  return Object.keys(merged)
-    .filter((key) => !GLITZCLOUD_UNSIGNED_KEYS.includes(key) && merged[key] !== null && merged[key] !== undefined)
-    .sort(byteOrder)
-    .map((key) => key + flatText(merged[key]))
+export function glitzcloudStringToSign(params: GlitzcloudParams, credentials: GlitzcloudCredentials): string {
+  const array = new Map(paramsArray(params));
+  for (const key of GLITZCLOUD_UNSIGNED_KEYS) array.delete(key);
+  array.set('apikey', credentials.apikey).set('secretkey', credentials.secretkey);
+  return [...array]
+    .sort(([a], [b]) => phpKeyCompare(a, b))
+    .map(([key, value]) => `${key}${value instanceof Map ? 'Array' : phpScalarText(value)}`)
     .join('');
 }
 
-export function signGlitzcloud(params: Readonly<Record<string, unknown>>, credentials: GlitzcloudCredentials): string {
+export function signGlitzcloud(params: GlitzcloudParams, credentials: GlitzcloudCredentials): string {
   return createHash('md5').update(glitzcloudStringToSign(params, credentials), 'utf8').digest('hex');
 }
 

@@ -27,9 +27,8 @@ export function assembleShopexParams(params: Readonly<Record<string, ShopexParam
 }
 
 function assembleNested(value: Readonly<Record<string, ShopexParamValue>> | readonly ShopexParamValue[]): string {
-  const entries: [string, ShopexParamValue][] = Array.isArray(value)
-    ? value.map((v, i): [string, ShopexParamValue] => [String(i), v])
-    : Object.entries(value);
+  // A list's entries are its indexes as strings (a sparse list, as PHP's form parsing can make, has gaps).
+  const entries: [string, ShopexParamValue][] = Object.entries(value);
   entries.sort(([a], [b]) => byteOrder(a, b));
   let out = '';
   for (const [key, v] of entries) {

@@ -12,8 +12,9 @@ describe('Glitzcloud sign', () => {
     expect(signGlitzcloud(withSign, CREDENTIALS)).toBe(VECTOR_SIGN);
   });
 
-  it('JSON-encodes nested values before concatenating', () => {
-    expect(glitzcloudStringToSign({ p: [{ a: 1 }] }, { apikey: 'k', secretkey: 's' })).toBe('apikeykp[{"a":1}]secretkeys');
+  it('signs a nested value as the word Array, as Core::sign\'s PHP string conversion does (a JSON string is signed as its text)', () => {
+    expect(glitzcloudStringToSign({ p: [{ a: 1 }] }, { apikey: 'k', secretkey: 's' })).toBe('apikeykpArraysecretkeys');
+    expect(glitzcloudStringToSign({ p: '[{"a":1}]' }, { apikey: 'k', secretkey: 's' })).toBe('apikeykp[{"a":1}]secretkeys');
   });
 
   it('verifies a body that carries the right sign and rejects a tampered one', () => {

@@ -13,8 +13,9 @@
  *   pass another {@link DuobaoyuPushSignStrategy} to swap it.
  */
 import {
-  appendAppSecretParam, type DuobaoyuSecretStrategy, type DuobaoyuSystemParams, signDuobaoyu,
+  appendAppSecretParam, type DuobaoyuBody, duobaoyuBodyArray, type DuobaoyuSecretStrategy, type DuobaoyuSystemParams, signDuobaoyu,
 } from '../../verify/duobaoyu-sign';
+import type { PhpArray } from '../../verify/php-values';
 import { signaturesEqual } from '../../verify/constant-time';
 import { asRecord, scalarText } from '../shared/transport-errors';
 
@@ -36,7 +37,7 @@ export const DUOBAOYU_PUSH_SIGN_FIELD = 'sign';
 export const DUOBAOYU_PUSH_SUCCESS = 'SUCCESS';
 
 /** Computes a push's sign from its fields (`sign` already removed) and the app secret. */
-export type DuobaoyuPushSignStrategy = (unsigned: Readonly<Record<string, unknown>>, appSecret: string) => string;
+export type DuobaoyuPushSignStrategy = (unsigned: DuobaoyuBody, appSecret: string) => string;
 
 /**
  * The request rule (src/verify/duobaoyu-sign.ts) over the body alone. `signDuobaoyu` merges the system
@@ -53,29 +54,39 @@ export function pushSignStrategyWith(appendSecret: DuobaoyuSecretStrategy): Duob
   return (unsigned, appSecret) => signDuobaoyu(NO_SYSTEM_PARAMS, unsigned, appSecret, appendSecret);
 }
 
-function withoutSign(body: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { [DUOBAOYU_PUSH_SIGN_FIELD]: _dropped, ...rest } = body;
+function withoutSign(body: PhpArray): PhpArray {
+  const rest = new Map(body);
+  rest.delete(DUOBAOYU_PUSH_SIGN_FIELD);
   return rest;
 }
 
-/** The sign of a push body: over every field except `sign`. */
+/** The sign of a push body (its exact JSON text, or a value sent as JSON.stringify'd): over every field except `sign`. */
 export function signDuobaoyuPush(
-  body: Record<string, unknown>,
+  body: DuobaoyuBody,
   appSecret: string,
   strategy: DuobaoyuPushSignStrategy = signPushLikeRequestsWithoutSystemParams,
 ): string {
-  return strategy(withoutSign(body), appSecret);
+  return strategy(withoutSign(duobaoyuBodyArray(body)), appSecret);
 }
 
-/** True when `body.sign` is the sign of the other fields (hex case-insensitive), compared in constant time. */
+/**
+ * True when the body's `sign` is the sign of the other fields (hex case-insensitive), compared in constant
+ * time. Give the body's exact JSON text: the sign is over the array PHP decodes from it (php-values.ts).
+ */
 export function verifyDuobaoyuPush(
-  body: Record<string, unknown>,
+  body: DuobaoyuBody,
   appSecret: string,
   strategy: DuobaoyuPushSignStrategy = signPushLikeRequestsWithoutSystemParams,
 ): boolean {
-  const received = body[DUOBAOYU_PUSH_SIGN_FIELD];
+  let array: PhpArray;
+  try {
+    array = duobaoyuBodyArray(body);
+  } catch {
+    return false; // not a JSON object: nothing was signed
+  }
+  const received = array.get(DUOBAOYU_PUSH_SIGN_FIELD);
   if (typeof received !== 'string' || received === '') return false;
-  return signaturesEqual(signDuobaoyuPush(body, appSecret, strategy), received.toUpperCase());
+  return signaturesEqual(signDuobaoyuPush(array, appSecret, strategy), received.toUpperCase());
 }
 
 function pushTimeOf(value: unknown): number | null {

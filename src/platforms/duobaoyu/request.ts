@@ -78,10 +78,10 @@ export function buildDuobaoyuRequest(
   return buildChecked(() => {
     const body = duobaoyuBody(claim.fields);
     const system = { method: DUOBAOYU_METHOD, appKey: config.appKey, timestamp: String(now.getTime()), version: DUOBAOYU_VERSION };
-    const sign = signDuobaoyu(system, body, config.appSecret, appendSecret);
+    const json = JSON.stringify(body);
+    const sign = signDuobaoyu(system, json, config.appSecret, appendSecret); // over the exact text sent
     const url = `${config.baseUrl}?${new URLSearchParams({ ...system, sign }).toString()}`;
     const headers = { 'content-type': 'application/json; charset=utf-8' };
-    const json = JSON.stringify(body);
     return { method: 'POST', url, headers, body: json, redacted: { url: redactQuery(url, ['sign']), headers, body: json } };
   });
 }

