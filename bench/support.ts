@@ -193,8 +193,7 @@ export function findPid(names: string[]): number | null {
 export function machineBusySeconds(): number | null {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
-    void idle, iowait;
+    const [user, nice, system, , , irq, softirq, steal] = fields; // idle and iowait are not busy time
     return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
   } catch {
     return null;

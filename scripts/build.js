@@ -78,7 +78,7 @@ function withLock(work) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
       if (!lockHolderAlive()) fs.rmSync(LOCK, { recursive: true, force: true });
-      else if (Date.now() > waitUntil) throw new Error(`${LOCK} held for more than ${LOCK_WAIT_MS / 1000} s: remove it if no build is running`);
+      else if (Date.now() > waitUntil) throw new Error(`${LOCK} held for more than ${LOCK_WAIT_MS / 1000} s: remove it if no build is running`, { cause: err });
       else sleepSync(200);
     }
   }
@@ -102,7 +102,7 @@ function compile({ tolerateTypeErrors = false, log = () => undefined } = {}) {
     execFileSync(process.execPath, [TSC, '-p', TSCONFIG], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
   } catch (err) {
     typeErrors = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() || err.message;
-    if (!tolerateTypeErrors || mtimeOr0(MAIN_OUTPUT) < started - 1000) throw new Error(`tsc failed:\n${typeErrors}`);
+    if (!tolerateTypeErrors || mtimeOr0(MAIN_OUTPUT) < started - 1000) throw new Error(`tsc failed:\n${typeErrors}`, { cause: err });
   }
   fs.cpSync(path.join(ROOT, 'src/web/static'), path.join(ROOT, 'dist/src/web/static'), { recursive: true });
   if (!typeErrors) {

@@ -236,6 +236,7 @@ async function startMetricsOff(): Promise<{ url: string; close: () => Promise<vo
   let metrics: typeof import('../../src/metrics') | undefined;
   try {
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously
       metrics = require('../../src/metrics');
     });
   } finally {

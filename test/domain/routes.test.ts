@@ -41,7 +41,7 @@ describe('route matching', () => {
   });
 
   it('does not match a key the judgment lacks', () => {
-    const { judgeResult, ...j } = judgment();
+    const { judgeResult: _absent, ...j } = judgment();
     expect(matchRoute(route({ when: { compensationType: 'REFUND' } }), j).matched).toBe(false);
   });
 });

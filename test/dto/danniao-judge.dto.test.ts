@@ -274,7 +274,7 @@ describe('danniao.judge push: prototype keys are harmless', () => {
     const result = validate(JSON.parse('{"toString":["x"],"hasOwnProperty":[1],"responsibilityPackageNos":["P"]}'));
     if (!result.ok) throw new Error(result.message);
     expect(String(result.value)).toBe('[object Object]');
-    expect(result.value.hasOwnProperty('responsibilityPackageNos')).toBe(true);
+    expect(Object.hasOwn(result.value, 'responsibilityPackageNos')).toBe(true);
   });
 
   it('accepts unknown fields carrying prototype keys, leaving them out of the value', () => {

@@ -55,7 +55,7 @@ describe('TokenBuckets', () => {
   });
 
   it('remembers at most maxKeys keys, dropping the least recently used', () => {
-    let now = 0;
+    const now = 0;
     const b = new TokenBuckets(1, 3, () => now);
     for (const k of ['a', 'b', 'c']) b.take(k);
     b.take('a'); // a is now the most recent (refused: its token is spent)

@@ -185,6 +185,7 @@ describe('METRICS=off', () => {
     try {
       let mod: typeof import('../../src/metrics') | undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- isolateModules loads synchronously
         mod = require('../../src/metrics');
       });
       const m = mod!;

@@ -1,3 +1,4 @@
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import { JudgmentRevision, RawPush, ResponsibilityPackage, WorkOrder } from '../../src/entities';
 import { readRawPushBody } from '../../src/storage/raw-push-store';
 import { TEST_DATABASES } from '../support/databases';
@@ -11,7 +12,7 @@ describe.each(TEST_DATABASES)('POST /qimen danniao.judge on %s', (kind) => {
   });
   afterEach(() => svc.close());
 
-  const count = (entity: Function) => svc.dataSource.getRepository(entity as any).count();
+  const count = (entity: EntityTarget<ObjectLiteral>) => svc.dataSource.getRepository(entity).count();
 
   it("accepts the spec's own request example and answers a positive workOrderId in the success envelope", async () => {
     const { status, json } = await svc.push(specExample());

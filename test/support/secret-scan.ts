@@ -204,6 +204,7 @@ interface SqliteStatement {
 type SqliteDatabase = new (path: string, options: object) => { prepare(sql: string): SqliteStatement; close(): void };
 
 async function sqliteTables(url: string): Promise<OpenDatabase> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a SQLite file is swept
   const Database: SqliteDatabase = require('better-sqlite3');
   const db = new Database(url.replace(/^sqlite:/, ''), { readonly: true, fileMustExist: true, timeout: 10_000 });
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
