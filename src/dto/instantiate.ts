@@ -16,7 +16,8 @@ import type { ClassConstructor } from 'class-transformer';
  * without a class are copied by the same rule, as plain objects. test/dto/instantiate.test.ts holds the
  * two together on generated bodies.
  */
-const nestedTypes = new Map<Function, Map<string, () => ClassConstructor<object>>>();
+// Keyed by the DTO class a decorator was applied to (its prototype's constructor).
+const nestedTypes = new Map<object, Map<string, () => ClassConstructor<object>>>();
 
 /** A field holding an object (or list of objects) of class `type()`: for {@link instantiate} and class-transformer. */
 export function NestedType(type: () => ClassConstructor<object>): PropertyDecorator {

@@ -38,6 +38,7 @@ export function javaUrlDecode(text: string): string {
  * The characters `Character.isWhitespace` (Java 17) is true for: space separators except the no-break ones
  * (U+00A0, U+2007, U+202F), the line and paragraph separators, tab, LF, VT, FF, CR and U+001C–U+001F.
  */
+// eslint-disable-next-line no-control-regex -- VT and U+001C–U+001F are whitespace to Java, and so here
 const JAVA_WHITESPACE_ONLY = /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
 
 /** `StringUtils.isEmpty` of the Taobao SDK: true when every char is Java whitespace (or there is none). */

@@ -29,6 +29,7 @@ describe('a full garbage collection before a big push', () => {
     const before = await compactions();
     const held = process.memoryUsage().heapUsed;
     expect(garbage.length).toBe(200);
+    // eslint-disable-next-line no-useless-assignment -- dropping the only reference is the point: the heap is then garbage
     garbage = null;
     expect(compactHeapBefore(COMPACT_HEAP_OVER_BYTES + 1)).toBe(true);
     expect(held - process.memoryUsage().heapUsed).toBeGreaterThan(50 * 1024 * 1024);

@@ -27,7 +27,7 @@ describe('PHP json_decode and json_encode', () => {
 
   it('reads integers within 64 bits exactly and larger ones as floats', () => {
     expect(phpJsonDecode('9007199254740993')).toBe(9007199254740993n);
-    expect(phpJsonDecode('12345678901234567890')).toBe(12345678901234567890);
+    expect(phpJsonDecode('12345678901234567890')).toBe(Number('12345678901234567890')); // the nearest double, as PHP reads it
   });
 
   it('writes {} as [] and an object with keys 0 and 1 as a list, as PHP does', () => {

@@ -19,7 +19,7 @@
  */
 import { type AppintfSigner, noopAppintfSigner } from '../../verify/appintf-sign';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../types';
-import { FieldRuleError, integerField } from '../shared/field-rules';
+import { FieldRuleError } from '../shared/field-rules';
 import { type ClientOptions, PlatformHttp } from '../shared/http-call';
 import { type DuplicateAwareClient, type LookupContext, NOTHING_HELD } from '../shared/lookup';
 import { sendOnce } from '../shared/send-once';
