@@ -4,7 +4,7 @@ import type { LookupContext } from '../platforms/shared/lookup';
 
 /**
  * The look-up context of one claim: a platform record another claim of the platform already holds is
- * never its own (INTERFACE.md: one platform record belongs to at most one claim).
+ * never its own (docs/http-contract.md: one platform record belongs to at most one claim).
  */
 export function lookupContextFor(dataSource: DataSource, claim: Pick<Claim, 'id' | 'platform'>): LookupContext {
   return {

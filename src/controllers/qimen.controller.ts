@@ -72,7 +72,7 @@ export function qimenController(deps: QimenControllerDeps) {
       const data = await handleVerified(deps, push);
       renderQimen(ctx, qimenSuccess(data, now()));
     } catch (err) {
-      // Verified but refused: kept before the refusal is answered (INTERFACE.md "Rejected pushes").
+      // Verified but refused: kept before the refusal is answered (docs/http-contract.md "Rejected pushes").
       if (err instanceof QimenError && KEPT_REFUSALS.includes(err.errorId)) await keepRejectedPush(deps.dataSource, push, err);
       throw err;
     }

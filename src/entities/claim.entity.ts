@@ -66,7 +66,7 @@ export class Claim {
 
   /**
    * The platform's own time on the status report last applied (Duobaoyu `pushTime`); a report dated
-   * earlier changes nothing (INTERFACE.md "Platform callbacks"). Null: no dated report applied yet.
+   * earlier changes nothing (docs/http-contract.md "Platform callbacks"). Null: no dated report applied yet.
    */
   @Column({ ...UTC_DATETIME, nullable: true })
   platformStatusAt: Date | null;

@@ -3,7 +3,7 @@ import { UTC_DATETIME } from './column-types';
 
 /**
  * A push whose signature verified but that was refused (`invalid-json`, `invalid-parameter`,
- * `invalid-method`), kept before the answer so that nothing is lost (INTERFACE.md "Rejected pushes").
+ * `invalid-method`), kept before the answer so that nothing is lost (docs/http-contract.md "Rejected pushes").
  * One row per body: the same body again counts `attempts` and moves `lastReceivedAt`. The push itself
  * (query without `sign`, headers without credentials, the body) is its raw_push row.
  */

@@ -11,7 +11,7 @@ import { inTransaction } from '../storage/transactions';
  * times: a repeat changes nothing), then applied to the claim whose platform id is `afterSaleOrderId`.
  * A state we cannot map, a push without `pushTime`, or one that would move the claim backwards, is kept
  * in the inbox as `ignored`; a push whose `pushTime` is older than the last one applied to the claim as
- * `out-of-order`. Either changes nothing (INTERFACE.md "Platform callbacks").
+ * `out-of-order`. Either changes nothing (docs/http-contract.md "Platform callbacks").
  */
 export async function handleDuobaoyuPush(dataSource: DataSource, push: DuobaoyuPush, payload: Record<string, unknown>, at: Date): Promise<void> {
   await inTransaction(dataSource, async (em) => {

@@ -7,7 +7,7 @@ import { insertRawPushes } from '../storage/judgments/judgment-repository';
 import { encodeBody, type ReceivedPush } from '../storage/raw-push-store';
 import { inTransaction } from '../storage/transactions';
 
-/** The refusals of a verified push that keep it (INTERFACE.md "Rejected pushes"). */
+/** The refusals of a verified push that keep it (docs/http-contract.md "Rejected pushes"). */
 export const KEPT_REFUSALS: readonly string[] = ['invalid-json', 'invalid-parameter', 'invalid-method'];
 
 /**
