@@ -105,7 +105,7 @@ describe('the /finance/ page in chromium', () => {
 
   it('highlights a judgment whose claim was resent blind, and offers that flag as a filter', async () => {
     expect(await page.getAttribute(`tr[data-work-order="${ids.C}"]`, 'class')).toBe('flagged');
-    expect(await page.locator(`tr[data-work-order="${ids.C}"] [data-flag]`).allTextContents()).toEqual(['比例未覆盖', '可能重复索赔']);
+    expect(await page.locator(`tr[data-work-order="${ids.C}"] [data-flag]`).allTextContents()).toEqual(['比例未覆盖', '可能重复索赔', '索赔已过时']);
     expect(await page.locator('#filters select[name=flag] option[value="resent-blind"]').textContent()).toBe('可能重复索赔');
   });
 
@@ -170,7 +170,7 @@ describe('the /finance/ page in chromium', () => {
     await page.click('#apply');
     await page.waitForFunction(() => document.querySelectorAll('#judgments tbody tr').length === 6);
     await page.waitForFunction(() => document.querySelector('#chart svg')?.getAttribute('data-days') === '5');
-    expect(await page.locator(`tr[data-work-order="${ids.C}"] [data-flag]`).allTextContents()).toEqual(['share uncovered', 'maybe filed twice']);
+    expect(await page.locator(`tr[data-work-order="${ids.C}"] [data-flag]`).allTextContents()).toEqual(['share uncovered', 'maybe filed twice', 'claim outdated']);
     await page.screenshot({ path: join(OUTPUT, 'finance-page.png'), fullPage: true });
     expect(existsSync(join(OUTPUT, 'finance-page.png'))).toBe(true);
     expect(problems).toEqual([]);
