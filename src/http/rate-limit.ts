@@ -57,6 +57,15 @@ interface Rule {
   buckets: TokenBuckets;
 }
 
+/** Takes a token of `key`; when there is none, sets Retry-After and marks the request rate-limited (false). */
+function tookToken(ctx: Context, buckets: TokenBuckets, key: string | null): boolean {
+  const waitMs = key === null ? 0 : buckets.take(key);
+  if (waitMs === 0) return true;
+  ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
+  ctx.state.rateLimited = true;
+  return false;
+}
+
 /**
  * A middleware that lets a request through while every rule has a token for it, else calls `reject`
  * (after setting Retry-After) instead of the rest of the route. No rules: a pass-through.
@@ -65,14 +74,7 @@ export function rateLimit(rules: Rule[], reject: (ctx: Context) => void): Middle
   if (rules.length === 0) return (_ctx: Context, next: Next) => next();
   return async (ctx: Context, next: Next) => {
     for (const rule of rules) {
-      const key = rule.key(ctx);
-      const waitMs = key === null ? 0 : rule.buckets.take(key);
-      if (waitMs > 0) {
-        ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
-        ctx.state.rateLimited = true;
-        reject(ctx);
-        return;
-      }
+      if (!tookToken(ctx, rule.buckets, rule.key(ctx))) return reject(ctx);
     }
     await next();
   };
@@ -99,12 +101,7 @@ export function qimenAppKeyLimit(config: Config, now: () => number = Date.now): 
   if (perSecond === undefined) return () => undefined;
   const buckets = new TokenBuckets(perSecond, config.rateLimits.maxKeys, now);
   return (ctx, appKey) => {
-    const waitMs = buckets.take(appKey);
-    if (waitMs > 0) {
-      ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
-      ctx.state.rateLimited = true;
-      rejectQimen();
-    }
+    if (!tookToken(ctx, buckets, appKey)) rejectQimen();
   };
 }
 
