@@ -244,26 +244,17 @@ onMysql('MariaDB connections reset and stalled at random moments under pushes, d
     expectNone('claims or claim events missing', violations);
   });
 
-  // Known gap (issue 14, open): a result whose write keeps failing for the whole lease is dropped, and the
-  // claim is sent again when its lease ends (the new attempt row shares the abandoned one's key, and the
-  // ShopEx and Duobaoyu look-ups do not find the first filing). Until that is fixed, a second filing on those
-  // two platforms is counted and printed, not failed; a claim lost, filed three times, or filed twice on
-  // Glitzcloud fails.
-  it('files every claim on its platform: once, or at most twice on ShopEx and Duobaoyu (the known gap, counted)', () => {
+  it('files every claim on its platform exactly once', () => {
     const count = <T>(items: T[], key: (t: T) => string) => items.reduce((m, t) => m.set(key(t), (m.get(key(t)) ?? 0) + 1), new Map<string, number>());
     const glitz = count(fakes.glitzcloud.orders, (o) => o.connect_order_sn);
     const shopex = count(fakes.shopex.applications, (a) => a.trade.aftersale_id);
     const duobaoyu = count(fakes.duobaoyu.afterSales, (a) => String(a.body.remark));
     const violations: string[] = [];
-    const resends: string[] = [];
     for (const c of stored.claims) {
       const filed = c.platform === 'glitzcloud' ? glitz.get(c.logisticsOrderNo) : c.platform === 'shopex' ? shopex.get(String(c.id)) : duobaoyu.get(c.externalOrderId);
       if (c.status === 'pending' || c.leaseOwner !== null) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}) still ${c.status}${c.leaseOwner ? ', leased' : ''}`);
-      const knownGap = filed === 2 && (c.platform === 'shopex' || c.platform === 'duobaoyu');
-      if (knownGap) resends.push(`claim ${c.id} on ${c.platform}${c.resentBlindAt !== null ? ' (flagged resent-blind)' : ''}`);
-      if ((filed ?? 0) !== 1 && !knownGap) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}, ${c.status}) filed ${filed ?? 0} times on ${c.platform}; attempts ${c.attempts ?? 'none'}`);
+      if ((filed ?? 0) !== 1) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}, ${c.status}) filed ${filed ?? 0} times on ${c.platform}${c.resentBlindAt !== null ? ' (flagged resent-blind)' : ''}; attempts ${c.attempts ?? 'none'}`);
     }
-    if (resends.length > 0) process.stdout.write(`connection chaos: KNOWN GAP: ${resends.length} claim(s) filed twice after a result not stored within the lease: ${resends.join(', ')}\n`);
     expectNone('claims lost or filed twice', violations);
   });
 
