@@ -1,13 +1,14 @@
 import { createServer, Server } from 'node:http';
 import type { Context, Next } from 'koa';
 import type { DataSource } from 'typeorm';
+import { clusterMetricsText, IN_CLUSTER } from './cluster-metrics';
 import { refreshDatabaseGauges } from './database';
 import { CallbackOutcome, CallbackPlatform, METRICS_ENABLED, OTHER_METHOD, pushCountersFor, recordCallback, recordPush, registry, secondsSince } from './registry';
 
-/** The Prometheus text of this process, the database gauges refreshed first. */
+/** The Prometheus text of this process (of every process, in a cluster), the database gauges refreshed first. */
 export async function renderMetrics(dataSource: DataSource): Promise<{ contentType: string; body: string }> {
   await refreshDatabaseGauges(dataSource);
-  return { contentType: registry.contentType, body: await registry.metrics() };
+  return { contentType: registry.contentType, body: IN_CLUSTER ? await clusterMetricsText() : await registry.metrics() };
 }
 
 /** GET /metrics (no auth: counts only; keep it off the public side of the load balancer). 404 when METRICS=off. */
