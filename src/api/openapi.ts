@@ -319,8 +319,12 @@ export const OPENAPI_DOCUMENT = {
         ...judgmentFields,
         revisions: {
           type: 'array',
-          description: 'every revision, oldest first',
-          items: openObject({ revision: { type: 'integer' }, receivedAt: time(), rawPush: ref('RawPush') }, "a revision's typed fields (one per stored column)"),
+          description: "every revision, oldest first by the push's Qimen timestamp, then arrival: the last is the latest",
+          items: openObject({
+            revision: { type: 'integer', description: 'numbered by arrival' }, receivedAt: time(), pushedAt: time("the push's Qimen timestamp"),
+            outOfOrder: { type: 'boolean', description: 'pushed earlier than the latest revision when it arrived: kept, but it changed neither the judgment nor its claims' },
+            rawPush: ref('RawPush'),
+          }, "a revision's typed fields (one per stored column)"),
         },
         claims: { type: 'array', items: ref('ClaimDetail') },
       }),

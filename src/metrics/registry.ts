@@ -25,7 +25,7 @@ export type CallbackPlatform = (typeof CALLBACK_PLATFORMS)[number];
 export const CALLBACK_OUTCOMES = ['stored', 'bad-sign', 'unreadable', 'rate-limited', 'error'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export const PUSH_OUTCOMES = ['success', ...Object.keys(QIMEN_ERRORS)] as const;
-export const STORE_OUTCOMES = ['created', 'revised', 'duplicate'] as const;
+export const STORE_OUTCOMES = ['created', 'revised', 'out-of-order', 'duplicate', 'replay'] as const;
 export type StoreOutcome = (typeof STORE_OUTCOMES)[number];
 /** The method label of a push whose `method` is missing or not one we handle. */
 export const OTHER_METHOD = 'other';
@@ -44,7 +44,7 @@ export const metrics = {
   }),
   storeDuration: new Histogram({
     name: 'claim_relay_push_store_duration_seconds',
-    help: 'Time in recordJudgment by outcome: created/revised are stored pushes (write and commit), duplicate was answered without a write.',
+    help: 'Time in recordJudgment by outcome: created/revised/out-of-order are stored pushes (write and commit), duplicate/replay were answered without a write.',
     labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry],
   }),
   pushGroupSize: new Histogram({
