@@ -104,6 +104,9 @@ describe.each(TEST_DATABASES)('pushes arriving out of order on %s', (kind) => {
     expect(new Date(detail.revisions[0].pushedAt).getTime()).toBeLessThan(new Date(detail.revisions[1].pushedAt).getTime());
     const listed = (await call(svc.baseUrl, '/api/judgments?flag=out-of-order', { token: TOKEN })).json;
     expect(listed.items.map((i: any) => [i.workOrderId, i.flags])).toEqual([[id, ['out-of-order']]]);
+    // The summary counts the latest revisions only: the out-of-order 300.00 is not judged.
+    const [cny] = (await call(svc.baseUrl, '/api/summary', { token: TOKEN })).json.currencies;
+    expect(cny).toMatchObject({ judgments: 2, judgedClaimAmount: '600.00', flags: expect.objectContaining({ 'out-of-order': 1 }) });
   });
 
   it('answers an out-of-order push sent again as a replay: nothing stored', async () => {
