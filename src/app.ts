@@ -9,12 +9,14 @@ import { financeRouter } from './api';
 import { openApiRoutes } from './api/openapi.routes';
 import { callbackErrors } from './callbacks/callback-errors';
 import { healthz, readyz } from './controllers/health.controller';
-import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
-import { shopexCallbackController, shopexCallbackFailure } from './controllers/shopex-callback.controller';
+import { duobaoyuEdgeAnswer } from './callbacks/duobaoyu-answers';
+import { shopexEdgeAnswer, shopexMsgIdOf } from './callbacks/shopex-answers';
+import { duobaoyuPushController } from './controllers/duobaoyu-push.controller';
+import { shopexCallbackController } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
-import { qimenEnvelope, qimenOtherRequests } from './controllers/qimen-envelope';
+import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
-import { jsonErrors } from './http/json-errors';
+import { edgeErrors } from './http/edges';
 import { callbackRateLimit, qimenAppKeyLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
@@ -56,14 +58,14 @@ export function createApp(deps: AppDeps): Koa {
   router.post(
     '/callbacks/shopex',
     callbackMetrics('shopex'),
-    callbackErrors(deps.logger, shopexCallbackFailure),
+    callbackErrors(deps.logger, (ctx, failure) => shopexEdgeAnswer(failure, shopexMsgIdOf(ctx))),
     callbackRateLimit('shopex', deps.config, deps.now),
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(
     '/callbacks/duobaoyu',
     callbackMetrics('duobaoyu'),
-    callbackErrors(deps.logger, () => DUOBAOYU_PUSH_FAILURE),
+    callbackErrors(deps.logger, (_ctx, failure) => duobaoyuEdgeAnswer(failure)),
     callbackRateLimit('duobaoyu', deps.config, deps.now),
     bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', strict: true, extendTypes: { json: ['text/plain'] } }),
     duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
@@ -72,8 +74,7 @@ export function createApp(deps: AppDeps): Koa {
   const api = financeRouter(deps);
 
   app.use(requestContext(deps.logger));
-  app.use(jsonErrors(deps.logger));
-  app.use(qimenOtherRequests); // any other request under /qimen, in the Qimen envelope
+  app.use(edgeErrors(deps.logger)); // 404, 405 and unrendered errors, in the envelope of the request's edge
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(api.routes());

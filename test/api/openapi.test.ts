@@ -6,7 +6,7 @@ import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
 import { parseConfig } from '../../src/config/load';
 import { Claim, ClaimAttempt } from '../../src/entities';
 import { createHttpServer } from '../../src/http/server';
-import { jsonErrors } from '../../src/http/json-errors';
+import { edgeErrors } from '../../src/http/edges';
 import { createLogger } from '../../src/logging';
 import { signDuobaoyuPush } from '../../src/platforms/duobaoyu/push';
 import { signShopexParams } from '../../src/verify/shopex-sign';
@@ -246,7 +246,7 @@ async function startMetricsOff(): Promise<{ url: string; close: () => Promise<vo
   const app = new Koa();
   const router = new Router();
   router.get('/metrics', metrics!.metricsRoute({} as never));
-  app.use(jsonErrors(createLogger({ level: 'silent' }))).use(router.routes());
+  app.use(edgeErrors(createLogger({ level: 'silent' }))).use(router.routes());
   const server = createHttpServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
