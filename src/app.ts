@@ -16,6 +16,9 @@ import { shopexCallbackController } from './controllers/shopex-callback.controll
 import { qimenController } from './controllers/qimen.controller';
 import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
+import { CALLBACK_MAX_BODY_BYTES } from './callbacks/limits';
+import { BodyBudget, bodyBudgetGate } from './http/body-budget';
+import type { EdgeFailure } from './http/edge-failure';
 import { edgeErrors } from './http/edges';
 import { callbackRateLimit, qimenAppKeyLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
@@ -55,11 +58,15 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
 
+  // Both callback routes share one budget of body bytes in flight; each answers busy in its own envelope.
+  const callbackBodies = new BodyBudget({ maxBytes: deps.config.callbacks.maxInFlightBodyBytes });
+  const busy: EdgeFailure = { id: 'server-busy', status: 503, message: 'too many callback bodies in flight, please repeat' };
   router.post(
     '/callbacks/shopex',
     callbackMetrics('shopex'),
     callbackErrors(deps.logger, (ctx, failure) => shopexEdgeAnswer(failure, shopexMsgIdOf(ctx))),
     callbackRateLimit('shopex', deps.config, deps.now),
+    bodyBudgetGate(callbackBodies, CALLBACK_MAX_BODY_BYTES, shopexEdgeAnswer(busy)),
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(
@@ -67,7 +74,8 @@ export function createApp(deps: AppDeps): Koa {
     callbackMetrics('duobaoyu'),
     callbackErrors(deps.logger, (_ctx, failure) => duobaoyuEdgeAnswer(failure)),
     callbackRateLimit('duobaoyu', deps.config, deps.now),
-    bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', strict: true, extendTypes: { json: ['text/plain'] } }),
+    bodyBudgetGate(callbackBodies, CALLBACK_MAX_BODY_BYTES, duobaoyuEdgeAnswer(busy)),
+    bodyParser({ enableTypes: ['json'], jsonLimit: `${CALLBACK_MAX_BODY_BYTES}b`, strict: true, extendTypes: { json: ['text/plain'] } }),
     duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
   );
 

@@ -5,13 +5,14 @@ import type { Config } from '../config/schema';
 import { summarizeBody } from '../callbacks/body-summary';
 import { CallbackRefusal } from '../callbacks/callback-errors';
 import { renderShopex, SHOPEX_BAD_SIGN, shopexFailure, shopexSuccess } from '../callbacks/shopex-answers';
+import { CALLBACK_MAX_BODY_BYTES } from '../callbacks/limits';
 import { parsePhpForm } from '../callbacks/php-form';
 import { handleShopexCallback } from '../handlers/shopex-callback.handler';
 import { verifyShopexSign } from '../verify/shopex-sign';
 import { type Clock, systemClock } from '../clock';
 
 /** Largest callback body read (a ShopEx result is a few KB). */
-export const SHOPEX_CALLBACK_MAX_BYTES = 1024 * 1024;
+export const SHOPEX_CALLBACK_MAX_BYTES = CALLBACK_MAX_BODY_BYTES;
 
 async function readBody(ctx: Context): Promise<Buffer> {
   try {
