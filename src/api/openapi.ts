@@ -164,8 +164,10 @@ export const OPENAPI_DOCUMENT = {
             '{"rsp":"succ","res":"","msg_id":"…"} once stored; a bad sign answers 4003 and changes nothing',
           ),
           408: json(shopexFailure('408', 'the request did not arrive in time'), 'the request did not arrive within the request timeout: ShopEx repeats it'),
+          431: json(shopexFailure('431', 'request headers too large'), 'request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
           429: json(shopexFailure('429', 'too many requests'), 'over rateLimits.callbacks.perIpPerSecond: ShopEx repeats it'),
           500: json(shopexFailure('e00090', 'not stored'), 'the callback could not be stored: ShopEx repeats it'),
+          503: json(shopexFailure('e00090', 'too many callback bodies in flight'), 'the bodies being read would pass callbacks.maxInFlightBodyBytes: ShopEx repeats it'),
         },
       }),
     },
@@ -175,8 +177,10 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           200: text({ type: 'string', enum: ['SUCCESS', 'FAIL'] }, 'SUCCESS once stored; FAIL (a bad sign or an unreadable push, nothing stored) to be pushed again'),
           408: duobaoyuFail('the request did not arrive within the request timeout: Duobaoyu pushes again'),
+          431: duobaoyuFail('request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
           429: duobaoyuFail('over rateLimits.callbacks.perIpPerSecond: Duobaoyu pushes again'),
           500: duobaoyuFail('the push could not be stored: Duobaoyu pushes again'),
+          503: duobaoyuFail('the bodies being read would pass callbacks.maxInFlightBodyBytes: Duobaoyu pushes again'),
         },
       }),
     },
@@ -243,13 +247,13 @@ export const OPENAPI_DOCUMENT = {
     '/api/claims/{id}/retry': {
       post: api('retryClaim', 'Operator: send a dead or rejected claim again (audited)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim'), 'the claim, now pending'), ...responses('E400', 'E401', 'E403', 'E404', 'E409') },
+        responses: { 200: json(ref('Claim'), 'the claim, now pending'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E503') },
       }),
     },
     '/api/claims/{id}/cancel': {
       post: api('cancelClaim', 'Operator: cancel a claim (audited); one the platform holds is cancelled there too where the platform has a cancel API (appintf)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim'), 'the claim, now cancelled'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E502') },
+        responses: { 200: json(ref('Claim'), 'the claim, now cancelled'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E502', 'E503') },
       }),
     },
     '/api/summary': {
@@ -306,7 +310,8 @@ export const OPENAPI_DOCUMENT = {
       E404: apiError('not-found', 'not-found'),
       E409: apiError('conflict: the claim is not in a status the action allows', 'conflict'),
       E502: apiError('platform-refused: the platform refused the cancel (or it cannot be asked yet); the claim is unchanged', 'platform-refused'),
-      E431: { description: 'request headers over the HTTP server\'s limit (16 KiB): answered before any route, without a body' },
+      E503: apiError('server-busy: the request\'s body would pass finance.maxInFlightBodyBytes; send it again', 'server-busy'),
+      E431: apiError('headers-too-large: request headers (or the URL) over the HTTP server\'s limit (16 KiB), answered before any route', 'headers-too-large'),
     },
     schemas: {
       Flag: { type: 'string', enum: FLAGS, description: Object.entries(FLAG_MEANINGS).map(([f, m]) => `${f}: ${m}`).join('; ') },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { PLATFORM_NAMES } from '../platforms/types';
+import { CALLBACK_MAX_BODY_BYTES, DEFAULT_CALLBACK_IN_FLIGHT_BYTES } from '../callbacks/limits';
+import { DEFAULT_FINANCE_IN_FLIGHT_BYTES } from '../api/body-limits';
 
 /**
  * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
@@ -90,6 +92,20 @@ const finance = z
     tokens: z.array(z.object({ name: z.string().min(1), token: secret, role: z.enum(['viewer', 'operator']) }).strict()).default([]),
     /** A claim still `submitted` after this many days is flagged `submitted-stale` (reconciliation). */
     submittedStaleDays: z.number().int().positive().default(7),
+    // Body bytes all /api requests may hold at once (src/http/body-budget.ts); a body past it is server-busy.
+    maxInFlightBodyBytes: z.number().int().positive().default(DEFAULT_FINANCE_IN_FLIGHT_BYTES),
+  })
+  .strict()
+  .default({});
+
+const callbacks = z
+  .object({
+    // Body bytes both callback routes may hold at once (src/http/body-budget.ts); at least one largest callback.
+    maxInFlightBodyBytes: z
+      .number()
+      .int()
+      .min(CALLBACK_MAX_BODY_BYTES, `must be at least ${CALLBACK_MAX_BODY_BYTES} (the largest callback body), else it could never be read`)
+      .default(DEFAULT_CALLBACK_IN_FLIGHT_BYTES),
   })
   .strict()
   .default({});
@@ -110,7 +126,7 @@ const rateLimits = z
   .default({});
 
 export const configSchema = z
-  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, finance, rateLimits })
+  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, callbacks, finance, rateLimits })
   .strict()
   .superRefine((config, ctx) => {
     config.routes.forEach((r, i) => {

@@ -1,6 +1,8 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { Config } from '../config/schema';
-import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
+import { duobaoyuEdgeAnswer } from '../callbacks/duobaoyu-answers';
+import { shopexEdgeAnswer } from '../callbacks/shopex-answers';
+import { type EdgeFailure, putAnswer } from './edge-failure';
 import { QimenError } from '../errors/qimen-errors';
 
 /**
@@ -115,13 +117,7 @@ function rejectQimen(): never {
  * platforms repeat a callback that was not acknowledged.
  */
 export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: () => number = Date.now): Middleware {
-  return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => {
-    ctx.status = 429;
-    if (platform === 'shopex') {
-      ctx.body = { rsp: 'fail', res: '429', err_msg: 'too many requests, please repeat later', msg_id: '' };
-    } else {
-      ctx.type = 'text/plain';
-      ctx.body = DUOBAOYU_PUSH_FAILURE;
-    }
-  });
+  const refused: EdgeFailure = { id: 'rate-limited', status: 429, message: 'too many requests, please repeat later' };
+  const answer = platform === 'shopex' ? shopexEdgeAnswer(refused) : duobaoyuEdgeAnswer(refused);
+  return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => putAnswer(ctx, answer));
 }

@@ -64,7 +64,8 @@ export function qimenMetrics(handledMethods: Iterable<string>) {
 
 /**
  * Counts every callback of `platform` by outcome. The controller leaves its outcome in
- * ctx.state.callbackOutcome (stored, bad-sign, unreadable), the rate limit ctx.state.rateLimited; anything
+ * ctx.state.callbackOutcome (stored, bad-sign, unreadable), the rate limit ctx.state.rateLimited, the body
+ * budget ctx.state.serverBusy; anything
  * else — a failure to store, a body the parser refused — is `error`. Mounted first on the callback's route, so every request is counted once.
  */
 export function callbackMetrics(platform: CallbackPlatform) {
@@ -74,7 +75,7 @@ export function callbackMetrics(platform: CallbackPlatform) {
       await next();
     } finally {
       const given = (ctx.state.rateLimited ? 'rate-limited' : ctx.state.callbackOutcome) as CallbackOutcome | undefined;
-      recordCallback(platform, given && ctx.status < 500 ? given : 'error');
+      recordCallback(platform, ctx.state.serverBusy ? 'server-busy' : given && ctx.status < 500 ? given : 'error');
     }
   };
 }
