@@ -5,6 +5,7 @@ import { withoutMetrics } from '../../src/metrics/cluster-metrics';
 import { TEST_APP } from '../support/qimen-push';
 
 const MYSQL = 'mysql://root@127.0.0.1:3306/x';
+const MiB = 1024 * 1024;
 
 describe('WEB_CONCURRENCY', () => {
   it('is one process when unset or 1', () => {
@@ -32,6 +33,8 @@ describe("one process's share of the limits", () => {
   const config = parseConfig({
     qimen: { apps: [TEST_APP], maxBodyBytes: 1_000_000, maxInFlightBodyBytes: 8_000_000 },
     rateLimits: { qimen: { perAppKeyPerSecond: 20, perIpPerSecond: 50 }, callbacks: { perIpPerSecond: 10 } },
+    callbacks: { maxInFlightBodyBytes: 16 * MiB },
+    finance: { maxInFlightBodyBytes: 512 * MiB },
   });
 
   it('divides the rate limits and the body budget among the processes', () => {
@@ -39,10 +42,15 @@ describe("one process's share of the limits", () => {
     expect(share.rateLimits.qimen).toEqual({ perAppKeyPerSecond: 5, perIpPerSecond: 12.5 });
     expect(share.rateLimits.callbacks).toEqual({ perIpPerSecond: 2.5 });
     expect(share.qimen.maxInFlightBodyBytes).toBe(2_000_000);
+    expect(share.callbacks.maxInFlightBodyBytes).toBe(4 * MiB);
+    expect(share.finance.maxInFlightBodyBytes).toBe(128 * MiB);
   });
 
   it('never leaves a process a body budget smaller than one largest body', () => {
-    expect(processShare(config, 16).qimen.maxInFlightBodyBytes).toBe(1_000_000);
+    const share = processShare(config, 64);
+    expect(share.qimen.maxInFlightBodyBytes).toBe(1_000_000);
+    expect(share.callbacks.maxInFlightBodyBytes).toBe(1 * MiB); // the largest callback body
+    expect(share.finance.maxInFlightBodyBytes).toBe(64 * MiB); // the largest finance API body
   });
 
   it('leaves one process its config unchanged', () => {
