@@ -37,7 +37,7 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     const p = await context.newPage();
     p.setDefaultTimeout(10_000);
     p.on('console', (m) => {
-      if (m.type() === 'error' && !/\b(401|409) \(/.test(m.text())) problems.push(m.text());
+      if (m.type() === 'error' && !/\b(400|401|409) \(/.test(m.text())) problems.push(m.text()); // answers the tests ask for
     });
     p.on('pageerror', (e) => problems.push(e.message));
     await p.goto(`${svc.baseUrl}/finance/`);
@@ -196,6 +196,15 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     await page.waitForFunction(() => document.querySelector('#filter-error').textContent === '');
   });
 
+  it('says a parameter the server refused in words, by the error id and field it answers', async () => {
+    await page.locator('#filters input[name=tenantId]').evaluate((el: any) => { el.value = 'T'.repeat(129); }); // past maxlength
+    await page.click('#apply');
+    await page.waitForFunction(() => document.querySelector('#filter-error').textContent !== '');
+    expect(await page.textContent('#filter-error')).toBe('「租户」的值无效');
+    await page.getByRole('button', { name: '重置' }).click();
+    await page.waitForFunction(() => document.querySelector('#filter-error').textContent === '');
+  });
+
   it('shows the reviewer\'s fields of the judgment, the goods and the payment, and the revisions side by side', async () => {
     await page.click(`button[data-open="${ids.G}"]`);
     await page.waitForSelector('#route-preview');
@@ -215,6 +224,9 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     expect(await page.locator('table.revisions tr[data-field="claimAmount"] td').nth(1).getAttribute('data-changed')).toBe('true');
     expect(await page.locator('table.revisions tr[data-field="goodsName"] td').nth(1).getAttribute('data-changed')).toBeNull();
     expect(await page.getAttribute('table.revisions [data-changed-count]', 'data-changed-count')).toBe('2');
+    // Nothing of the page's own in English: only data (numbers, codes) and protocol words.
+    const ownTexts = await page.evaluate(() => [...document.querySelectorAll('h1, h3, th, dt, summary, button:not(#lang), label span')].map((el: any) => el.textContent).join(' '));
+    expect(ownTexts.replace(/\b(HTTP|CSV|UTC|App Key|JPY|CNY|USD|Asia\/Shanghai)\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
     // The route preview's checks in words.
     expect(await page.locator('.preview[data-route="warehouse-share"] li').allTextContents())
       .toEqual(['责任成立：要求 是，实际 是，符合', '责任方：要求 仓方，实际 仓方，符合']);
