@@ -233,6 +233,16 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     await page.click('#detail-close');
   });
 
+  it('opens and closes a detail from the keyboard, focus following', async () => {
+    await page.focus(`button[data-open="${ids.B}"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#route-preview');
+    expect(await page.evaluate(() => document.activeElement.id)).toBe('detail-close');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail', { state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement.getAttribute('data-open'))).toBe(String(ids.B));
+  });
+
   it('keeps an attempt\'s request / response inside its box: the desktop page stays 1440 px wide', async () => {
     const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: ids.D, route: 'whole-refund' });
     const longLine = JSON.stringify({ orderId: '123456', cause: 'x'.repeat(20_000), items: Array.from({ length: 50 }, (_, i) => `SKU-${i}-${'y'.repeat(40)}`) });
