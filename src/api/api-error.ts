@@ -4,12 +4,13 @@ import { type AnswerText, type EdgeFailure, JSON_CONTENT_TYPE, putAnswer } from 
 
 /**
  * The one place where finance API errors are rendered: `{"error": "<id>", "message": "…"}` with a 4xx/5xx
- * status (docs/http-contract.md). The service's own routes outside the edges (health, metrics, the
+ * status (docs/http-contract.md); a refused parameter also names its `field`, so that a page can say which
+ * of its inputs is wrong in its own words. The service's own routes outside the edges (health, metrics, the
  * OpenAPI document, the finance page) answer their errors in the same envelope.
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  constructor(readonly status: number, readonly id: string, message: string) {
+  constructor(readonly status: number, readonly id: string, message: string, readonly field?: string) {
     super(message);
   }
 }
@@ -17,11 +18,11 @@ export class ApiError extends Error {
 export const unauthorized = () => new ApiError(401, 'unauthorized', 'a valid bearer token is required');
 export const forbidden = (role: string) => new ApiError(403, 'forbidden', `the ${role} role may not do this`);
 export const notFound = (what: string) => new ApiError(404, 'not-found', `${what} not found`);
-export const badRequest = (field: string, message: string) => new ApiError(400, 'invalid-parameter', `${field}: ${message}`);
+export const badRequest = (field: string, message: string) => new ApiError(400, 'invalid-parameter', `${field}: ${message}`, field);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 
-export function financeAnswerText(status: number, id: string, message: string): AnswerText {
-  return { status, contentType: JSON_CONTENT_TYPE, body: JSON.stringify({ error: id, message }) };
+export function financeAnswerText(status: number, id: string, message: string, field?: string): AnswerText {
+  return { status, contentType: JSON_CONTENT_TYPE, body: JSON.stringify(field === undefined ? { error: id, message } : { error: id, message, field }) };
 }
 
 /** An edge failure (404, 405, 408, 413, 429, 431, 503, 500…): its id as the error. */
@@ -36,7 +37,7 @@ export function apiErrors(logger: Logger) {
       await next();
     } catch (err) {
       if (err instanceof ApiError) {
-        putAnswer(ctx, financeAnswerText(err.status, err.id, err.message));
+        putAnswer(ctx, financeAnswerText(err.status, err.id, err.message, err.field));
         if (err.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
         return;
       }

@@ -57,6 +57,7 @@ const FILTERS = [
   query('to', { type: 'string' }, 'received time < this ISO time; a plain date includes its whole (UTC) day'),
   query('tenantId', { type: 'string', maxLength: 128 }, 'exact tenant id'),
   query('responsibilityParty', { type: 'string', maxLength: 64 }, 'exact responsibility party of the latest revision'),
+  query('currency', { type: 'string', pattern: '^[A-Za-z]{3}$' }, 'the latest revision\'s currency (ISO 4217)'),
   query('status', { type: 'string', enum: CLAIM_STATUSES }, 'has a claim in this status (the same claim as `platform` when both are given)'),
   query('platform', { type: 'string', enum: PLATFORMS }, 'has a claim on this platform'),
   query('q', { type: 'string', maxLength: 128 }, 'exact order (externalOrderId), logistics order, waybill or responsibility package number'),
@@ -90,8 +91,11 @@ const claimMeasures = {
   claims: { type: 'integer' }, amount: money('every claim'), claimedAmount: measures.claimedAmount, acceptedAmount: measures.acceptedAmount, completedAmount: measures.completedAmount,
 };
 
-/** A finance API error: `{"error": id, "message": …}` with one of the given ids. */
-const apiError = (description: string, ...ids: string[]) => json(object({ error: { type: 'string', enum: ids }, message: str() }), description);
+/** A finance API error: `{"error": id, "message": …}` with one of the given ids; `field` names a refused parameter. */
+const apiError = (description: string, ...ids: string[]) => {
+  const schema = object({ error: { type: 'string', enum: ids }, message: str() });
+  return json({ ...schema, properties: { ...schema.properties, field: str('the refused parameter (invalid-parameter)') } }, description);
+};
 
 /** The Qimen envelope's failure with one of the given errorIds (src/errors/qimen-errors.ts). */
 const qimenFailure = (ids: QimenErrorId[]) =>
@@ -290,7 +294,7 @@ export const OPENAPI_DOCUMENT = {
     '/assets/{file}': {
       servers: [{ url: '/finance', description: 'the finance web page' }],
       get: operation('getFinanceAsset', 'finance', "The page's script, style and icon (/finance/assets/…)", noSecurity, {
-        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['finance.js', 'finance.css', 'favicon.svg'] } }],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['finance.js', 'finance-messages.js', 'finance.css', 'favicon.svg'] } }],
         responses: {
           200: {
             description: 'the file',
@@ -360,6 +364,10 @@ export const OPENAPI_DOCUMENT = {
           items: object({
             route: str(), platform: str(), share: nullable(str()), when: { type: 'object', additionalProperties: true }, matched: { type: 'boolean' },
             reasons: { type: 'array', items: str(), description: 'one line per when key: wanted and got' },
+            checks: {
+              type: 'array', description: 'the same verdicts as data',
+              items: object({ key: str(), wanted: { description: 'the when value' }, got: { description: 'the judgment\'s value (any JSON), null when absent' }, matches: { type: 'boolean' } }),
+            },
             amount: nullable(money('computed claim amount')), currency: str(), fields: { type: 'object', additionalProperties: true, description: 'resolved fields' },
             filed: nullable(object({
               claimId: { type: 'integer' }, status: str(), revision: { type: 'integer' }, amount: nullable(money('filed amount')), currency: str(), fields: { type: 'object', additionalProperties: true },

@@ -12,6 +12,7 @@ export const STATIC_DIR = join(__dirname, 'static');
 
 const ASSETS: Record<string, string> = {
   'finance.js': 'text/javascript; charset=utf-8',
+  'finance-messages.js': 'text/javascript; charset=utf-8',
   'finance.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };

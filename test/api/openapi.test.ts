@@ -220,7 +220,7 @@ const CASES: Case[] = [
   ['redirectToFinancePage', 301, 'to /finance/', (e) => send(e.svc.baseUrl, 'redirectToFinancePage')],
   ['redirectToFinancePage', 400, 'a request the server cannot parse (default)', (e) => rawExchange(e.svc.baseUrl, unparsableRequest('GET', '/finance'))],
   ['getFinancePage', 200, 'the page', (e) => send(e.svc.baseUrl, 'getFinancePage')],
-  ...['finance.js', 'finance.css', 'favicon.svg'].map((file): Case => ['getFinanceAsset', 200, file, (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file } })]),
+  ...['finance.js', 'finance-messages.js', 'finance.css', 'favicon.svg'].map((file): Case => ['getFinanceAsset', 200, file, (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file } })]),
   ['getFinanceAsset', 404, 'no such file', (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file: 'secrets.txt' } })],
 ];
 
