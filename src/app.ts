@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import Koa from 'koa';
 import Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
@@ -30,7 +31,7 @@ export interface AppDeps {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
   /** Platform clients, for operator actions that reach a platform (cancel on appintf). */
   clients?: ReadonlyMap<string, DuplicateAwareClient>;
   /** Writes big pushes' package rows after their answer; main.ts drains it at shutdown. One is made when absent. */

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -20,7 +21,7 @@ export interface FinanceDeps {
   dataSource: DataSource;
   logger: Logger;
   /** The clock (epoch ms); tests pin it. */
-  now?: () => number;
+  now?: Clock;
   /** Platform clients, for operator actions that reach a platform. */
   clients?: ReadonlyMap<string, DuplicateAwareClient>;
 }

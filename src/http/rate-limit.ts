@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock';
 import type { Context, Middleware, Next } from 'koa';
 import type { Config } from '../config/schema';
 import { duobaoyuEdgeAnswer } from '../callbacks/duobaoyu-answers';
@@ -26,14 +27,14 @@ export class TokenBuckets {
   constructor(
     private readonly perSecond: number,
     private readonly maxKeys: number,
-    private readonly now: () => number,
+    private readonly now: Clock,
   ) {
     this.capacity = Math.max(1, perSecond);
   }
 
   /** Takes one token for `key`: 0 when allowed, else the milliseconds until a token is free. */
   take(key: string): number {
-    const now = this.now();
+    const now = this.now().getTime();
     const seen = this.buckets.get(key);
     let tokens = this.capacity;
     if (seen) {
@@ -82,7 +83,7 @@ export function rateLimit(rules: Rule[], reject: (ctx: Context) => void): Middle
   };
 }
 
-function perIp(perSecond: number | undefined, config: Config, now: () => number): Rule[] {
+function perIp(perSecond: number | undefined, config: Config, now: Clock): Rule[] {
   return perSecond === undefined ? [] : [{ key: (ctx) => ctx.ip || 'unknown', buckets: new TokenBuckets(perSecond, config.rateLimits.maxKeys, now) }];
 }
 
@@ -90,7 +91,7 @@ function perIp(perSecond: number | undefined, config: Config, now: () => number)
  * POST /qimen, inside qimenEnvelope, before the body is read: `rateLimits.qimen.perIpPerSecond`. A refusal
  * is the envelope's `rate-limited` failure (error "429", HTTP 200), so Qimen pushes again.
  */
-export function qimenRateLimit(config: Config, now: () => number = Date.now): Middleware {
+export function qimenRateLimit(config: Config, now: Clock = systemClock): Middleware {
   return rateLimit(perIp(config.rateLimits.qimen?.perIpPerSecond, config, now), rejectQimen);
 }
 
@@ -98,7 +99,7 @@ export function qimenRateLimit(config: Config, now: () => number = Date.now): Mi
  * `rateLimits.qimen.perAppKeyPerSecond`, taken by the controller once a push's signature has verified: only
  * the app key's owner can use up its budget (a flood of badly signed pushes naming it costs it nothing).
  */
-export function qimenAppKeyLimit(config: Config, now: () => number = Date.now): (ctx: Context, appKey: string) => void {
+export function qimenAppKeyLimit(config: Config, now: Clock = systemClock): (ctx: Context, appKey: string) => void {
   const perSecond = config.rateLimits.qimen?.perAppKeyPerSecond;
   if (perSecond === undefined) return () => undefined;
   const buckets = new TokenBuckets(perSecond, config.rateLimits.maxKeys, now);
@@ -116,7 +117,7 @@ function rejectQimen(): never {
  * the platform's failure answer (ShopEx `{"rsp":"fail","res":"429",…}`, Duobaoyu the text FAIL): both
  * platforms repeat a callback that was not acknowledged.
  */
-export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: () => number = Date.now): Middleware {
+export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: Clock = systemClock): Middleware {
   const refused: EdgeFailure = { id: 'rate-limited', status: 429, message: 'too many requests, please repeat later' };
   const answer = platform === 'shopex' ? shopexEdgeAnswer(refused) : duobaoyuEdgeAnswer(refused);
   return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => putAnswer(ctx, answer));
