@@ -7,7 +7,7 @@
   const TOKEN_KEY = 'claim-relay.finance.token';
   const LANG_KEY = 'claim-relay.finance.lang';
   const STATUSES = ['pending', 'submitted', 'accepted', 'rejected', 'completed', 'cancelled', 'dead'];
-  const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'];
+  const PLATFORMS = /*PLATFORM_NAMES*/[]; // filled in from the platform registry when served (src/web/finance-page.ts)
   const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'];
   const SERIES = [
     { key: 'judgedClaimAmount', label: 'judged', color: '#1f5f8b' },
