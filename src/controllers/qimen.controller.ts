@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Config } from '../config/schema';
-import { TOO_DEEP_MESSAGE, validateDto } from '../dto/validate-dto';
+import { validateDto } from '../dto/validate-dto';
 import { parsePushJson, PushJsonError } from '../json/push-json';
 import { QimenError, signCheckFailure } from '../errors/qimen-errors';
 import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
@@ -110,8 +110,6 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
     value = parsePushJson(text); // numbers as their text as sent, never a float (src/json/push-json.ts)
   } catch (err) {
     if (!(err instanceof PushJsonError)) throw err;
-    // Deeper than the parser's stack is deeper than validation allows: the answer validation gives.
-    if (err.nestedTooDeep) throw new QimenError('invalid-parameter', TOO_DEEP_MESSAGE);
     throw new QimenError('invalid-json', `body is not valid JSON: ${err.message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QimenError('invalid-json', 'body must be a JSON object');

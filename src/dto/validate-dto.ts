@@ -22,9 +22,6 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export const MAX_BODY_DEPTH = 32;
 
-/** The refusal of a body nested deeper than MAX_BODY_DEPTH. */
-export const TOO_DEEP_MESSAGE = `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep`;
-
 class TooDeep extends Error {}
 
 /** Whether parsed JSON nests at most MAX_BODY_DEPTH levels (no recursion: the body may be 100,000 deep). */
@@ -54,7 +51,7 @@ export function validateDto<T extends object>(cls: ClassConstructor<T>, plain: u
     safe = copyWithoutPrototypeKeys(plain, 0) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
-    return { ok: false, path: '', message: TOO_DEEP_MESSAGE };
+    return { ok: false, path: '', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
   }
   const value = instantiate(cls, safe);
   const errors = validateSync(value, { forbidUnknownValues: false, stopAtFirstError: true });

@@ -13,14 +13,23 @@ function sortedKeys(v: object): string[] {
 }
 
 /**
- * Writes parsed JSON's canonical text piece by piece: every object's keys in sortedKeys' order, numbers by
- * their canonical text (src/domain/decimal.ts: as JSON.stringify wrote the float when that float is exact,
- * else as sent), strings as JSON.stringify writes them (a lone surrogate as its escape).
+ * Writes parsed JSON's canonical text, handing it to `flush` in pieces of about HASH_PIECE_CHARS characters:
+ * every object's keys in sortedKeys' order, numbers by their canonical text (src/domain/decimal.ts: as
+ * JSON.stringify wrote the float when that float is exact, else as sent), strings as JSON.stringify writes
+ * them (a lone surrogate as its escape).
  */
-function writeCanonical(value: unknown, put: (text: string) => void): void {
+function writeCanonical(value: unknown, flush: (piece: string) => void): void {
+  let piece = '';
+  const put = (text: string) => {
+    piece += text;
+    if (piece.length >= HASH_PIECE_CHARS) {
+      flush(piece);
+      piece = '';
+    }
+  };
   const walk = (v: unknown): void => {
-    if (isLosslessNumber(v)) return put(canonicalNumber(v as JsonNumber));
     if (v === null || typeof v !== 'object') return put(JSON.stringify(v) ?? 'null');
+    if (isLosslessNumber(v)) return put(canonicalNumber(v as JsonNumber));
     if (Array.isArray(v)) {
       put('[');
       for (let i = 0; i < v.length; i++) {
@@ -41,12 +50,13 @@ function writeCanonical(value: unknown, put: (text: string) => void): void {
     put('}');
   };
   walk(value);
+  flush(piece);
 }
 
 /** JSON text with every object's keys sorted, so equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
   const pieces: string[] = [];
-  writeCanonical(value, (text) => pieces.push(text));
+  writeCanonical(value, (piece) => pieces.push(piece));
   return pieces.join('');
 }
 
@@ -64,15 +74,7 @@ const HASH_PIECE_CHARS = 64 * 1024;
  */
 export function canonicalSha256(value: unknown): string {
   const digest = createHash('sha256');
-  let piece = '';
-  writeCanonical(value, (text) => {
-    piece += text;
-    if (piece.length >= HASH_PIECE_CHARS) {
-      digest.update(piece);
-      piece = '';
-    }
-  });
-  digest.update(piece);
+  writeCanonical(value, (piece) => digest.update(piece));
   return digest.digest('hex');
 }
 
