@@ -12,6 +12,7 @@ import { sha256Hex } from '../storage/canonical-json';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { CliIo, printTable, progress } from './output';
 import { type Clock, systemClock } from '../clock';
+import { parsePushBody } from '../json/push-json';
 
 /** One line of an export file: a raw push as received (no `sign`, no credentials), body in base64. */
 interface ExportedPush {
@@ -58,7 +59,7 @@ export async function importPushes(dataSource: DataSource, io: CliIo, config: Co
   for (const [i, line] of lines.entries()) {
     const handler = QIMEN_HANDLERS.get(line.method);
     const body = Buffer.from(line.bodyBase64, 'base64');
-    const json = JSON.parse(body.toString('utf8'));
+    const json = parsePushBody(body) as Record<string, unknown>;
     const valid = handler ? validateDto(handler.dto, json) : null;
     if (!handler || !valid || !valid.ok) {
       results.push({ line: i + 1, workOrderId: null, result: handler ? `invalid: ${valid && !valid.ok ? valid.message : ''}` : `unknown method ${line.method}` });

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock';
 import type { Context } from 'koa';
 import type { Config } from '../config/schema';
 import { validateDto } from '../dto/validate-dto';
+import { parsePushJson, PushJsonError } from '../json/push-json';
 import { QimenError, signCheckFailure } from '../errors/qimen-errors';
 import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
 import { sha256Hex } from '../storage/canonical-json';
@@ -107,9 +108,10 @@ function parseJsonObject(body: Buffer): Record<string, unknown> {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parsePushJson(text); // numbers as their text as sent, never a float (src/json/push-json.ts)
   } catch (err) {
-    throw new QimenError('invalid-json', `body is not valid JSON: ${(err as Error).message}`);
+    if (!(err instanceof PushJsonError)) throw err;
+    throw new QimenError('invalid-json', `body is not valid JSON: ${err.message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QimenError('invalid-json', 'body must be a JSON object');
   return value as Record<string, unknown>;
