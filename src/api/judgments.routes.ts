@@ -54,7 +54,8 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
     const workOrder = await dataSource.getRepository(WorkOrder).findOneBy({ id });
     if (!workOrder) throw notFound(`work order ${id}`);
 
-    const revisions = await dataSource.getRepository(JudgmentRevision).find({ where: { workOrderId: id }, order: { revision: 'ASC' } });
+    // Oldest first by Qimen's timestamp, then arrival: the last is the latest revision.
+    const revisions = await dataSource.getRepository(JudgmentRevision).find({ where: { workOrderId: id }, order: { pushedAt: 'ASC', revision: 'ASC' } });
     const rawPushes = new Map((await dataSource.getRepository(RawPush).findBy({ id: In(revisions.map((r) => r.rawPushId)) })).map((p) => [p.id, p]));
     const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId: id }, order: { id: 'ASC' } });
     const claimIds = claims.map((c) => c.id);
@@ -66,11 +67,11 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
     const rules = fin.rules();
     const submitted = await submittedSince(dataSource, claims);
     const facts = claims.map((c) => ({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }));
-    const latest = revisions[revisions.length - 1];
+    const latest = revisions.find((r) => r.revision === workOrder.latestRevision)!;
 
     ctx.body = {
       ...presentJudgment(workOrder, latest),
-      flags: judgmentFlags(latest, facts, rules),
+      flags: judgmentFlags({ ...latest, outOfOrderCount: workOrder.outOfOrderCount }, facts, rules),
       revisions: await Promise.all(
         revisions.map(async (r) => ({ ...presentRevision(r), rawPush: await presentRawPush(dataSource, rawPushes.get(r.rawPushId)!) })),
       ),

@@ -17,10 +17,20 @@ const WHEN_PATHS = {
   compensationType: 'judgeResult.compensationType',
 } as const;
 
+/** One `when` key's verdict: what the route wants, what the judgment has (null when absent). */
+export interface WhenCheck {
+  key: string;
+  wanted: unknown;
+  got: unknown;
+  matches: boolean;
+}
+
 export interface RouteMatch {
   matched: boolean;
   /** One line per `when` key: what was wanted and what the judgment has. */
   reasons: string[];
+  /** The same verdicts as data. */
+  checks: WhenCheck[];
 }
 
 /** Reads a dotted path (`judgeResult.judgeReason`) from the judgment; undefined when absent. */
@@ -36,6 +46,7 @@ export function valueAt(judgment: Judgment, path: string): unknown {
 /** Every given `when` key must match: a string equals, a list contains, `established` is the boolean. */
 export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
   const reasons: string[] = [];
+  const checks: WhenCheck[] = [];
   let matched = true;
   for (const [key, wanted] of Object.entries(route.when) as Array<[keyof typeof WHEN_PATHS, unknown]>) {
     if (wanted === undefined) continue;
@@ -43,8 +54,9 @@ export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
     const ok = Array.isArray(wanted) ? wanted.includes(actual as string) : wanted === actual;
     matched &&= ok;
     reasons.push(`${key} ${ok ? 'matches' : 'does not match'}: wanted ${JSON.stringify(wanted)}, got ${JSON.stringify(actual ?? null)}`);
+    checks.push({ key, wanted, got: actual ?? null, matches: ok });
   }
-  return { matched, reasons };
+  return { matched, reasons, checks };
 }
 
 /**
@@ -97,6 +109,7 @@ export interface PlannedClaim {
   platform: RouteConfig['platform'];
   matched: boolean;
   reasons: string[];
+  checks: WhenCheck[];
   amountMinor: number | null;
   fields: Record<string, unknown>;
 }
@@ -132,6 +145,7 @@ export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): 
       platform: route.platform,
       matched,
       reasons: resolved.tooLarge ? [...reasons, resolved.tooLarge] : reasons,
+      checks: match.checks,
       amountMinor: matched ? amount : null,
       fields: resolved.fields,
     };
