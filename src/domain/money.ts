@@ -1,37 +1,12 @@
 /**
  * Money inside claim-relay is an integer count of minor units (fen, cents) plus an ISO-4217 currency.
  * A pushed amount is converted here, once, from its JSON text as written (src/json/push-json.ts keeps it),
- * exactly: never through a binary float. Numbers that are already JavaScript numbers (ratios of a route,
- * amounts of tests) are read from their shortest decimal text.
+ * exactly: never through a binary float (src/domain/decimal.ts).
  */
 import { decimalPlaces, parseDecimal, scaledHalfUp } from './decimal';
 
 /** Largest amount accepted, in major units: 10^12 keeps every minor-unit value a safe integer. */
 export const MAX_MAJOR_AMOUNT = 1_000_000_000_000;
-
-const PLAIN_DECIMAL = /^(\d+)(?:\.(\d{1,2}))?$/;
-
-/** The decimal text of a JSON number, or null when it is not a plain non-negative decimal (e.g. 1e-7, -1, NaN). */
-export function decimalText(value: number): string | null {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
-  const text = String(Object.is(value, -0) ? 0 : value);
-  return /^\d+(\.\d+)?$/.test(text) ? text : null;
-}
-
-/** True when `value` is finite, ≥ 0, has at most two decimals and is within MAX_MAJOR_AMOUNT. */
-export function isMoneyAmount(value: unknown): value is number {
-  if (typeof value !== 'number') return false;
-  const text = decimalText(value);
-  return text !== null && PLAIN_DECIMAL.test(text) && value <= MAX_MAJOR_AMOUNT;
-}
-
-/** Major units with at most 2 decimals (89.9 yuan) to minor units (8990 fen), exactly. */
-export function toMinorUnits(value: number): number {
-  const text = decimalText(value);
-  const m = text === null ? null : PLAIN_DECIMAL.exec(text);
-  if (!m || value > MAX_MAJOR_AMOUNT) throw new RangeError(`not a money amount: ${value}`);
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
 
 /** Longest amount text kept as written (the revision's `…Text` columns hold 32 characters). */
 export const MAX_AMOUNT_TEXT_LENGTH = 32;
@@ -64,14 +39,6 @@ export function formatMinorUnits(minor: number): string {
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(minor);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/**
- * `minor × percent / 100`, rounded half-up to the minor unit, in integer arithmetic.
- * `percent` may carry up to two decimals (33.33%).
- */
-export function shareOf(minor: number, percent: number): number {
-  return shareOfBasisPoints(minor, toMinorUnits(percent)); // percent × 100, exact
 }
 
 /** `minor × bp / 10000` (basis points: 100% = 10000), rounded half-up to the minor unit, in integer arithmetic. */

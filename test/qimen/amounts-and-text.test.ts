@@ -8,7 +8,7 @@ import { Claim, JudgmentRevision, WorkOrder } from '../../src/entities';
 import { readRawPushBody } from '../../src/storage/raw-push-store';
 import { call, FINANCE_CONFIG, TOKENS } from '../api/finance-fixture';
 import { TEST_DATABASES } from '../support/databases';
-import { specExample } from '../support/qimen-push';
+import { signedPush, specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
 
 /** The spec example as JSON text with `judgeResult.claimAmount` written as `amount` and its own order number. */
@@ -63,6 +63,12 @@ describe.each(TEST_DATABASES)('amounts and text as sent, on %s', (kind) => {
       expect((await detail(id)).flags).toContain('sub-fen-amount');
       // The signature was checked over these bytes, and they are kept byte for byte.
       expect((await readRawPushBody(svc.dataSource, rev.rawPushId)).toString('utf8')).toBe(body);
+    });
+
+    it('checks the signature over the exact bytes: the same judgment with 90 for 89.9999999999999999 fails it', async () => {
+      const signed = signedPush(withAmount('AMOUNT-SIGNED', '89.9999999999999999'));
+      const res = await fetch(`${svc.baseUrl}/qimen?${signed.query}`, { method: 'POST', body: withAmount('AMOUNT-SIGNED', '90') });
+      expect(await res.json()).toMatchObject({ errorId: 'sign-check-failure' });
     });
 
     it('is a new revision when only the digits past a float\'s precision change', async () => {
