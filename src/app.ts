@@ -5,6 +5,7 @@ import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
+import { PLATFORM_REGISTRY } from './platforms';
 import type { DuplicateAwareClient } from './platforms/shared/lookup';
 import { financeRouter } from './api';
 import { openApiRoutes } from './api/openapi.routes';
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps): Koa {
   const callbackBodies = new BodyBudget({ maxBytes: deps.config.callbacks.maxInFlightBodyBytes });
   const busy: EdgeFailure = { id: 'server-busy', status: 503, message: 'too many callback bodies in flight, please repeat' };
   router.post(
-    '/callbacks/shopex',
+    PLATFORM_REGISTRY.shopex.callback.path,
     callbackMetrics('shopex'),
     callbackErrors(deps.logger, (ctx, failure) => shopexEdgeAnswer(failure, shopexMsgIdOf(ctx))),
     callbackRateLimit('shopex', deps.config, deps.now),
@@ -71,7 +72,7 @@ export function createApp(deps: AppDeps): Koa {
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(
-    '/callbacks/duobaoyu',
+    PLATFORM_REGISTRY.duobaoyu.callback.path,
     callbackMetrics('duobaoyu'),
     callbackErrors(deps.logger, (_ctx, failure) => duobaoyuEdgeAnswer(failure)),
     callbackRateLimit('duobaoyu', deps.config, deps.now),

@@ -2,7 +2,7 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import type { DataSource, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { CLAIM_STATUSES, ClaimStatus } from '../entities';
-import { PLATFORM_NAMES } from '../platforms/types';
+import { PLATFORM_NAMES } from '../platforms';
 import { badRequest } from './api-error';
 import { currencyCode, isoTime, oneOf, text } from './query-params';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';

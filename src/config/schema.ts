@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
-import { PLATFORM_NAMES } from '../platforms/types';
+import { secret } from './values';
+import { PLATFORM_NAMES, platformConfigShape } from '../platforms';
 import { CALLBACK_MAX_BODY_BYTES, DEFAULT_CALLBACK_IN_FLIGHT_BYTES } from '../callbacks/limits';
 import { DEFAULT_FINANCE_IN_FLIGHT_BYTES } from '../api/body-limits';
 
@@ -9,19 +10,6 @@ import { DEFAULT_FINANCE_IN_FLIGHT_BYTES } from '../api/body-limits';
  * ignored) and every key but `qimen.apps` has a default. A secret may be written as "env:NAME".
  */
 
-/** A secret value, or "env:NAME" read from the environment at start. */
-const secret = z.string().min(1).transform((value, ctx) => {
-  if (!value.startsWith('env:')) return value;
-  const name = value.slice(4);
-  const fromEnv = process.env[name];
-  if (fromEnv === undefined || fromEnv === '') {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `environment variable ${name} is not set` });
-    return z.NEVER;
-  }
-  return fromEnv;
-});
-
-const url = z.string().url();
 const duration = z.string().refine((s) => parseDuration(s) !== null, 'must be a duration like "5s", "5m" or "2h"');
 const oneOrMany = z.union([z.string(), z.array(z.string()).nonempty()]);
 
@@ -40,21 +28,8 @@ const qimen = z
     message: 'must be at least qimen.maxBodyBytes (else the largest push could never be read)',
   });
 
-const platforms = z
-  .object({
-    glitzcloud: z.object({ baseUrl: url, apikey: secret, secretkey: secret, storeName: z.string().min(1) }).strict().optional(),
-    shopex: z
-      .object({
-        baseUrl: url, certiId: z.string().min(1), fromNodeId: z.string().min(1), toNodeId: z.string().min(1),
-        token: secret, callbackUrl: url,
-      })
-      .strict()
-      .optional(),
-    duobaoyu: z.object({ baseUrl: url, appKey: z.string().min(1), appSecret: secret }).strict().optional(),
-    appintf: z.object({ baseUrl: url, sessionId: secret }).strict().optional(),
-  })
-  .strict()
-  .default({});
+/** Each platform's block, as the platform registry gives it (src/platforms/index.ts); a platform may be absent. */
+const platforms = z.object(platformConfigShape()).strict().default({});
 
 const route = z
   .object({

@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import { handleDuobaoyuPush } from '../handlers/duobaoyu-push.handler';
 import { renderDuobaoyu } from '../callbacks/duobaoyu-answers';
-import { readDuobaoyuPush, verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
+import { PLATFORM_REGISTRY } from '../platforms';
+import { verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
 import { type Clock, systemClock } from '../clock';
 
 /**
@@ -16,7 +17,7 @@ export function duobaoyuPushController(deps: { config: Config; dataSource: DataS
     const body = (ctx.request as { body?: unknown }).body;
     const secret = deps.config.platforms.duobaoyu?.appSecret;
     const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
-    const push = record ? readDuobaoyuPush(record) : null;
+    const push = record ? PLATFORM_REGISTRY.duobaoyu.callback.read(record) : null;
     // The sign is checked over the body's exact text, read as PHP reads it (floats, big ints, key order).
     const text = (ctx.request as { rawBody?: string }).rawBody ?? '';
     if (!secret || !record || !push || !verifyDuobaoyuPush(text, secret)) {

@@ -4,6 +4,7 @@ import { financeEdgeAnswer } from '../api/api-error';
 import { duobaoyuEdgeAnswer } from '../callbacks/duobaoyu-answers';
 import { shopexEdgeAnswer, shopexMsgIdOf } from '../callbacks/shopex-answers';
 import { qimenEdgeAnswer } from '../controllers/qimen-envelope';
+import { PLATFORM_REGISTRY } from '../platforms';
 import { type AnswerText, type EdgeFailure, failureOfStatus, putAnswer } from './edge-failure';
 
 /**
@@ -17,8 +18,8 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 
 export function edgeOf(path: string): Edge {
   if (under(path, '/qimen')) return 'qimen';
-  if (under(path, '/callbacks/shopex')) return 'shopex';
-  if (under(path, '/callbacks/duobaoyu')) return 'duobaoyu';
+  if (under(path, PLATFORM_REGISTRY.shopex.callback.path)) return 'shopex';
+  if (under(path, PLATFORM_REGISTRY.duobaoyu.callback.path)) return 'duobaoyu';
   return 'finance';
 }
 

@@ -3,6 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { Config } from '../config/schema';
 import { duobaoyuEdgeAnswer } from '../callbacks/duobaoyu-answers';
 import { shopexEdgeAnswer } from '../callbacks/shopex-answers';
+import type { CallbackPlatformName } from '../platforms';
 import { type EdgeFailure, putAnswer } from './edge-failure';
 import { QimenError } from '../errors/qimen-errors';
 
@@ -117,7 +118,7 @@ function rejectQimen(): never {
  * the platform's failure answer (ShopEx `{"rsp":"fail","res":"429",…}`, Duobaoyu the text FAIL): both
  * platforms repeat a callback that was not acknowledged.
  */
-export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: Clock = systemClock): Middleware {
+export function callbackRateLimit(platform: CallbackPlatformName, config: Config, now: Clock = systemClock): Middleware {
   const refused: EdgeFailure = { id: 'rate-limited', status: 429, message: 'too many requests, please repeat later' };
   const answer = platform === 'shopex' ? shopexEdgeAnswer(refused) : duobaoyuEdgeAnswer(refused);
   return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => putAnswer(ctx, answer));

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QIMEN_ERRORS } from '../errors/qimen-errors';
+import { CALLBACK_PLATFORM_NAMES, type CallbackPlatformName, PLATFORM_NAMES } from '../platforms';
 
 /**
  * The process's Prometheus metrics (prom-client), served by `GET /metrics` (service) and by the worker's
@@ -16,12 +17,13 @@ export const registry = new Registry();
 if (METRICS_ENABLED) collectDefaultMetrics({ register: registry });
 
 /** The platforms a claim can name; anything else is counted as `other`. */
-export const PLATFORM_LABELS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf', 'other'] as const;
+export const PLATFORM_LABELS = [...PLATFORM_NAMES, 'other'] as const;
 /** How a send attempt ended (the attempt row's outcome). */
 export const DISPATCH_OUTCOMES = ['submitted', 'found', 'retryable', 'terminal', 'rejected'] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
-export const CALLBACK_PLATFORMS = ['shopex', 'duobaoyu'] as const;
-export type CallbackPlatform = (typeof CALLBACK_PLATFORMS)[number];
+/** The platforms that post callbacks (the platform registry's entries with a callback route). */
+export const CALLBACK_PLATFORMS = CALLBACK_PLATFORM_NAMES;
+export type CallbackPlatform = CallbackPlatformName;
 export const CALLBACK_OUTCOMES = ['stored', 'bad-sign', 'unreadable', 'rate-limited', 'server-busy', 'error'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export const PUSH_OUTCOMES = ['success', ...Object.keys(QIMEN_ERRORS)] as const;

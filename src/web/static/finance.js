@@ -10,7 +10,7 @@
   const TZ_KEY = 'claim-relay.finance.tz';
   const MESSAGES = window.FINANCE_MESSAGES;
   const STATUSES = ['pending', 'submitted', 'accepted', 'rejected', 'completed', 'cancelled', 'dead'];
-  const PLATFORMS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf'];
+  const PLATFORMS = /*PLATFORM_NAMES*/[]; // filled in from the platform registry when served (src/web/finance-page.ts)
   const PARTIES = ['WAREHOUSE', 'DELIVERY'];
   const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'];
   const SERIES = [
