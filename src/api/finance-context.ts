@@ -18,5 +18,5 @@ export function financeContext(
   dataSource: DataSource, config: Config, nowMs: () => number = Date.now, clients?: ReadonlyMap<string, DuplicateAwareClient>,
 ): FinanceContext {
   const now = () => new Date(nowMs());
-  return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now()) };
+  return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now(), config.finance.unsettledStaleDays) };
 }

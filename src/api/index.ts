@@ -11,6 +11,7 @@ import { judgmentsCsvRoutes } from './judgments-csv.routes';
 import { judgmentsRoutes } from './judgments.routes';
 import { meRoutes } from './me.routes';
 import { rejectedPushesRoutes } from './rejected-pushes.routes';
+import { settlementsRoutes } from './settlements.routes';
 import { summaryRoutes } from './summary.routes';
 
 export interface FinanceDeps {
@@ -28,6 +29,6 @@ export function financeRouter(deps: FinanceDeps): Router {
   const fin = financeContext(deps.dataSource, deps.config, deps.now, deps.clients);
   const api = new Router();
   api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens));
-  for (const r of [meRoutes(), claimsRoutes(fin), judgmentsCsvRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin), rejectedPushesRoutes(fin)]) api.use(r.routes());
+  for (const r of [meRoutes(), claimsRoutes(fin), judgmentsCsvRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin), rejectedPushesRoutes(fin), settlementsRoutes(fin)]) api.use(r.routes());
   return api;
 }

@@ -90,6 +90,8 @@ const finance = z
     tokens: z.array(z.object({ name: z.string().min(1), token: secret, role: z.enum(['viewer', 'operator']) }).strict()).default([]),
     /** A claim still `submitted` after this many days is flagged `submitted-stale` (reconciliation). */
     submittedStaleDays: z.number().int().positive().default(7),
+    /** An accepted or completed claim with nothing settled after this many days is flagged `unsettled-stale`. */
+    unsettledStaleDays: z.number().int().positive().default(30),
   })
   .strict()
   .default({});

@@ -10,7 +10,7 @@ const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => (
 });
 const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({
   route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, currency: 'CNY', attempts: 0,
-  plannedMatches: true, plannedAmountMinor: 8990, plannedCurrency: 'CNY', ...over,
+  plannedMatches: true, plannedAmountMinor: 8990, plannedCurrency: 'CNY', settledAmountMinor: null, agreedAt: null, ...over,
 });
 
 describe('reconciliation rules', () => {
