@@ -13,9 +13,6 @@ import { isoTime, oneOf, onlyKnown } from './query-params';
 import { spoolStatement } from './statement-file';
 import { readStatement, STATEMENT_TYPES } from './statement-reader';
 
-/** The largest statement taken: 100,000 lines of CSV take about 10 MB. */
-export const MAX_STATEMENT_BYTES = 64 * 1024 * 1024;
-
 function presentSettlement({ line, claimId }: { line: Settlement; claimId: number | null }) {
   return {
     id: line.id, platform: line.platform, reference: line.reference, platformClaimId: line.platformClaimId, claimId,
@@ -35,7 +32,7 @@ export function settlementsRoutes(fin: FinanceContext): Router {
     const type = (ctx.request.type || '').toLowerCase() as keyof typeof STATEMENT_TYPES;
     const format = STATEMENT_TYPES[type];
     if (!format) throw new ApiError(415, 'unsupported-media-type', `Content-Type: must be ${Object.keys(STATEMENT_TYPES).join(' or ')}`);
-    const file = await spoolStatement(ctx.req, MAX_STATEMENT_BYTES);
+    const file = await spoolStatement(ctx.req, fin.config.finance.maxStatementBytes);
     try {
       const caller = ctx.state.caller as Caller;
       ctx.body = await importStatement(dataSource, readStatement(file.path, format), {

@@ -92,6 +92,8 @@ const finance = z
     submittedStaleDays: z.number().int().positive().default(7),
     /** An accepted or completed claim with nothing settled after this many days is flagged `unsettled-stale`. */
     unsettledStaleDays: z.number().int().positive().default(30),
+    /** The largest statement POST /api/settlements/import takes (100,000 lines of CSV take about 10 MB). */
+    maxStatementBytes: z.number().int().positive().default(64 * 1024 * 1024),
   })
   .strict()
   .default({});
