@@ -161,6 +161,17 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
     expect(await claimOf(id)).toMatchObject({ settledAmount: '1234.50', settledAt: '2026-03-01T02:00:00.000Z' });
   });
 
+  it('stores each line once when the same statement of several batches is imported twice at once', async () => {
+    const lines = Array.from({ length: 1200 }, (_, i) => `appintf,R-${i},1.00,CNY,2026-03-01,L-${i}`);
+    const statement = csv(...lines, ...lines.slice(0, 10)); // the file repeats its first lines, too
+    const [a, b] = await Promise.all([upload(statement), upload(statement)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.json.unmatched + b.json.unmatched).toBe(1200);
+    expect(a.json.duplicates + b.json.duplicates).toBe(1200 + 20);
+    expect(await count(Settlement)).toBe(1200);
+    expect(await count(AuditLog)).toBe(2);
+  });
+
   it('refuses a body that is neither CSV nor XLSX (415), and a header row without the needed columns (400)', async () => {
     expect((await upload('{}', { type: 'application/json' })).json).toEqual({ error: 'unsupported-media-type', message: expect.stringMatching(/^Content-Type: /) });
     const missing = await upload('platform,amount\r\nappintf,1.00');
