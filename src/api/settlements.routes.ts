@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { importStatement } from '../commands/import-statement';
+import { Readable } from 'node:stream';
+import { importStatement, reportJson } from '../commands/import-statement';
 import { formatMinorUnits } from '../domain/money';
 import type { Settlement } from '../entities';
 import { settlementPage } from '../storage/settlements/settlement-repository';
@@ -35,9 +36,12 @@ export function settlementsRoutes(fin: FinanceContext): Router {
     const file = await spoolStatement(ctx.req, fin.config.finance.maxStatementBytes);
     try {
       const caller = ctx.state.caller as Caller;
-      ctx.body = await importStatement(dataSource, readStatement(file.path, format), {
+      const report = await importStatement(dataSource, readStatement(file.path, format), {
         dryRun, actor: caller, at: fin.now(), file: { sha256: file.sha256, bytes: file.bytes, format }, platforms: PLATFORMS, requestId: ctx.state.requestId,
       });
+      // Written a thousand lines at a time: a 100,000-line report is never one string.
+      ctx.type = 'application/json';
+      ctx.body = Readable.from(reportJson(report));
     } finally {
       await file.remove();
     }

@@ -8,14 +8,7 @@ import { isUniqueViolation } from '../storage/database-errors';
 import { claimsByPlatformIds, ClaimToSettle, insertSettlements, settledTotals, storedReferences } from '../storage/settlements/settlement-repository';
 import { inTransaction } from '../storage/transactions';
 import type { StatementRow } from '../api/statement-reader';
-
-/** What became of one line of a statement. */
-export interface LineOutcome {
-  line: number;
-  outcome: 'matched' | 'unmatched' | 'duplicate' | 'invalid';
-  claimId: number | null;
-  message: string;
-}
+import { LineOutcomes } from './line-outcomes';
 
 /** The answer of POST /api/settlements/import (docs/http-contract.md), `differing` beyond the contract's minimum. */
 export interface ImportReport {
@@ -26,7 +19,15 @@ export interface ImportReport {
   invalid: number;
   /** Claims this statement settles whose settled total (stored lines and these) differs from the amount claimed. */
   differing: number;
-  lines: LineOutcome[];
+  lines: LineOutcomes;
+}
+
+/** The report as JSON text, in chunks: the counts, then the lines a thousand at a time. */
+export function* reportJson(report: ImportReport): Generator<string> {
+  const { lines, ...counts } = report;
+  yield `${JSON.stringify(counts).slice(0, -1)},"lines":[`;
+  yield* lines.jsonChunks();
+  yield ']}';
 }
 
 export interface ImportOptions {
@@ -43,7 +44,8 @@ export interface ImportOptions {
 export const IMPORT_BATCH_LINES = 500;
 
 interface Pending {
-  outcome: LineOutcome;
+  /** Its index in the report's lines. */
+  index: number;
   line: SettlementLine;
 }
 
@@ -55,7 +57,7 @@ interface Pending {
  * or when it fails after storing some (`complete: false`: importing the file again stores the rest).
  */
 export async function importStatement(dataSource: DataSource, rows: AsyncIterable<StatementRow>, opts: ImportOptions): Promise<ImportReport> {
-  const report: ImportReport = { rows: 0, matched: 0, unmatched: 0, duplicates: 0, invalid: 0, differing: 0, lines: [] };
+  const report: ImportReport = { rows: 0, matched: 0, unmatched: 0, duplicates: 0, invalid: 0, differing: 0, lines: new LineOutcomes() };
   const seen = new Set<string>();
   /** Per claim, what this file's matched lines add (the dry run's view of the totals). */
   const added = new Map<number, number>();
@@ -68,15 +70,15 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
     if (lines.length === 0) return;
     let storeThese: Pending[];
     if (opts.dryRun) {
-      storeThese = await matchBatch(dataSource, lines, seen);
+      storeThese = await matchBatch(dataSource, report.lines, lines, seen);
     } else {
-      storeThese = await storeBatch(dataSource, lines, seen, opts);
+      storeThese = await storeBatch(dataSource, report.lines, lines, seen, opts);
       stored += storeThese.length;
     }
-    for (const p of lines) count(report, p.outcome);
+    for (const p of lines) count(report, report.lines.get(p.index).outcome);
     for (const p of storeThese) {
-      if (p.outcome.outcome !== 'matched') continue;
-      added.set(p.outcome.claimId!, (added.get(p.outcome.claimId!) ?? 0) + p.line.amountMinor);
+      const { outcome, claimId } = report.lines.get(p.index);
+      if (outcome === 'matched') added.set(claimId!, (added.get(claimId!) ?? 0) + p.line.amountMinor);
     }
   };
 
@@ -84,13 +86,13 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
     for await (const row of rows) {
       report.rows += 1;
       const reading = readSettlementLine(row.cells, opts.platforms);
-      const outcome: LineOutcome = { line: row.row, outcome: 'invalid', claimId: null, message: reading.ok ? '' : reading.message };
-      report.lines.push(outcome);
+      const index = report.lines.add(row.row);
       if (!reading.ok) {
+        report.lines.setMessage(index, reading.message);
         report.invalid += 1;
         continue;
       }
-      batch.push({ outcome, line: reading.line });
+      batch.push({ index, line: reading.line });
       if (batch.length >= IMPORT_BATCH_LINES) await flush();
     }
     await flush();
@@ -106,20 +108,27 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
 
 const counts = (r: ImportReport) => ({ rows: r.rows, matched: r.matched, unmatched: r.unmatched, duplicates: r.duplicates, invalid: r.invalid, differing: r.differing });
 
-function count(report: ImportReport, o: LineOutcome) {
-  if (o.outcome === 'matched') report.matched += 1;
-  else if (o.outcome === 'unmatched') report.unmatched += 1;
-  else if (o.outcome === 'duplicate') report.duplicates += 1;
+function count(report: ImportReport, outcome: string) {
+  if (outcome === 'matched') report.matched += 1;
+  else if (outcome === 'unmatched') report.unmatched += 1;
+  else if (outcome === 'duplicate') report.duplicates += 1;
   else report.invalid += 1;
 }
 
-const keyOf = (l: SettlementLine) => `${l.platform}\u0000${l.reference}`;
+/** A line's (platform, reference) as one flat string (a Set of 100,000 of them stays small). */
+const keyOf = (l: SettlementLine) => [l.platform, l.reference].join('\u0000');
+
+/** The messages most lines share (the line number says which line). */
+const MESSAGES = {
+  duplicate: 'this platform and reference were imported before (or earlier in this file)',
+  unmatched: 'no claim of this platform holds this platformClaimId (yet); the line is kept',
+};
 
 /**
  * Decides each line of a batch (sets its outcome) against what is stored and what the file held before
  * it; answers the lines to store (matched and unmatched). `seen` learns the batch's keys.
  */
-async function matchBatch(em: EntityManager | DataSource, lines: Pending[], seen: Set<string>): Promise<Pending[]> {
+async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>): Promise<Pending[]> {
   const byPlatform = new Map<string, Pending[]>();
   for (const p of lines) byPlatform.set(p.line.platform, [...(byPlatform.get(p.line.platform) ?? []), p]);
   const store: Pending[] = [];
@@ -127,19 +136,19 @@ async function matchBatch(em: EntityManager | DataSource, lines: Pending[], seen
     const storedRefs = await storedReferences(em, platform, own.map((p) => p.line.reference));
     const claims = await claimsByPlatformIds(em, platform, own.map((p) => p.line.platformClaimId));
     for (const p of own) {
-      const o = p.outcome;
       const key = keyOf(p.line);
       if (storedRefs.has(p.line.reference) || seen.has(key)) {
-        Object.assign(o, { outcome: 'duplicate', message: `reference ${p.line.reference} of ${platform} was imported before` });
+        log.set(p.index, 'duplicate', null, MESSAGES.duplicate);
         continue;
       }
       const claim = claims.get(p.line.platformClaimId);
       if (claim && claim.currency !== p.line.currency) {
-        Object.assign(o, { outcome: 'invalid', claimId: claim.id, message: `currency: the claim holding ${p.line.platformClaimId} is in ${claim.currency}` });
+        log.set(p.index, 'invalid', claim.id, `currency: the claim holding this platformClaimId is in ${claim.currency}`);
         continue;
       }
       seen.add(key);
-      Object.assign(o, claim ? { outcome: 'matched', claimId: claim.id } : { outcome: 'unmatched', message: `no claim of ${platform} holds ${p.line.platformClaimId}` });
+      if (claim) log.set(p.index, 'matched', claim.id, '');
+      else log.set(p.index, 'unmatched', null, MESSAGES.unmatched);
       store.push(p);
     }
   }
@@ -147,19 +156,18 @@ async function matchBatch(em: EntityManager | DataSource, lines: Pending[], seen
 }
 
 /** Matches and stores one batch in a transaction; a concurrent import of the same lines (unique reference) makes it run again. */
-async function storeBatch(dataSource: DataSource, lines: Pending[], seen: Set<string>, opts: ImportOptions): Promise<Pending[]> {
+async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>, opts: ImportOptions): Promise<Pending[]> {
   for (let attempt = 1; ; attempt++) {
     const seenBefore = new Set(seen);
     try {
       return await inTransaction(dataSource, async (em) => {
-        const store = await matchBatch(em, lines, seen);
+        const store = await matchBatch(em, log, lines, seen);
         await insertSettlements(em, store.map(({ line }) => ({ ...line, importedAt: opts.at, importedBy: opts.actor.name.slice(0, 128), fileSha256: opts.file.sha256 })));
         return store;
       });
     } catch (err) {
       seen.clear();
       for (const k of seenBefore) seen.add(k);
-      for (const p of lines) Object.assign(p.outcome, { outcome: 'invalid', claimId: null, message: '' });
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
     }
   }
@@ -185,7 +193,10 @@ async function markDiffering(dataSource: DataSource, report: ImportReport, added
       if (settled !== claimed) differs.set(c.id, `settled ${formatMinorUnits(settled)} ${c.currency} in all, claimed ${formatMinorUnits(claimed)}`);
     }
   }
-  for (const o of report.lines) if (o.outcome === 'matched' && o.claimId !== null && differs.has(o.claimId)) o.message = differs.get(o.claimId)!;
+  for (let i = 0; i < report.lines.size; i++) {
+    const { outcome, claimId } = report.lines.get(i);
+    if (outcome === 'matched' && claimId !== null && differs.has(claimId)) report.lines.setMessage(i, differs.get(claimId)!);
+  }
   return differs.size;
 }
 

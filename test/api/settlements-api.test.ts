@@ -67,8 +67,8 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
       rows: 4, matched: 1, unmatched: 1, duplicates: 1, invalid: 1, differing: 0,
       lines: [
         { line: 2, outcome: 'matched', claimId: id, message: '' },
-        { line: 3, outcome: 'unmatched', claimId: null, message: 'no claim of appintf holds R-UNKNOWN' },
-        { line: 4, outcome: 'duplicate', claimId: null, message: 'reference L-1 of appintf was imported before' },
+        { line: 3, outcome: 'unmatched', claimId: null, message: 'no claim of this platform holds this platformClaimId (yet); the line is kept' },
+        { line: 4, outcome: 'duplicate', claimId: null, message: 'this platform and reference were imported before (or earlier in this file)' },
         { line: 5, outcome: 'invalid', claimId: null, message: 'amount: must be a decimal amount with at most 2 decimals in CNY' },
       ],
     });
@@ -130,7 +130,7 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
   it('refuses a line in another currency than its claim as invalid', async () => {
     const id = await acceptedClaim('A');
     const { json } = await upload(csv('appintf,R-A,89.90,USD,2026-03-01,L-1'));
-    expect(json.lines).toEqual([{ line: 2, outcome: 'invalid', claimId: id, message: 'currency: the claim holding R-A is in CNY' }]);
+    expect(json.lines).toEqual([{ line: 2, outcome: 'invalid', claimId: id, message: 'currency: the claim holding this platformClaimId is in CNY' }]);
     expect(await count(Settlement)).toBe(0);
   });
 
