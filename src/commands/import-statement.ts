@@ -71,6 +71,7 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
     let storeThese: Pending[];
     if (opts.dryRun) {
       storeThese = await matchBatch(dataSource, report.lines, lines, seen);
+      for (const p of storeThese) seen.add(keyOf(p.line));
     } else {
       storeThese = await storeBatch(dataSource, report.lines, lines, seen, opts);
       stored += storeThese.length;
@@ -125,19 +126,20 @@ const MESSAGES = {
 };
 
 /**
- * Decides each line of a batch (sets its outcome) against what is stored and what the file held before
- * it; answers the lines to store (matched and unmatched). `seen` learns the batch's keys.
+ * Decides each line of a batch (sets its outcome) against what is stored, what the file held before it
+ * (`seen`) and the batch's earlier lines; answers the lines to store (matched and unmatched).
  */
 async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>): Promise<Pending[]> {
   const byPlatform = new Map<string, Pending[]>();
   for (const p of lines) byPlatform.set(p.line.platform, [...(byPlatform.get(p.line.platform) ?? []), p]);
   const store: Pending[] = [];
+  const inBatch = new Set<string>();
   for (const [platform, own] of byPlatform) {
     const storedRefs = await storedReferences(em, platform, own.map((p) => p.line.reference));
     const claims = await claimsByPlatformIds(em, platform, own.map((p) => p.line.platformClaimId));
     for (const p of own) {
       const key = keyOf(p.line);
-      if (storedRefs.has(p.line.reference) || seen.has(key)) {
+      if (storedRefs.has(p.line.reference) || seen.has(key) || inBatch.has(key)) {
         log.set(p.index, 'duplicate', null, MESSAGES.duplicate);
         continue;
       }
@@ -146,7 +148,7 @@ async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lin
         log.set(p.index, 'invalid', claim.id, `currency: the claim holding this platformClaimId is in ${claim.currency}`);
         continue;
       }
-      seen.add(key);
+      inBatch.add(key);
       if (claim) log.set(p.index, 'matched', claim.id, '');
       else log.set(p.index, 'unmatched', null, MESSAGES.unmatched);
       store.push(p);
@@ -158,16 +160,15 @@ async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lin
 /** Matches and stores one batch in a transaction; a concurrent import of the same lines (unique reference) makes it run again. */
 async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>, opts: ImportOptions): Promise<Pending[]> {
   for (let attempt = 1; ; attempt++) {
-    const seenBefore = new Set(seen);
     try {
-      return await inTransaction(dataSource, async (em) => {
-        const store = await matchBatch(em, log, lines, seen);
-        await insertSettlements(em, store.map(({ line }) => ({ ...line, importedAt: opts.at, importedBy: opts.actor.name.slice(0, 128), fileSha256: opts.file.sha256 })));
-        return store;
+      const store = await inTransaction(dataSource, async (em) => {
+        const decided = await matchBatch(em, log, lines, seen);
+        await insertSettlements(em, decided.map(({ line }) => ({ ...line, importedAt: opts.at, importedBy: opts.actor.name.slice(0, 128), fileSha256: opts.file.sha256 })));
+        return decided;
       });
+      for (const p of store) seen.add(keyOf(p.line));
+      return store;
     } catch (err) {
-      seen.clear();
-      for (const k of seenBefore) seen.add(k);
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
     }
   }

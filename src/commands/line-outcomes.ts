@@ -49,11 +49,6 @@ export class LineOutcomes {
     return { line: this.lines[index], outcome: OUTCOMES[this.outcomes[index]], claimId: claimId === -1 ? null : claimId, message: this.messages[index] };
   }
 
-  count(outcome: Outcome): number {
-    const code = OUTCOMES.indexOf(outcome);
-    return this.outcomes.reduce((n, o) => n + (o === code ? 1 : 0), 0);
-  }
-
   /** The lines as JSON array text, in chunks of `per` lines (for a streamed answer). */
   *jsonChunks(per = 1000): Generator<string> {
     for (let i = 0; i < this.size; i += per) {
