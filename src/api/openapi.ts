@@ -92,6 +92,8 @@ const measures = {
 };
 const claimMeasures = {
   claims: { type: 'integer' }, amount: money('every claim'), claimedAmount: measures.claimedAmount, acceptedAmount: measures.acceptedAmount, completedAmount: measures.completedAmount,
+  settledAmount: money("what the platform's statement lines settle of these claims"),
+  outstandingAmount: money('acceptedAmount less what the statement lines settle of the accepted and completed claims'),
 };
 
 /** A finance API error: `{"error": id, "message": …}` with one of the given ids. */
