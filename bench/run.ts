@@ -9,6 +9,7 @@ import { exampleBody } from './fixture';
 import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
 import { bodyFlood, FloodFigures } from './body-flood';
+import { startDelayProxy } from './delay-proxy';
 import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
@@ -34,6 +35,8 @@ import {
  *   BENCH_DISPATCH_CLAIMS=3000     claims per round of scenario E
  *   BENCH_DISPATCH_WORKERS=1,2,3,4 worker process counts of scenario E, one round each
  *   BENCH_MYSQL=mysql://root@127.0.0.1:3306   the MariaDB server
+ *   BENCH_DB_DELAY_MS=0       the service and the raw writer reach MariaDB through a proxy that holds each answer this
+ *                             long (a database farther away than loopback); such a run writes only section J
  */
 
 const ROOT = resolve(__dirname, '../..');
@@ -98,7 +101,11 @@ const FINANCE = {
 const FINANCE_FULL = FINANCE.judgments === 1_000_000;
 
 /** The sections after the main tables, in this order; each is written by a run of its scenario. */
-const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood'] as const;
+const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood', '## J database farther away'] as const;
+/** Each answer of MariaDB held this long on its way to the service and the raw writer (0: straight loopback). */
+const DB_DELAY_MS = Number(process.env.BENCH_DB_DELAY_MS ?? 0);
+/** The MariaDB the service and the raw writer use: MYSQL, or the delay proxy in front of it. */
+let serviceMysql = MYSQL;
 type SectionKey = (typeof SECTION_KEYS)[number];
 
 // ---------------------------------------------------------------------------------------------- pushes
@@ -533,6 +540,11 @@ function existingSection(key: SectionKey): string | null {
 function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart: string): Partial<Record<SectionKey, string>> {
   const fresh: Partial<Record<SectionKey, string>> = {};
   if (report.dispatch && DISPATCH_FULL) fresh['## E claim dispatch'] = dispatchSection(report.dispatch);
+  if (DB_DELAY_MS > 0) {
+    // Only the comparison of A and G holds for a database farther away; the other sections stay loopback figures.
+    if (SCALE === 1 && report.raw) fresh['## J database farther away'] = farSection(report, best, loadAtStart);
+    return fresh;
+  }
   if (SCALE === 1 && report.mixed) fresh['## F mixed pushes'] = mixedSection(report.mixed, loadAtStart);
   if (SCALE === 1 && report.raw) fresh['## G raw database ceiling'] = rawSection(report.raw, report.unique, best, loadAtStart);
   if (SCALE === 1 && FINANCE_FULL && report.finance) {
@@ -540,6 +552,21 @@ function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart:
   }
   if (report.flood) fresh['## I unauthenticated body flood'] = floodSection(report.flood);
   return fresh;
+}
+
+/** J: A against G with every MariaDB answer held DB_DELAY_MS (bench/delay-proxy.ts). */
+function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
+  return [
+    '## J database farther away',
+    '',
+    `Written by \`BENCH_DB_DELAY_MS=${DB_DELAY_MS} BENCH_SCENARIOS=A,G npm run bench\`, ${new Date().toISOString()}; load average ${loadAtStart} at the start.`,
+    `The service and the raw writer reach MariaDB through a loopback proxy that holds each of its answers ${DB_DELAY_MS} ms`,
+    '(every round trip that much longer, as with a database on another machine); the load is as in A and G.',
+    '',
+    rawTable(report.raw!, report.unique, best),
+    '',
+    rawTargetsParagraph(report.raw!, best),
+  ].join('\n');
 }
 
 /** I: what a flood of badly signed big bodies costs the service (bench/body-flood.ts). */
@@ -593,7 +620,7 @@ async function rawCeilingScenario(db: Connection, env: { children: Child[]; data
   for (const variant of RAW.variants) {
     for (const t of RAW_TABLES) await db.query(`TRUNCATE TABLE \`${RAW_DATABASE}\`.\`${t}\``);
     const writer = startNode(`raw-ceiling ${variant}`, RAW_SCRIPT, {
-      ...process.env, RAW_URL: `${MYSQL}/${RAW_DATABASE}`, RAW_TEMPLATE_URL: `${MYSQL}/${DATABASE}`, RAW_TEMPLATE_ID: String(templateWorkOrderId),
+      ...process.env, RAW_URL: `${serviceMysql}/${RAW_DATABASE}`, RAW_TEMPLATE_URL: `${serviceMysql}/${DATABASE}`, RAW_TEMPLATE_ID: String(templateWorkOrderId),
       RAW_VARIANT: variant, RAW_SECONDS: String(SECONDS.raw), RAW_IN_FLIGHT: String(RAW.inFlight), RAW_POOL: String(RAW.pool),
     }, [], ROOT);
     env.children.push(writer);
@@ -1042,11 +1069,19 @@ async function main(): Promise<void> {
   /** Databases this run created, dropped at the end. */
   const databases: string[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'claim-relay-bench-'));
+  const delayProxy = DB_DELAY_MS > 0 ? await startDelayProxy(Number(new URL(MYSQL).port || 3306), DB_DELAY_MS) : null;
+  if (delayProxy) {
+    const proxied = new URL(MYSQL);
+    proxied.port = String(delayProxy.port);
+    serviceMysql = proxied.toString().replace(/\/+$/, '');
+    log(`MariaDB answers held ${DB_DELAY_MS} ms on their way to the service and the raw writer (proxy on port ${delayProxy.port})`);
+  }
 
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await Promise.all(children.map((c) => stopChild(c).catch(() => undefined)));
+      await delayProxy?.close();
       if (admin) {
         for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS \`${name}\``).catch((err) => log(`could not drop ${name}: ${err.message}`));
         await admin.end().catch(() => undefined);
@@ -1081,7 +1116,7 @@ async function main(): Promise<void> {
         SERVICE_SCRIPT,
         {
           ...process.env,
-          DATABASE_URL: `${MYSQL}/${DATABASE}`,
+          DATABASE_URL: `${serviceMysql}/${DATABASE}`,
           PORT: String(servicePort),
           LOG_LEVEL: 'warn',
           CLAIM_RELAY_CONFIG: configPath,
@@ -1298,7 +1333,7 @@ async function main(): Promise<void> {
     if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);
     if (report.dispatch) process.stdout.write(`\n${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
     if (report.finance) process.stdout.write(`\n${financeTables(report.finance)}\n\n${financeTargetsParagraph(report.finance)}\n\n`);
-    if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1) {
+    if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1 && DB_DELAY_MS === 0) {
       await writeBenchmarksMd(db, report, best, loadAtStart);
       log('wrote BENCHMARKS.md');
     } else {

@@ -64,18 +64,18 @@ export async function seedJudgments(dataSource: DataSource, opts: SeedOptions): 
         const hash = createHash('sha256').update(`${prefix}:${i}`).digest('hex');
         const { claimMinor, paymentMinor } = seededAmounts(i);
         const text = (minor: number) => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
-        orders.push([id, hash, tenant, externalOrderId, at, 1, hash, party, at]);
+        orders.push([id, hash, tenant, externalOrderId, at, 1, hash, party, at, at, 1]);
         revisions.push([
-          firstRevision + i, id, 1, 0, at, hash, 'CNY', 0, '临期问题', externalOrderId, tenant, `LOGI-${prefix}-${i}`, `WB-${prefix}-${i}`, 1, party,
+          firstRevision + i, id, 1, 0, at, at, hash, 'CNY', 0, '临期问题', externalOrderId, tenant, `LOGI-${prefix}-${i}`, `WB-${prefix}-${i}`, 1, party,
           party === 'WAREHOUSE' ? 10000 : 0, party === 'WAREHOUSE' ? 0 : 10000, text(claimMinor), claimMinor, '仓内拣选导致临期', text(paymentMinor), paymentMinor,
         ]);
         const status = SEED_STATUSES[i % SEED_STATUSES.length];
         // Called for as filed (plannedMatches defaults to true): the latest revision is the one it was filed for.
         claims.push([firstClaim + i, id, 'seed-route', 'glitzcloud', status, 1, claimMinor, 'CNY', '{}', status === 'pending' ? 0 : 1, 0, at, at, claimMinor, 'CNY']);
       }
-      await insertRows(runner, 'work_order', ['id', 'identityKey', 'tenantId', 'externalOrderId', 'receivedAt', 'latestRevision', 'latestContentHash', 'responsibilityParty', 'updatedAt'], orders);
+      await insertRows(runner, 'work_order', ['id', 'identityKey', 'tenantId', 'externalOrderId', 'receivedAt', 'latestRevision', 'latestContentHash', 'responsibilityParty', 'updatedAt', 'latestPushedAt', 'revisionCount'], orders);
       await insertRows(runner, 'judgment_revision', [
-        'id', 'workOrderId', 'revision', 'rawPushId', 'receivedAt', 'contentHash', 'currency', 'packageCount', 'bizType', 'externalOrderId', 'tenantId',
+        'id', 'workOrderId', 'revision', 'rawPushId', 'receivedAt', 'pushedAt', 'contentHash', 'currency', 'packageCount', 'bizType', 'externalOrderId', 'tenantId',
         'logisticsOrderNo', 'waybillNo', 'established', 'responsibilityParty', 'warehouseRatioBp', 'deliveryRatioBp', 'claimAmountText', 'claimAmountMinor',
         'judgeReason', 'paymentAmountText', 'paymentAmountMinor',
       ], revisions);

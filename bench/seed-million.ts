@@ -87,11 +87,11 @@ export async function seedMillion(writer: Connection, follower: Connection, opts
         for (let i = start; i <= end; i++) {
           const at = utcText(millionReceivedAt(opts, i));
           rows.push(
-            `(${i},'${sha256(`H:id:${i}`)}',${tenant[i % tenant.length]},'TMALL_H${i}','${at}',1,'${sha256(`H:content:${i}`)}',${party[(i >> 1) % party.length]},'${at}')`,
+            `(${i},'${sha256(`H:id:${i}`)}',${tenant[i % tenant.length]},'TMALL_H${i}','${at}',1,'${sha256(`H:content:${i}`)}',${party[(i >> 1) % party.length]},'${at}','${at}',1)`,
           );
         }
         await writer.query(
-          'INSERT INTO work_order (id, identityKey, tenantId, externalOrderId, receivedAt, latestRevision, latestContentHash, responsibilityParty, updatedAt) VALUES ' +
+          'INSERT INTO work_order (id, identityKey, tenantId, externalOrderId, receivedAt, latestRevision, latestContentHash, responsibilityParty, updatedAt, latestPushedAt, revisionCount) VALUES ' +
             rows.join(','),
         );
         while (end - pending + 1 >= opts.derivedChunk || (end === N && pending <= N)) {
@@ -113,14 +113,14 @@ export async function seedMillion(writer: Connection, follower: Connection, opts
   const paymentMinor = `(${claimMinor} - IF(w.id % 7 = 0, 1, 0))`;
   const warehouse = `w.responsibilityParty = 'WAREHOUSE'`;
   const revisionSql =
-    'INSERT INTO judgment_revision (workOrderId, revision, rawPushId, receivedAt, contentHash, currency, packageCount, bizType, workOrderType, lpCode, ' +
+    'INSERT INTO judgment_revision (workOrderId, revision, rawPushId, receivedAt, pushedAt, contentHash, currency, packageCount, bizType, workOrderType, lpCode, ' +
     'sourceSystem, creatorRole, creatorDomain, creatorId, description, logisticsOrderNo, externalOrderId, waybillNo, tenantId, claimInfoUnitPriceText, ' +
     'claimInfoUnitPriceMinor, claimInfoExceedsMaxCompensation, claimInfoExpectedUnitPriceText, claimInfoExpectedUnitPriceMinor, claimInfoUnitPriceCurrency, ' +
     'claimInfoTotalQty, claimInfoComplaintQty, claimInfoGoodsId, claimInfoGoodsName, claimInfoClaimAmountText, claimInfoClaimAmountFen, ' +
     'claimInfoClaimUnitPriceText, claimInfoClaimUnitPriceMinor, claimInfoClaimAmountCurrency, established, responsibilityWaybillNo, deliveryRatioText, ' +
     'deliveryRatioBp, warehouseRatioText, warehouseRatioBp, responsibilityParty, claimAmountText, claimAmountMinor, judgeReason, compensationType, payee, ' +
     'paymentFlowNo, paymentChargeTime, paymentAmountText, paymentAmountMinor, paymentStatus, paymentCreateTime) ' +
-    `SELECT w.id, 1, 0, w.receivedAt, w.latestContentHash, 'CNY', IF(w.id % ${opts.packageEvery} = 0, ${opts.packagesPer}, 0), 'EXPIRATION_PROBLEM', 2, ` +
+    `SELECT w.id, 1, 0, w.receivedAt, w.receivedAt, w.latestContentHash, 'CNY', IF(w.id % ${opts.packageEvery} = 0, ${opts.packagesPer}, 0), 'EXPIRATION_PROBLEM', 2, ` +
     `CONCAT('LP', w.id, 'CN'), 4, 1, '83', 'CN_USER_10001', '直判:仓内临期问题,建议赔付并结案。', CONCAT('LOGI_H', w.id), w.externalOrderId, ` +
     `CONCAT('75', LPAD(w.id, 12, '0')), w.tenantId, '0', 0, 0, '0', 0, 'CNY', 1, 1, 'SKU_10001', '某品牌牛奶 250ml*12', '749', 749, '0', 0, 'CNY', 1, ` +
     `CONCAT('75', LPAD(w.id, 12, '0')), IF(${warehouse}, '0', '100'), IF(${warehouse}, 0, 10000), IF(${warehouse}, '100', '0'), IF(${warehouse}, 10000, 0), ` +

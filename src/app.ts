@@ -1,20 +1,27 @@
+import type { Clock } from './clock';
 import Koa from 'koa';
 import Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/schema';
+import { PLATFORM_REGISTRY } from './platforms';
 import type { DuplicateAwareClient } from './platforms/shared/lookup';
 import { financeRouter } from './api';
 import { openApiRoutes } from './api/openapi.routes';
 import { callbackErrors } from './callbacks/callback-errors';
 import { healthz, readyz } from './controllers/health.controller';
-import { DUOBAOYU_PUSH_FAILURE, duobaoyuPushController } from './controllers/duobaoyu-push.controller';
-import { shopexCallbackController, shopexCallbackFailure } from './controllers/shopex-callback.controller';
+import { duobaoyuEdgeAnswer } from './callbacks/duobaoyu-answers';
+import { shopexEdgeAnswer, shopexMsgIdOf } from './callbacks/shopex-answers';
+import { duobaoyuPushController } from './controllers/duobaoyu-push.controller';
+import { shopexCallbackController } from './controllers/shopex-callback.controller';
 import { qimenController } from './controllers/qimen.controller';
-import { qimenEnvelope, qimenOtherRequests } from './controllers/qimen-envelope';
+import { qimenEnvelope } from './controllers/qimen-envelope';
 import { QIMEN_HANDLERS } from './handlers';
-import { jsonErrors } from './http/json-errors';
+import { CALLBACK_MAX_BODY_BYTES } from './callbacks/limits';
+import { BodyBudget, bodyBudgetGate } from './http/body-budget';
+import type { EdgeFailure } from './http/edge-failure';
+import { edgeErrors } from './http/edges';
 import { callbackRateLimit, qimenAppKeyLimit, qimenRateLimit } from './http/rate-limit';
 import { requestContext } from './http/request-context';
 import { callbackMetrics, metricsRoute, qimenMetrics } from './metrics';
@@ -25,7 +32,7 @@ export interface AppDeps {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
-  now?: () => number;
+  now?: Clock;
   /** Platform clients, for operator actions that reach a platform (cancel on appintf). */
   clients?: ReadonlyMap<string, DuplicateAwareClient>;
   /** Writes big pushes' package rows after their answer; main.ts drains it at shutdown. One is made when absent. */
@@ -53,27 +60,31 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
 
+  // Both callback routes share one budget of body bytes in flight; each answers busy in its own envelope.
+  const callbackBodies = new BodyBudget({ maxBytes: deps.config.callbacks.maxInFlightBodyBytes });
+  const busy: EdgeFailure = { id: 'server-busy', status: 503, message: 'too many callback bodies in flight, please repeat' };
   router.post(
-    '/callbacks/shopex',
+    PLATFORM_REGISTRY.shopex.callback.path,
     callbackMetrics('shopex'),
-    callbackErrors(deps.logger, shopexCallbackFailure),
+    callbackErrors(deps.logger, (ctx, failure) => shopexEdgeAnswer(failure, shopexMsgIdOf(ctx))),
     callbackRateLimit('shopex', deps.config, deps.now),
+    bodyBudgetGate(callbackBodies, CALLBACK_MAX_BODY_BYTES, shopexEdgeAnswer(busy)),
     shopexCallbackController({ config: deps.config, dataSource: deps.dataSource }),
   );
   router.post(
-    '/callbacks/duobaoyu',
+    PLATFORM_REGISTRY.duobaoyu.callback.path,
     callbackMetrics('duobaoyu'),
-    callbackErrors(deps.logger, () => DUOBAOYU_PUSH_FAILURE),
+    callbackErrors(deps.logger, (_ctx, failure) => duobaoyuEdgeAnswer(failure)),
     callbackRateLimit('duobaoyu', deps.config, deps.now),
-    bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', strict: true, extendTypes: { json: ['text/plain'] } }),
+    bodyBudgetGate(callbackBodies, CALLBACK_MAX_BODY_BYTES, duobaoyuEdgeAnswer(busy)),
+    bodyParser({ enableTypes: ['json'], jsonLimit: `${CALLBACK_MAX_BODY_BYTES}b`, strict: true, extendTypes: { json: ['text/plain'] } }),
     duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
   );
 
   const api = financeRouter(deps);
 
   app.use(requestContext(deps.logger));
-  app.use(jsonErrors(deps.logger));
-  app.use(qimenOtherRequests); // any other request under /qimen, in the Qimen envelope
+  app.use(edgeErrors(deps.logger)); // 404, 405 and unrendered errors, in the envelope of the request's edge
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(api.routes());

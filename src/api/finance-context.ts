@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
@@ -15,8 +16,7 @@ export interface FinanceContext {
 }
 
 export function financeContext(
-  dataSource: DataSource, config: Config, nowMs: () => number = Date.now, clients?: ReadonlyMap<string, DuplicateAwareClient>,
+  dataSource: DataSource, config: Config, now: Clock = systemClock, clients?: ReadonlyMap<string, DuplicateAwareClient>,
 ): FinanceContext {
-  const now = () => new Date(nowMs());
   return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now(), config.finance.unsettledStaleDays) };
 }

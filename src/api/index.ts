@@ -1,9 +1,12 @@
+import type { Clock } from '../clock';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
-import { apiErrors } from './api-error';
+import { BodyBudget, bodyBudgetGate } from '../http/body-budget';
+import { apiErrors, financeEdgeAnswer } from './api-error';
+import { FINANCE_MAX_BODY_BYTES } from './body-limits';
 import { financeAuth } from './auth';
 import { claimsRoutes } from './claims.routes';
 import { financeContext } from './finance-context';
@@ -19,7 +22,7 @@ export interface FinanceDeps {
   dataSource: DataSource;
   logger: Logger;
   /** The clock (epoch ms); tests pin it. */
-  now?: () => number;
+  now?: Clock;
   /** Platform clients, for operator actions that reach a platform. */
   clients?: ReadonlyMap<string, DuplicateAwareClient>;
 }
@@ -28,7 +31,10 @@ export interface FinanceDeps {
 export function financeRouter(deps: FinanceDeps): Router {
   const fin = financeContext(deps.dataSource, deps.config, deps.now, deps.clients);
   const api = new Router();
-  api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens));
+  // Bodies are held in the budget only once the caller is known: an unauthenticated body is never read.
+  const bodies = new BodyBudget({ maxBytes: deps.config.finance.maxInFlightBodyBytes });
+  const busy = financeEdgeAnswer({ id: 'server-busy', status: 503, message: 'too many request bodies in flight, please send again' });
+  api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens), bodyBudgetGate(bodies, FINANCE_MAX_BODY_BYTES, busy));
   for (const r of [meRoutes(), claimsRoutes(fin), judgmentsCsvRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin), rejectedPushesRoutes(fin), settlementsRoutes(fin)]) api.use(r.routes());
   return api;
 }

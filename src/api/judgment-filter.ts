@@ -2,9 +2,9 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import type { DataSource, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { CLAIM_STATUSES, ClaimStatus } from '../entities';
-import { PLATFORM_NAMES } from '../platforms/types';
+import { PLATFORM_NAMES } from '../platforms';
 import { badRequest } from './api-error';
-import { isoTime, oneOf, text } from './query-params';
+import { currencyCode, isoTime, oneOf, text } from './query-params';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 
 export const PLATFORMS = PLATFORM_NAMES;
@@ -18,6 +18,8 @@ export interface JudgmentFilter {
   to?: Date;
   tenantId?: string;
   responsibilityParty?: string;
+  /** the latest revision's currency (ISO 4217, upper case) */
+  currency?: string;
   /** has a claim in this status (and on `platform`, when both are given) */
   status?: ClaimStatus;
   platform?: Platform;
@@ -28,7 +30,7 @@ export interface JudgmentFilter {
   qWorkOrderIds?: number[];
 }
 
-export const JUDGMENT_FILTER_PARAMS = ['from', 'to', 'tenantId', 'responsibilityParty', 'status', 'platform', 'q', 'flag'] as const;
+export const JUDGMENT_FILTER_PARAMS = ['from', 'to', 'tenantId', 'responsibilityParty', 'currency', 'status', 'platform', 'q', 'flag'] as const;
 
 export function parseJudgmentFilter(query: ParsedUrlQuery): JudgmentFilter {
   const filter: JudgmentFilter = {
@@ -36,6 +38,7 @@ export function parseJudgmentFilter(query: ParsedUrlQuery): JudgmentFilter {
     to: isoTime('to', query.to, { endOfDay: true }),
     tenantId: text('tenantId', query.tenantId, 128),
     responsibilityParty: text('responsibilityParty', query.responsibilityParty, 64),
+    currency: currencyCode('currency', query.currency),
     status: oneOf('status', query.status, CLAIM_STATUSES),
     platform: oneOf('platform', query.platform, PLATFORMS),
     q: text('q', query.q, 128),
@@ -83,6 +86,7 @@ export function applyJudgmentFilter<T extends ObjectLiteral>(
   if (f.to) qb.andWhere('w.receivedAt < :fTo', { fTo: f.to });
   if (f.tenantId) qb.andWhere('w.tenantId = :fTenant', { fTenant: f.tenantId });
   if (f.responsibilityParty) qb.andWhere('w.responsibilityParty = :fParty', { fParty: f.responsibilityParty });
+  if (f.currency) qb.andWhere('r.currency = :fCurrency', { fCurrency: f.currency });
   if (f.q) {
     // A package number may belong to any revision of the work order: see resolveJudgmentFilter.
     if (!f.qWorkOrderIds) throw new Error('q must be resolved with resolveJudgmentFilter first');

@@ -74,7 +74,7 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
   return workOrders.map((workOrder) => {
     const r = latest.get(workOrder.id)!;
     const own = claimsOf.get(workOrder.id) ?? [];
-    return { workOrder, latest: r, flags: judgmentFlags(r, own.map((c) => c.facts), rules), claims: own };
+    return { workOrder, latest: r, flags: judgmentFlags({ ...r, outOfOrderCount: workOrder.outOfOrderCount }, own.map((c) => c.facts), rules), claims: own };
   });
 }
 

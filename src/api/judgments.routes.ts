@@ -55,7 +55,8 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
     const workOrder = await dataSource.getRepository(WorkOrder).findOneBy({ id });
     if (!workOrder) throw notFound(`work order ${id}`);
 
-    const revisions = await dataSource.getRepository(JudgmentRevision).find({ where: { workOrderId: id }, order: { revision: 'ASC' } });
+    // Oldest first by Qimen's timestamp, then arrival: the last is the latest revision.
+    const revisions = await dataSource.getRepository(JudgmentRevision).find({ where: { workOrderId: id }, order: { pushedAt: 'ASC', revision: 'ASC' } });
     const rawPushes = new Map((await dataSource.getRepository(RawPush).findBy({ id: In(revisions.map((r) => r.rawPushId)) })).map((p) => [p.id, p]));
     const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId: id }, order: { id: 'ASC' } });
     const claimIds = claims.map((c) => c.id);
@@ -66,11 +67,11 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
       : [];
     const rules = fin.rules();
     const withFacts = await loadClaimFacts(dataSource, claims);
-    const latest = revisions[revisions.length - 1];
+    const latest = revisions.find((r) => r.revision === workOrder.latestRevision)!;
 
     ctx.body = {
       ...presentJudgment(workOrder, latest),
-      flags: judgmentFlags(latest, withFacts.map((c) => c.facts), rules),
+      flags: judgmentFlags({ ...latest, outOfOrderCount: workOrder.outOfOrderCount }, withFacts.map((c) => c.facts), rules),
       revisions: await Promise.all(
         revisions.map(async (r) => ({ ...presentRevision(r), rawPush: await presentRawPush(dataSource, rawPushes.get(r.rawPushId)!) })),
       ),

@@ -59,6 +59,7 @@ const FILTERS = [
   query('to', { type: 'string' }, 'received time < this ISO time; a plain date includes its whole (UTC) day'),
   query('tenantId', { type: 'string', maxLength: 128 }, 'exact tenant id'),
   query('responsibilityParty', { type: 'string', maxLength: 64 }, 'exact responsibility party of the latest revision'),
+  query('currency', { type: 'string', pattern: '^[A-Za-z]{3}$' }, 'the latest revision\'s currency (ISO 4217)'),
   query('status', { type: 'string', enum: CLAIM_STATUSES }, 'has a claim in this status (the same claim as `platform` when both are given)'),
   query('platform', { type: 'string', enum: PLATFORMS }, 'has a claim on this platform'),
   query('q', { type: 'string', maxLength: 128 }, 'exact order (externalOrderId), logistics order, waybill or responsibility package number'),
@@ -96,8 +97,11 @@ const claimMeasures = {
   outstandingAmount: money('acceptedAmount less what the statement lines settle of the accepted and completed claims'),
 };
 
-/** A finance API error: `{"error": id, "message": …}` with one of the given ids. */
-const apiError = (description: string, ...ids: string[]) => json(object({ error: { type: 'string', enum: ids }, message: str() }), description);
+/** A finance API error: `{"error": id, "message": …}` with one of the given ids; `field` names a refused parameter. */
+const apiError = (description: string, ...ids: string[]) => {
+  const schema = object({ error: { type: 'string', enum: ids }, message: str() });
+  return json({ ...schema, properties: { ...schema.properties, field: str('the refused parameter (invalid-parameter)') } }, description);
+};
 
 /** The Qimen envelope's failure with one of the given errorIds (src/errors/qimen-errors.ts). */
 const qimenFailure = (ids: QimenErrorId[]) =>
@@ -170,8 +174,10 @@ export const OPENAPI_DOCUMENT = {
             '{"rsp":"succ","res":"","msg_id":"…"} once stored; a bad sign answers 4003 and changes nothing',
           ),
           408: json(shopexFailure('408', 'the request did not arrive in time'), 'the request did not arrive within the request timeout: ShopEx repeats it'),
+          431: json(shopexFailure('431', 'request headers too large'), 'request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
           429: json(shopexFailure('429', 'too many requests'), 'over rateLimits.callbacks.perIpPerSecond: ShopEx repeats it'),
           500: json(shopexFailure('e00090', 'not stored'), 'the callback could not be stored: ShopEx repeats it'),
+          503: json(shopexFailure('e00090', 'too many callback bodies in flight'), 'the bodies being read would pass callbacks.maxInFlightBodyBytes: ShopEx repeats it'),
         },
       }),
     },
@@ -181,8 +187,10 @@ export const OPENAPI_DOCUMENT = {
         responses: {
           200: text({ type: 'string', enum: ['SUCCESS', 'FAIL'] }, 'SUCCESS once stored; FAIL (a bad sign or an unreadable push, nothing stored) to be pushed again'),
           408: duobaoyuFail('the request did not arrive within the request timeout: Duobaoyu pushes again'),
+          431: duobaoyuFail('request headers (or the URL) over the HTTP server\'s limit (16 KiB)'),
           429: duobaoyuFail('over rateLimits.callbacks.perIpPerSecond: Duobaoyu pushes again'),
           500: duobaoyuFail('the push could not be stored: Duobaoyu pushes again'),
+          503: duobaoyuFail('the bodies being read would pass callbacks.maxInFlightBodyBytes: Duobaoyu pushes again'),
         },
       }),
     },
@@ -249,13 +257,13 @@ export const OPENAPI_DOCUMENT = {
     '/api/claims/{id}/retry': {
       post: api('retryClaim', 'Operator: send a dead or rejected claim again (audited)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim'), 'the claim, now pending'), ...responses('E400', 'E401', 'E403', 'E404', 'E409') },
+        responses: { 200: json(ref('Claim'), 'the claim, now pending'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E503') },
       }),
     },
     '/api/claims/{id}/cancel': {
       post: api('cancelClaim', 'Operator: cancel a claim (audited); one the platform holds is cancelled there too where the platform has a cancel API (appintf)', {
         parameters: [path('id', 'claim id')],
-        responses: { 200: json(ref('Claim'), 'the claim, now cancelled'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E502') },
+        responses: { 200: json(ref('Claim'), 'the claim, now cancelled'), ...responses('E400', 'E401', 'E403', 'E404', 'E409', 'E502', 'E503') },
       }),
     },
     '/api/summary': {
@@ -318,7 +326,7 @@ export const OPENAPI_DOCUMENT = {
     '/assets/{file}': {
       servers: [{ url: '/finance', description: 'the finance web page' }],
       get: operation('getFinanceAsset', 'finance', "The page's script, style and icon (/finance/assets/…)", noSecurity, {
-        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['finance.js', 'finance.css', 'favicon.svg'] } }],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['finance.js', 'finance-messages.js', 'finance.css', 'favicon.svg'] } }],
         responses: {
           200: {
             description: 'the file',
@@ -340,7 +348,8 @@ export const OPENAPI_DOCUMENT = {
       E413: apiError('body-too-large: the statement is over finance.maxStatementBytes', 'body-too-large'),
       E415: apiError('unsupported-media-type: the body is neither text/csv nor XLSX', 'unsupported-media-type'),
       E502: apiError('platform-refused: the platform refused the cancel (or it cannot be asked yet); the claim is unchanged', 'platform-refused'),
-      E431: { description: 'request headers over the HTTP server\'s limit (16 KiB): answered before any route, without a body' },
+      E503: apiError('server-busy: the request\'s body would pass finance.maxInFlightBodyBytes; send it again', 'server-busy'),
+      E431: apiError('headers-too-large: request headers (or the URL) over the HTTP server\'s limit (16 KiB), answered before any route', 'headers-too-large'),
     },
     schemas: {
       Flag: { type: 'string', enum: FLAGS, description: Object.entries(FLAG_MEANINGS).map(([f, m]) => `${f}: ${m}`).join('; ') },
@@ -353,8 +362,12 @@ export const OPENAPI_DOCUMENT = {
         ...judgmentFields,
         revisions: {
           type: 'array',
-          description: 'every revision, oldest first',
-          items: openObject({ revision: { type: 'integer' }, receivedAt: time(), rawPush: ref('RawPush') }, "a revision's typed fields (one per stored column)"),
+          description: "every revision, oldest first by the push's Qimen timestamp, then arrival: the last is the latest",
+          items: openObject({
+            revision: { type: 'integer', description: 'numbered by arrival' }, receivedAt: time(), pushedAt: time("the push's Qimen timestamp"),
+            outOfOrder: { type: 'boolean', description: 'pushed earlier than the latest revision when it arrived: kept, but it changed neither the judgment nor its claims' },
+            rawPush: ref('RawPush'),
+          }, "a revision's typed fields (one per stored column)"),
         },
         claims: { type: 'array', items: ref('ClaimDetail') },
       }),
@@ -402,6 +415,10 @@ export const OPENAPI_DOCUMENT = {
           items: object({
             route: str(), platform: str(), share: nullable(str()), when: { type: 'object', additionalProperties: true }, matched: { type: 'boolean' },
             reasons: { type: 'array', items: str(), description: 'one line per when key: wanted and got' },
+            checks: {
+              type: 'array', description: 'the same verdicts as data',
+              items: object({ key: str(), wanted: { description: 'the when value' }, got: { description: 'the judgment\'s value (any JSON), null when absent' }, matches: { type: 'boolean' } }),
+            },
             amount: nullable(money('computed claim amount')), currency: str(), fields: { type: 'object', additionalProperties: true, description: 'resolved fields' },
             filed: nullable(object({
               claimId: { type: 'integer' }, status: str(), revision: { type: 'integer' }, amount: nullable(money('filed amount')), currency: str(), fields: { type: 'object', additionalProperties: true },

@@ -53,7 +53,7 @@ export function presentRevision(r: JudgmentRevision) {
   const { id, workOrderId, rawPushId, contentHash, ...columns } = r;
   return {
     ...columns,
-    receivedAt: iso(r.receivedAt), paymentChargeTime: iso(r.paymentChargeTime), paymentCreateTime: iso(r.paymentCreateTime),
+    receivedAt: iso(r.receivedAt), pushedAt: iso(r.pushedAt), paymentChargeTime: iso(r.paymentChargeTime), paymentCreateTime: iso(r.paymentCreateTime),
     ...presentRevisionFields(r),
   };
 }

@@ -45,6 +45,14 @@ export function text(field: string, raw: unknown, max: number): string | undefin
   return value;
 }
 
+/** A currency code: three letters (ISO 4217), answered in upper case. */
+export function currencyCode(field: string, raw: unknown): string | undefined {
+  const value = text(field, raw, 3);
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z]{3}$/.test(value)) throw badRequest(field, 'must be a three-letter currency code (CNY)');
+  return value.toUpperCase();
+}
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})$/;
 

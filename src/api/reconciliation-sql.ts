@@ -87,6 +87,7 @@ export function judgmentFlagSql(flag: Flag, w: string, r: string, rules: Reconci
     return { sql: `(${r}.paymentAmountMinor IS NOT NULL AND ${r}.paymentAmountMinor <> COALESCE(${r}.claimAmountMinor, 0))`, params: {} };
   }
   if (flag === 'over-claimed') return overClaimedSql(w, key);
+  if (flag === 'out-of-order') return { sql: `${w}.outOfOrderCount > 0`, params: {} };
   const shares =
     `(${r}.established IS NULL OR ${r}.established <> 0) AND ${r}.claimAmountMinor > 0 AND (${r}.warehouseRatioBp IS NOT NULL OR ${r}.deliveryRatioBp IS NOT NULL)` +
     ` AND COALESCE(${r}.warehouseRatioBp, 0) + COALESCE(${r}.deliveryRatioBp, 0) < 10000`;

@@ -40,6 +40,7 @@ export async function routePreview(dataSource: DataSource, routes: readonly Rout
       when: route.when,
       matched: plan.matched,
       reasons: plan.reasons,
+      checks: plan.checks,
       amount: money(plan.amountMinor),
       currency: revision.currency,
       fields: plan.fields,

@@ -11,7 +11,7 @@ import type { FinanceContext } from './finance-context';
 import { PLATFORMS } from './judgment-filter';
 import { decodeCursor, page, pageLimit } from './pagination';
 import { isoTime, oneOf, onlyKnown } from './query-params';
-import { spoolStatement } from './statement-file';
+import { spoolStatement, tooLarge } from './statement-file';
 import { readStatement, STATEMENT_TYPES } from './statement-reader';
 
 function presentSettlement({ line, claimId }: { line: Settlement; claimId: number | null }) {
@@ -33,7 +33,10 @@ export function settlementsRoutes(fin: FinanceContext): Router {
     const type = (ctx.request.type || '').toLowerCase() as keyof typeof STATEMENT_TYPES;
     const format = STATEMENT_TYPES[type];
     if (!format) throw new ApiError(415, 'unsupported-media-type', `Content-Type: must be ${Object.keys(STATEMENT_TYPES).join(' or ')}`);
-    const file = await spoolStatement(ctx.req, fin.config.finance.maxStatementBytes);
+    const maxBytes = fin.config.finance.maxStatementBytes;
+    // A body declared too large is refused unread (it holds nothing of the body budget either).
+    if ((ctx.request.length ?? 0) > maxBytes) throw tooLarge(maxBytes);
+    const file = await spoolStatement(ctx.req, maxBytes);
     try {
       const caller = ctx.state.caller as Caller;
       const report = await importStatement(dataSource, readStatement(file.path, format), {

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import { type AnswerText, type EdgeFailure, failureOfStatus, putAnswer } from '../http/edge-failure';
 
 /**
  * A callback refused for what it is (too large, unreadable, too large to store): answered with `status`
@@ -9,12 +10,6 @@ export class CallbackRefusal extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
-}
-
-/** What went wrong, for the platform's failure envelope: an HTTP status and a message. */
-export interface CallbackProblem {
-  status: number;
-  message: string;
 }
 
 /** The error's name, code and first characters of its message: never its other properties (a failed query's parameters hold the body). */
@@ -28,11 +23,11 @@ function errorSummary(err: unknown): { name: string; code?: string; message: str
 }
 
 /** A body parser's client error (koa-bodyparser: invalid JSON 400, too large 413), or a CallbackRefusal. */
-function refusalOf(err: unknown): CallbackProblem | null {
-  if (err instanceof CallbackRefusal) return { status: err.status, message: err.message };
+function refusalOf(err: unknown): EdgeFailure | null {
+  if (err instanceof CallbackRefusal) return failureOfStatus(err.status, err.message);
   const e = err as { status?: unknown };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return { status: e.status, message: e.status === 413 ? 'callback body too large' : 'callback body is not readable' };
+    return failureOfStatus(e.status, e.status === 413 ? 'callback body too large' : 'callback body is not readable');
   }
   return null;
 }
@@ -43,19 +38,18 @@ function refusalOf(err: unknown): CallbackProblem | null {
  * stored". The log line carries the request id, the error's summary and at most the body's summary that
  * the controller left in `ctx.state.callbackBody` (size, hash, first bytes): never the body.
  */
-export function callbackErrors(logger: Logger, failure: (ctx: Context, problem: CallbackProblem) => unknown) {
+export function callbackErrors(logger: Logger, answer: (ctx: Context, failure: EdgeFailure) => AnswerText) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
     } catch (err) {
       const refusal = refusalOf(err);
-      const problem = refusal ?? { status: 500, message: 'not stored, please repeat' };
-      const line = { requestId: ctx.state.requestId, path: ctx.path, status: problem.status, error: errorSummary(err), body: ctx.state.callbackBody };
+      const failure = refusal ?? failureOfStatus(500, 'not stored, please repeat');
+      const line = { requestId: ctx.state.requestId, path: ctx.path, status: failure.status, error: errorSummary(err), body: ctx.state.callbackBody };
       if (refusal) ctx.state.callbackOutcome = 'unreadable';
       if (refusal) logger.warn(line, 'callback refused');
       else logger.error(line, 'callback not stored');
-      ctx.status = problem.status;
-      ctx.body = failure(ctx, problem);
+      putAnswer(ctx, answer(ctx, failure));
     }
   };
 }

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
-import { PLATFORM_NAMES } from '../platforms/types';
+import { PLATFORM_NAMES } from '../platforms';
 import { ignoringClosedReader } from '../stdio';
 import { DEFAULT_DATABASE_URL } from '../storage/database-url';
 import type { CliIo } from './output';

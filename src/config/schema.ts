@@ -1,25 +1,15 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
-import { PLATFORM_NAMES } from '../platforms/types';
+import { secret } from './values';
+import { PLATFORM_NAMES, platformConfigShape } from '../platforms';
+import { CALLBACK_MAX_BODY_BYTES, DEFAULT_CALLBACK_IN_FLIGHT_BYTES } from '../callbacks/limits';
+import { DEFAULT_FINANCE_IN_FLIGHT_BYTES, FINANCE_MAX_BODY_BYTES } from '../api/body-limits';
 
 /**
  * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
  * ignored) and every key but `qimen.apps` has a default. A secret may be written as "env:NAME".
  */
 
-/** A secret value, or "env:NAME" read from the environment at start. */
-const secret = z.string().min(1).transform((value, ctx) => {
-  if (!value.startsWith('env:')) return value;
-  const name = value.slice(4);
-  const fromEnv = process.env[name];
-  if (fromEnv === undefined || fromEnv === '') {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `environment variable ${name} is not set` });
-    return z.NEVER;
-  }
-  return fromEnv;
-});
-
-const url = z.string().url();
 const duration = z.string().refine((s) => parseDuration(s) !== null, 'must be a duration like "5s", "5m" or "2h"');
 const oneOrMany = z.union([z.string(), z.array(z.string()).nonempty()]);
 
@@ -38,21 +28,8 @@ const qimen = z
     message: 'must be at least qimen.maxBodyBytes (else the largest push could never be read)',
   });
 
-const platforms = z
-  .object({
-    glitzcloud: z.object({ baseUrl: url, apikey: secret, secretkey: secret, storeName: z.string().min(1) }).strict().optional(),
-    shopex: z
-      .object({
-        baseUrl: url, certiId: z.string().min(1), fromNodeId: z.string().min(1), toNodeId: z.string().min(1),
-        token: secret, callbackUrl: url,
-      })
-      .strict()
-      .optional(),
-    duobaoyu: z.object({ baseUrl: url, appKey: z.string().min(1), appSecret: secret }).strict().optional(),
-    appintf: z.object({ baseUrl: url, sessionId: secret }).strict().optional(),
-  })
-  .strict()
-  .default({});
+/** Each platform's block, as the platform registry gives it (src/platforms/index.ts); a platform may be absent. */
+const platforms = z.object(platformConfigShape()).strict().default({});
 
 const route = z
   .object({
@@ -92,8 +69,22 @@ const finance = z
     submittedStaleDays: z.number().int().positive().default(7),
     /** An accepted or completed claim with nothing settled after this many days is flagged `unsettled-stale`. */
     unsettledStaleDays: z.number().int().positive().default(30),
-    /** The largest statement POST /api/settlements/import takes (100,000 lines of CSV take about 10 MB). */
-    maxStatementBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    /** The largest statement POST /api/settlements/import takes (100,000 lines of CSV take about 6–10 MB); at most the finance API's largest body. */
+    maxStatementBytes: z.number().int().positive().max(FINANCE_MAX_BODY_BYTES).default(FINANCE_MAX_BODY_BYTES),
+    // Body bytes all /api requests may hold at once (src/http/body-budget.ts); a body past it is server-busy.
+    maxInFlightBodyBytes: z.number().int().positive().default(DEFAULT_FINANCE_IN_FLIGHT_BYTES),
+  })
+  .strict()
+  .default({});
+
+const callbacks = z
+  .object({
+    // Body bytes both callback routes may hold at once (src/http/body-budget.ts); at least one largest callback.
+    maxInFlightBodyBytes: z
+      .number()
+      .int()
+      .min(CALLBACK_MAX_BODY_BYTES, `must be at least ${CALLBACK_MAX_BODY_BYTES} (the largest callback body), else it could never be read`)
+      .default(DEFAULT_CALLBACK_IN_FLIGHT_BYTES),
   })
   .strict()
   .default({});
@@ -114,7 +105,7 @@ const rateLimits = z
   .default({});
 
 export const configSchema = z
-  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, finance, rateLimits })
+  .object({ qimen, platforms, routes: z.array(route).default([]), dispatch, callbacks, finance, rateLimits })
   .strict()
   .superRefine((config, ctx) => {
     config.routes.forEach((r, i) => {

@@ -2,11 +2,10 @@ import type { Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import { handleDuobaoyuPush } from '../handlers/duobaoyu-push.handler';
-import { DUOBAOYU_PUSH_SUCCESS, readDuobaoyuPush, verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
+import { renderDuobaoyu } from '../callbacks/duobaoyu-answers';
+import { PLATFORM_REGISTRY } from '../platforms';
+import { verifyDuobaoyuPush } from '../platforms/duobaoyu/push';
 import { type Clock, systemClock } from '../clock';
-
-/** Anything but the exact text SUCCESS makes Duobaoyu push again (up to 8 times). */
-export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
 
 /**
  * POST /callbacks/duobaoyu: a JSON status push signed with the app secret (the assumed rule of
@@ -15,21 +14,20 @@ export const DUOBAOYU_PUSH_FAILURE = 'FAIL';
  */
 export function duobaoyuPushController(deps: { config: Config; dataSource: DataSource; now?: Clock }) {
   return async (ctx: Context) => {
-    ctx.type = 'text/plain';
     const body = (ctx.request as { body?: unknown }).body;
     const secret = deps.config.platforms.duobaoyu?.appSecret;
     const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
-    const push = record ? readDuobaoyuPush(record) : null;
+    const push = record ? PLATFORM_REGISTRY.duobaoyu.callback.read(record) : null;
     // The sign is checked over the body's exact text, read as PHP reads it (floats, big ints, key order).
     const text = (ctx.request as { rawBody?: string }).rawBody ?? '';
     if (!secret || !record || !push || !verifyDuobaoyuPush(text, secret)) {
       ctx.state.callbackOutcome = !push ? 'unreadable' : 'bad-sign';
-      ctx.body = DUOBAOYU_PUSH_FAILURE;
+      renderDuobaoyu(ctx, 200, false);
       return;
     }
     const { sign: _sign, ...payload } = record;
     await handleDuobaoyuPush(deps.dataSource, push, payload, (deps.now ?? systemClock)());
-    ctx.body = DUOBAOYU_PUSH_SUCCESS;
+    renderDuobaoyu(ctx, 200, true);
     ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };
 }

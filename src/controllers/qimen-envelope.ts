@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
-import { QimenError } from '../errors/qimen-errors';
+import { QimenError, type QimenErrorId } from '../errors/qimen-errors';
+import type { AnswerText, EdgeFailure, EdgeFailureId } from '../http/edge-failure';
 
 /**
  * The one place where /qimen answers are rendered. JSON is danniao.judge's envelope; a push sent with
@@ -49,7 +50,7 @@ export function qimenXml(answer: QimenAnswer): string {
 }
 
 /** An answer as the body and content type of a raw HTTP response (for writers outside Koa: timeouts, 431). */
-export function qimenAnswerText(answer: QimenAnswer, format: 'json' | 'xml'): { contentType: string; body: string } {
+export function qimenAnswerText(answer: QimenAnswer, format: 'json' | 'xml'): Omit<AnswerText, 'status'> {
   return format === 'xml'
     ? { contentType: 'application/xml; charset=utf-8', body: qimenXml(answer) }
     : { contentType: 'application/json; charset=utf-8', body: JSON.stringify(answer) };
@@ -81,17 +82,27 @@ export function qimenEnvelope(logger: () => Logger) {
   };
 }
 
+/** Which Qimen failure stands for each edge failure. */
+const QIMEN_ERROR_OF: Record<EdgeFailureId, QimenErrorId> = {
+  'bad-request': 'invalid-parameter',
+  'not-found': 'invalid-parameter',
+  'method-not-allowed': 'invalid-parameter',
+  'headers-too-large': 'invalid-parameter',
+  'request-timeout': 'request-timeout',
+  'body-too-large': 'body-too-large',
+  'rate-limited': 'rate-limited',
+  'server-busy': 'server-busy',
+  'internal-error': 'internal-error',
+  starting: 'internal-error',
+};
+
 /**
- * Any other request under /qimen (another HTTP method, another path): a failure in the envelope with the
- * HTTP status that names it (405 with `Allow: POST`, 404), never a bare HTTP answer. POST /qimen passes.
+ * An edge failure (the router's 404/405/501, the HTTP server's 408/431, start-up) in the envelope of the
+ * request's format. A failure of the request's shape keeps the HTTP status that names it (404, 405, 431);
+ * any other takes its Qimen failure's status (408, 500, 503; 200 for rate-limited and body-too-large).
  */
-export async function qimenOtherRequests(ctx: Context, next: Next): Promise<void> {
-  const onQimen = ctx.path === '/qimen';
-  if (!onQimen && !ctx.path.startsWith('/qimen/')) return next();
-  if (onQimen && ctx.method === 'POST') return next();
-  if (onQimen) ctx.set('Allow', 'POST');
-  const failure = new QimenError('invalid-parameter', onQimen ? `${ctx.method} is not allowed: push with POST` : `no such path ${ctx.path}: push to /qimen`);
-  ctx.status = onQimen ? 405 : 404;
-  renderQimen(ctx, qimenFailure(failure));
-  ctx.state.qimenErrorId = failure.errorId;
+export function qimenEdgeAnswer(failure: EdgeFailure, querystring: string): AnswerText {
+  const err = new QimenError(QIMEN_ERROR_OF[failure.id], failure.message);
+  const status = err.httpStatus === 200 && err.errorId === 'invalid-parameter' ? failure.status : err.httpStatus;
+  return { status, ...qimenAnswerText(qimenFailure(err), qimenFormat(querystring)) };
 }

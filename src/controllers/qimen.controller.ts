@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock';
 import type { Context } from 'koa';
 import type { Config } from '../config/schema';
 import { validateDto } from '../dto/validate-dto';
@@ -19,7 +20,7 @@ export interface QimenControllerDeps extends QimenHandlerDeps {
   /** Per-app-key rate limit, taken after the signature verified (src/http/rate-limit.ts). */
   appKeyLimit?: ReturnType<typeof qimenAppKeyLimit>;
   handlers: ReadonlyMap<string, QimenHandler>;
-  now?: () => number;
+  now?: Clock;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -31,12 +32,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export function qimenController(deps: QimenControllerDeps) {
   const secrets = new Map(deps.config.apps.map((a) => [a.appKey, a.secret]));
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemClock;
   const bodies = new BodyBudget({ maxBytes: deps.config.maxInFlightBodyBytes });
   const appKeyLimit = deps.appKeyLimit ?? (() => undefined);
 
   return async (ctx: Context) => {
-    const receivedAt = now();
+    const receivedAt = now().getTime();
     const query = parseQimenQuery(ctx.querystring);
 
     const appKey = query.get('app_key') ?? '';
@@ -70,7 +71,7 @@ export function qimenController(deps: QimenControllerDeps) {
     };
     try {
       const data = await handleVerified(deps, push);
-      renderQimen(ctx, qimenSuccess(data, now()));
+      renderQimen(ctx, qimenSuccess(data, now().getTime()));
     } catch (err) {
       // Verified but refused: kept before the refusal is answered (docs/http-contract.md "Rejected pushes").
       if (err instanceof QimenError && KEPT_REFUSALS.includes(err.errorId)) await keepRejectedPush(deps.dataSource, push, err);

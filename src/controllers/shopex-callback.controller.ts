@@ -3,23 +3,16 @@ import type { Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config/schema';
 import { summarizeBody } from '../callbacks/body-summary';
-import { CallbackRefusal, type CallbackProblem } from '../callbacks/callback-errors';
+import { CallbackRefusal } from '../callbacks/callback-errors';
+import { renderShopex, SHOPEX_BAD_SIGN, shopexFailure, shopexSuccess } from '../callbacks/shopex-answers';
+import { CALLBACK_MAX_BODY_BYTES } from '../callbacks/limits';
 import { parsePhpForm } from '../callbacks/php-form';
 import { handleShopexCallback } from '../handlers/shopex-callback.handler';
 import { verifyShopexSign } from '../verify/shopex-sign';
 import { type Clock, systemClock } from '../clock';
 
 /** Largest callback body read (a ShopEx result is a few KB). */
-export const SHOPEX_CALLBACK_MAX_BYTES = 1024 * 1024;
-
-/**
- * ShopEx's failure envelope, for every failure of the route: `res` is the matrix's code or the HTTP status,
- * `err_msg` says what went wrong. A 500 answers `e00090` ("try again"), so that the matrix repeats.
- */
-export function shopexCallbackFailure(ctx: Context, problem: CallbackProblem & { res?: string }): Record<string, string> {
-  const res = problem.res ?? (problem.status >= 500 ? 'e00090' : String(problem.status));
-  return { rsp: 'fail', res, err_msg: problem.message, msg_id: String(ctx.state.shopexMsgId ?? '') };
-}
+export const SHOPEX_CALLBACK_MAX_BYTES = CALLBACK_MAX_BODY_BYTES;
 
 async function readBody(ctx: Context): Promise<Buffer> {
   try {
@@ -50,13 +43,13 @@ export function shopexCallbackController(deps: { config: Config; dataSource: Dat
     ctx.state.shopexMsgId = msgId;
     const token = deps.config.platforms.shopex?.token;
     if (!token || !utf8 || !verifyShopexSign(fields, token)) {
-      ctx.body = shopexCallbackFailure(ctx, { status: 200, res: '4003', message: 'sign error' });
+      renderShopex(ctx, 200, shopexFailure({ status: 200, res: SHOPEX_BAD_SIGN, message: 'sign error' }, msgId));
       ctx.state.callbackOutcome = 'bad-sign';
       return;
     }
     const { sign: _sign, ...signed } = fields;
     await handleShopexCallback(deps.dataSource, signed, (deps.now ?? systemClock)());
-    ctx.body = { rsp: 'succ', res: '', msg_id: msgId };
+    renderShopex(ctx, 200, shopexSuccess(msgId));
     ctx.state.callbackOutcome = 'stored'; // counted by callbackMetrics (src/metrics); a throw is counted as error
   };
 }

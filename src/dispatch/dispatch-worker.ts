@@ -7,7 +7,7 @@ import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { leaseDueClaims, leaseDuePolls } from '../storage/claims/claim-leases';
 import { pollLeasedClaim } from '../polling/poll-claim';
 import { resumeOnePackageIndex } from '../storage/package-index';
-import { type SendContext, sendLeasedClaim } from './send-claim';
+import { type SendContext, sendLeasedClaim, UnstoredResult } from './send-claim';
 import { type Clock, systemClock } from '../clock';
 
 /** The share of a claim's lease within which a failed result write is tried again. */
@@ -37,6 +37,8 @@ export class DispatchWorker {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private packageIndex: Promise<void> | null = null;
+  /** Platform answers whose write failed until their lease's deadline, by claim id: written before any lease. */
+  private readonly unstored = new Map<number, UnstoredResult>();
 
   constructor(private readonly opts: DispatchWorkerOptions) {}
 
@@ -51,13 +53,36 @@ export class DispatchWorker {
     this.wake?.();
     await this.loop;
     await this.packageIndex;
+    await this.writeUnstored();
+    for (const [claimId] of this.unstored) this.opts.logger.error({ claimId }, 'claim result could not be stored before stopping; the claim is looked up or sent again after its lease');
+  }
+
+  /** How many platform answers this worker holds whose write has not succeeded yet. */
+  get unstoredResults(): number {
+    return this.unstored.size;
+  }
+
+  /**
+   * Writes the results kept from earlier rounds, each in its own transaction. One written (or fenced out
+   * because another worker took its claim over) is forgotten; one that fails again is kept for the next round.
+   */
+  async writeUnstored(): Promise<void> {
+    for (const [claimId, result] of [...this.unstored]) {
+      try {
+        await result.write();
+        this.unstored.delete(claimId);
+      } catch (err) {
+        this.opts.logger.warn({ err, claimId }, 'claim result still not stored; kept and written again next round');
+      }
+    }
   }
 
   /** One round: lease and send what is due now. Returns how many claims were sent. */
   async runOnce(): Promise<number> {
     const now = this.opts.now ?? systemClock;
     const { dispatch } = this.opts.config;
-    const lease = { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now() };
+    await this.writeUnstored();
+    const lease = { workerId: this.workerId, limit: this.opts.batchSize ?? 16, leaseMs: dispatch.leaseSeconds * 1000, now: now(), exclude: [...this.unstored.keys()] };
     const claims = await leaseDueClaims(this.opts.dataSource, lease);
     const ctx: SendContext = {
       ...this.context(now), retrySchedule: dispatch.retrySchedule, pollInitial: dispatch.pollInitial,
@@ -66,8 +91,15 @@ export class DispatchWorker {
       onWriteRetry: (err, claimId, delayMs) => this.opts.logger.warn({ err, claimId, delayMs }, 'claim result not stored yet; writing it again'),
     };
     await Promise.all(
-      claims.map((claim) =>
-        sendLeasedClaim(ctx, claim).catch((err) => this.opts.logger.error({ err, claimId: claim.id }, 'claim send could not be stored; its lease will expire and it is retried')),
+      claims.map((leased) =>
+        sendLeasedClaim(ctx, leased).catch((err) => {
+          if (err instanceof UnstoredResult) {
+            this.unstored.set(err.claimId, err);
+            this.opts.logger.error({ err: err.cause, claimId: err.claimId }, 'claim result not stored within its lease; kept and written again before the next lease');
+          } else {
+            this.opts.logger.error({ err, claimId: leased.claim.id }, 'claim send failed before its result; its lease will expire and it is retried');
+          }
+        }),
       ),
     );
     return claims.length;

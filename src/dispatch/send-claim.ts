@@ -9,6 +9,7 @@ import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
 import { recordDispatchAttempt } from '../metrics/registry';
 import { type AttemptResult, attemptResultStored, recordAttemptResult } from '../storage/claims/claim-repository';
+import type { LeasedClaim } from '../storage/claims/claim-leases';
 import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
 import type { Clock } from '../clock';
@@ -40,10 +41,24 @@ export function toOutgoing(claim: Claim): OutgoingClaim {
  * asked first (lookupExisting) so a resend does not file a second claim; where it cannot be asked, the
  * resend is blind, and a blind resend the platform takes is stored as `resentBlindAt` (flag `resent-blind`).
  */
-export async function sendLeasedClaim(ctx: SendContext, claim: Claim): Promise<ClaimStatus> {
-  const attemptNo = claim.attempts + 1;
+export async function sendLeasedClaim(ctx: SendContext, leased: LeasedClaim): Promise<ClaimStatus> {
   const startedAt = ctx.now();
-  return recordResult(ctx, claim, attemptNo, startedAt, await attempt(ctx, claim));
+  return recordResult(ctx, leased, startedAt, await attempt(ctx, leased.claim));
+}
+
+/**
+ * A platform's answer whose write kept failing until the lease's deadline. The worker keeps it and writes
+ * it again (`write`, one transaction) before it leases anything more, and does not lease its claim
+ * meanwhile, so the claim is not sent again; only another worker's take-over (after the lease) fences it out.
+ */
+export class UnstoredResult extends Error {
+  constructor(
+    readonly claimId: number,
+    override readonly cause: unknown,
+    readonly write: () => Promise<ClaimStatus>,
+  ) {
+    super(`the result of claim ${claimId}'s attempt is not stored yet`);
+  }
 }
 
 interface Attempted {
@@ -90,7 +105,9 @@ function statusAfter(outcome: SendOutcome, attemptNo: number, schedule: readonly
   }
 }
 
-async function recordResult(ctx: SendContext, claim: Claim, attemptNo: number, startedAt: Date, attempted: Attempted): Promise<ClaimStatus> {
+async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Date, attempted: Attempted): Promise<ClaimStatus> {
+  const { claim, attemptId } = leased;
+  const attemptNo = claim.attempts + 1;
   const { result: { outcome, exchange }, found } = attempted;
   const now = ctx.now();
   const { status, delayMs } = statusAfter(outcome, attemptNo, ctx.retrySchedule);
@@ -133,14 +150,14 @@ async function recordResult(ctx: SendContext, claim: Claim, attemptNo: number, s
     ? null
     : describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '');
   const result: AttemptResult = {
-    claimId: claim.id, attemptNo, workerId: ctx.workerId, attempt: attemptPatch, claim: claimPatch,
+    claimId: claim.id, attemptId, workerId: ctx.workerId, attempt: attemptPatch, claim: claimPatch,
     event: reason === null ? null : { claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', reason, at: now },
   };
   // The answer may already carry the platform's verdict (Glitzcloud's status / customer_status).
   const reported = outcome.kind === 'submitted' ? mapPlatformStatus(claim.platform, outcome.platformStatus) : null;
   const verdict = reported && reported !== 'submitted' ? reported : null;
 
-  return writeResult(ctx, claim, attemptNo, async (em) => {
+  return writeResult(ctx, leased, async (em) => {
     if (!(await recordAttemptResult(em, result))) return claim.status; // the lease was taken over: the new owner's work stands
     if (!verdict) return status;
     const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
@@ -158,21 +175,24 @@ const WRITE_RETRY_MAX_MS = 5000;
 
 /**
  * Writes an attempt's result in one transaction. The platform has answered: should the write fail (the
- * connection dropped, a deadlock, a lock wait, SQLite busy), the result is kept here and written again with
- * back-off until the lease's deadline, instead of being dropped and the claim later sent again blind. A
- * write tried again first checks whether an earlier try was committed after all (its COMMIT's answer lost).
+ * connection dropped, a deadlock, a lock wait, SQLite busy), it is written again with back-off until the
+ * lease's deadline, then handed to the worker as an UnstoredResult, never dropped (a dropped result would
+ * have the claim sent again blind). A write tried again first checks whether an earlier try was committed
+ * after all (its COMMIT's answer lost).
  */
-async function writeResult(ctx: SendContext, claim: Claim, attemptNo: number, write: (em: EntityManager) => Promise<ClaimStatus>): Promise<ClaimStatus> {
+async function writeResult(ctx: SendContext, leased: LeasedClaim, write: (em: EntityManager) => Promise<ClaimStatus>): Promise<ClaimStatus> {
+  const writeOnce = (retried: boolean) =>
+    inTransaction(ctx.dataSource, async (em) => {
+      if (retried && (await attemptResultStored(em, leased.attemptId))) return (await em.findOneByOrFail(Claim, { id: leased.claim.id })).status;
+      return write(em);
+    });
   for (let tries = 1; ; tries++) {
     try {
-      return await inTransaction(ctx.dataSource, async (em) => {
-        if (tries > 1 && (await attemptResultStored(em, claim.id, attemptNo, ctx.workerId))) return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
-        return write(em);
-      });
+      return await writeOnce(tries > 1);
     } catch (err) {
       const delayMs = Math.min(WRITE_RETRY_FIRST_MS * 2 ** (tries - 1), WRITE_RETRY_MAX_MS);
-      if (Date.now() + delayMs > ctx.writeDeadline) throw err;
-      ctx.onWriteRetry?.(err, claim.id, delayMs);
+      if (Date.now() + delayMs > ctx.writeDeadline) throw new UnstoredResult(leased.claim.id, err, () => writeOnce(true));
+      ctx.onWriteRetry?.(err, leased.claim.id, delayMs);
       await new Promise((r) => setTimeout(r, delayMs));
     }
   }

@@ -6,7 +6,7 @@
 import type { RouteConfig } from '../config/schema';
 
 /** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
-export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed'] as const;
+export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order'] as const;
 export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'] as const;
 export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
 
@@ -19,6 +19,8 @@ export const FLAG_MEANINGS: Record<Flag, string> = {
   'payment-differs': 'a payment amount is recorded and differs from the judged claim amount',
   'share-uncovered': 'the judgment is established, warehouse + delivery ratios are under 100, and no whole-amount route filed a claim for the rest',
   'over-claimed': 'the live (not cancelled, rejected or dead) claims of the judgment add up to more than its judged claim amount, in some currency',
+  'out-of-order':
+    'a push arrived stamped earlier than the latest revision: it is kept as a revision (outOfOrder) but changed neither the judgment nor its claims',
   'claim-failed': 'a route matched but its claim is dead or rejected',
   'submitted-stale': 'a claim has been submitted for longer than finance.submittedStaleDays without the platform deciding',
   'accepted-differs': 'the platform reported an accepted amount that differs from the amount claimed',
@@ -63,6 +65,8 @@ export interface JudgmentFacts {
   /** Basis points: 100% = 10000. */
   warehouseRatioBp: number | null;
   deliveryRatioBp: number | null;
+  /** Revisions of the work order stored out of order (pushed earlier than the then latest revision). */
+  outOfOrderCount: number;
 }
 
 export interface ClaimFacts {
@@ -154,6 +158,7 @@ export function judgmentFlags(j: JudgmentFacts, claims: readonly ClaimFacts[], r
   if (paymentDiffers(j)) found.add('payment-differs');
   if (shareUncovered(j, claims, rules)) found.add('share-uncovered');
   if (overClaimed(j, claims)) found.add('over-claimed');
+  if (j.outOfOrderCount > 0) found.add('out-of-order');
   for (const c of claims) for (const f of claimFlags(c, rules)) found.add(f);
   return FLAGS.filter((f) => found.has(f));
 }

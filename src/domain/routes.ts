@@ -16,10 +16,20 @@ const WHEN_PATHS = {
   compensationType: 'judgeResult.compensationType',
 } as const;
 
+/** One `when` key's verdict: what the route wants, what the judgment has (null when absent). */
+export interface WhenCheck {
+  key: string;
+  wanted: unknown;
+  got: unknown;
+  matches: boolean;
+}
+
 export interface RouteMatch {
   matched: boolean;
   /** One line per `when` key: what was wanted and what the judgment has. */
   reasons: string[];
+  /** The same verdicts as data. */
+  checks: WhenCheck[];
 }
 
 /** Reads a dotted path (`judgeResult.judgeReason`) from the judgment; undefined when absent. */
@@ -35,6 +45,7 @@ export function valueAt(judgment: Judgment, path: string): unknown {
 /** Every given `when` key must match: a string equals, a list contains, `established` is the boolean. */
 export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
   const reasons: string[] = [];
+  const checks: WhenCheck[] = [];
   let matched = true;
   for (const [key, wanted] of Object.entries(route.when) as Array<[keyof typeof WHEN_PATHS, unknown]>) {
     if (wanted === undefined) continue;
@@ -42,8 +53,9 @@ export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
     const ok = Array.isArray(wanted) ? wanted.includes(actual as string) : wanted === actual;
     matched &&= ok;
     reasons.push(`${key} ${ok ? 'matches' : 'does not match'}: wanted ${JSON.stringify(wanted)}, got ${JSON.stringify(actual ?? null)}`);
+    checks.push({ key, wanted, got: actual ?? null, matches: ok });
   }
-  return { matched, reasons };
+  return { matched, reasons, checks };
 }
 
 /**
@@ -94,6 +106,7 @@ export interface PlannedClaim {
   platform: RouteConfig['platform'];
   matched: boolean;
   reasons: string[];
+  checks: WhenCheck[];
   amountMinor: number | null;
   fields: Record<string, unknown>;
 }
@@ -129,6 +142,7 @@ export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): 
       platform: route.platform,
       matched,
       reasons: resolved.tooLarge ? [...reasons, resolved.tooLarge] : reasons,
+      checks: match.checks,
       amountMinor: matched ? amount : null,
       fields: resolved.fields,
     };

@@ -24,9 +24,20 @@ export class JudgmentRevision {
   @Column({ type: 'integer' })
   workOrderId: number;
 
-  /** 1 for the first push of a work order, then 2, 3… for each changed push. */
+  /** 1 for the first push of a work order, then 2, 3… for each changed push, in order of arrival. */
   @Column({ type: 'integer' })
   revision: number;
+
+  /** The push's Qimen `timestamp` (UTC): revisions are ordered by it, then by arrival. */
+  @Column(UTC_DATETIME)
+  pushedAt: Date;
+
+  /**
+   * Pushed earlier than the work order's latest revision when it arrived: kept, but it never became the
+   * latest revision and changed no claim.
+   */
+  @Column({ type: 'boolean', default: false })
+  outOfOrder: boolean;
 
   @Column({ type: 'integer' })
   rawPushId: number;

@@ -40,6 +40,18 @@ export class WorkOrder {
   @Column({ type: 'varchar', length: 64 })
   latestContentHash: string;
 
+  /** The latest revision's Qimen `timestamp`: a push stamped earlier is out of order (src/domain/revision-order.ts). */
+  @Column(UTC_DATETIME)
+  latestPushedAt: Date;
+
+  /** Revisions stored, in order and out of order: the highest revision number (revisions are numbered by arrival). */
+  @Column({ type: 'integer' })
+  revisionCount: number;
+
+  /** Revisions stored out of order (pushed earlier than the then latest revision): flag `out-of-order`. */
+  @Column({ type: 'integer', default: 0 })
+  outOfOrderCount: number;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   responsibilityParty: string | null;
 

@@ -8,6 +8,8 @@ import { type JudgmentToRecord, recordJudgment } from '../commands/record-judgme
 import { revisionColumns } from './danniao-judge.columns';
 import type { RouteConfig } from '../config/schema';
 import type { QimenHandler, QimenPush } from './qimen-handler';
+import type { ReceivedPush } from '../storage/raw-push-store';
+import { parseQimenTimestamp } from '../verify/qimen-timestamp';
 
 export const DANNIAO_JUDGE_METHOD = 'qimen.alibaba.dchain.workorder.danniao.judge';
 
@@ -22,10 +24,20 @@ export function identityKey(dto: Pick<DanniaoJudgeDto, 'tenantId' | 'externalOrd
   return sha256Hex(JSON.stringify(['body', bodySha256]));
 }
 
+/**
+ * When Qimen pushed it: the query's `timestamp`, which the controller verified. A push without one (stored
+ * by a path that kept no query) counts as pushed when it arrived.
+ */
+export function pushedAt(push: ReceivedPush): Date {
+  const timestamp = parseQimenTimestamp(push.query.get('timestamp') ?? '');
+  return timestamp === null ? push.receivedAt : new Date(timestamp);
+}
+
 /** What recordJudgment needs of a verified, validated push. */
 export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>, routes: readonly RouteConfig[]): JudgmentToRecord {
   return {
     push,
+    pushedAt: pushedAt(push),
     identityKey: identityKey(dto, push.bodySha256),
     tenantId: dto.tenantId ?? null,
     externalOrderId: dto.externalOrderId ?? null,
@@ -69,7 +81,8 @@ export const danniaoJudgeHandler: QimenHandler<DanniaoJudgeDto> = {
     const input = judgmentToStore(received, routes);
     const started = performance.now();
     const stored = await recordJudgment(dataSource, input);
-    knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash, input.push.bodySha256);
+    // Only the latest revision is remembered: a push out of order or a replay is not what a re-push would duplicate.
+    if (stored.outcome !== 'out-of-order' && stored.outcome !== 'replay') knownJudgmentsFor(dataSource).remember(input.identityKey, input.contentHash, input.push.bodySha256);
     recordStore(stored.outcome, secondsSince(started)); // claim_relay_push_store_duration_seconds: created/revised are the commit latency
     // Committed with a package_index_job row: the package rows are written after the answer.
     if (stored.deferredPackages) packageIndexer.start(stored.deferredPackages);

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
 import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
-import { readShopexCallback, type ShopexCallback } from '../callbacks/shopex-callback-shape';
+import type { ShopexCallback } from '../callbacks/shopex-callback-shape';
 import { Claim } from '../entities';
+import { PLATFORM_REGISTRY } from '../platforms';
 import { readShopexTrade, shopexClaimStatus } from '../platforms/shopex';
 import { canonicalJson, sha256Hex } from '../storage/canonical-json';
 import { inTransaction } from '../storage/transactions';
@@ -24,7 +25,7 @@ export async function handleShopexCallback(dataSource: DataSource, fields: Shope
   await inTransaction(dataSource, async (em) => {
     const inboxId = await storeCallbackOnce(em, { platform: 'shopex', dedupeKey, payload: fields, receivedAt: at });
     if (inboxId === null) return; // a repeat: already stored and handled
-    const reading = readShopexCallback(fields);
+    const reading = PLATFORM_REGISTRY.shopex.callback.read(fields);
     if (!reading.ok) return settleCallback(em, inboxId, null, 'malformed', reading.problem);
     const claim = await em.findOneBy(Claim, { platform: 'shopex', asyncMessageId: reading.callback.msgId });
     if (!claim) return settleCallback(em, inboxId, null, 'unmatched', `no claim has msg_id ${reading.callback.msgId}`);

@@ -1,9 +1,13 @@
+import type { Context, Middleware, Next } from 'koa';
+import { type AnswerText, putAnswer } from './edge-failure';
+
 /**
  * A per-process budget of request-body bytes held at once on an edge (`qimen.maxInFlightBodyBytes` for
- * /qimen). A request reserves its bytes before (Content-Length) or while (chunked) they arrive and gives them
- * back when its answer is sent; a request that would pass the budget is refused (Qimen `server-busy`, HTTP
- * 503) instead of being read. Unauthenticated bodies therefore cost at most the budget in memory, whatever
- * their number.
+ * /qimen, `callbacks.maxInFlightBodyBytes` for both callback routes, `finance.maxInFlightBodyBytes` for
+ * /api). A request reserves its bytes before (Content-Length) or while (chunked) they arrive and gives them
+ * back when its answer is sent; a request that would pass the budget is refused (`server-busy` in the edge's
+ * envelope, HTTP 503) instead of being read. Unauthenticated bodies therefore cost at most the budget in
+ * memory, whatever their number.
  *
  * Big bodies (over `bigBodyBytes`) may together hold only the budget less `smallBodyReserve`, so that a few
  * slow big bodies (the attacker's or a real 999,999-package push) never leave ordinary pushes without room.
@@ -61,4 +65,29 @@ export class BodyBudget {
 export interface BodyReservation {
   grow(n: number): boolean;
   release(): void;
+}
+
+/**
+ * For an edge whose routes read their bodies with their own readers (the callbacks, the finance API): holds
+ * each request's body bytes in `budget` from before the route reads them until its answer is sent — the
+ * declared Content-Length, or `largestBody` for a chunked body (the route's reader stops there). A body
+ * declared over `largestBody` reserves nothing: the route refuses it unread. A request that would pass the
+ * budget gets `busy` (the edge's server-busy answer) and its connection is closed, its body unread.
+ */
+export function bodyBudgetGate(budget: BodyBudget, largestBody: number, busy: AnswerText): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const declared = ctx.request.length;
+    const chunked = declared === undefined && ctx.get('Transfer-Encoding') !== '';
+    const bytes = chunked ? largestBody : declared !== undefined && declared <= largestBody ? declared : 0;
+    if (bytes > 0) {
+      const reservation = budget.open();
+      ctx.res.once('close', reservation.release);
+      if (!reservation.grow(bytes)) {
+        ctx.set('Connection', 'close');
+        ctx.state.serverBusy = true;
+        return putAnswer(ctx, busy);
+      }
+    }
+    await next();
+  };
 }

@@ -1,6 +1,10 @@
+import { type Clock, systemClock } from '../clock';
 import type { Context, Middleware, Next } from 'koa';
 import type { Config } from '../config/schema';
-import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
+import { duobaoyuEdgeAnswer } from '../callbacks/duobaoyu-answers';
+import { shopexEdgeAnswer } from '../callbacks/shopex-answers';
+import type { CallbackPlatformName } from '../platforms';
+import { type EdgeFailure, putAnswer } from './edge-failure';
 import { QimenError } from '../errors/qimen-errors';
 
 /**
@@ -24,14 +28,14 @@ export class TokenBuckets {
   constructor(
     private readonly perSecond: number,
     private readonly maxKeys: number,
-    private readonly now: () => number,
+    private readonly now: Clock,
   ) {
     this.capacity = Math.max(1, perSecond);
   }
 
   /** Takes one token for `key`: 0 when allowed, else the milliseconds until a token is free. */
   take(key: string): number {
-    const now = this.now();
+    const now = this.now().getTime();
     const seen = this.buckets.get(key);
     let tokens = this.capacity;
     if (seen) {
@@ -80,7 +84,7 @@ export function rateLimit(rules: Rule[], reject: (ctx: Context) => void): Middle
   };
 }
 
-function perIp(perSecond: number | undefined, config: Config, now: () => number): Rule[] {
+function perIp(perSecond: number | undefined, config: Config, now: Clock): Rule[] {
   return perSecond === undefined ? [] : [{ key: (ctx) => ctx.ip || 'unknown', buckets: new TokenBuckets(perSecond, config.rateLimits.maxKeys, now) }];
 }
 
@@ -88,7 +92,7 @@ function perIp(perSecond: number | undefined, config: Config, now: () => number)
  * POST /qimen, inside qimenEnvelope, before the body is read: `rateLimits.qimen.perIpPerSecond`. A refusal
  * is the envelope's `rate-limited` failure (error "429", HTTP 200), so Qimen pushes again.
  */
-export function qimenRateLimit(config: Config, now: () => number = Date.now): Middleware {
+export function qimenRateLimit(config: Config, now: Clock = systemClock): Middleware {
   return rateLimit(perIp(config.rateLimits.qimen?.perIpPerSecond, config, now), rejectQimen);
 }
 
@@ -96,7 +100,7 @@ export function qimenRateLimit(config: Config, now: () => number = Date.now): Mi
  * `rateLimits.qimen.perAppKeyPerSecond`, taken by the controller once a push's signature has verified: only
  * the app key's owner can use up its budget (a flood of badly signed pushes naming it costs it nothing).
  */
-export function qimenAppKeyLimit(config: Config, now: () => number = Date.now): (ctx: Context, appKey: string) => void {
+export function qimenAppKeyLimit(config: Config, now: Clock = systemClock): (ctx: Context, appKey: string) => void {
   const perSecond = config.rateLimits.qimen?.perAppKeyPerSecond;
   if (perSecond === undefined) return () => undefined;
   const buckets = new TokenBuckets(perSecond, config.rateLimits.maxKeys, now);
@@ -114,14 +118,8 @@ function rejectQimen(): never {
  * the platform's failure answer (ShopEx `{"rsp":"fail","res":"429",…}`, Duobaoyu the text FAIL): both
  * platforms repeat a callback that was not acknowledged.
  */
-export function callbackRateLimit(platform: 'shopex' | 'duobaoyu', config: Config, now: () => number = Date.now): Middleware {
-  return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => {
-    ctx.status = 429;
-    if (platform === 'shopex') {
-      ctx.body = { rsp: 'fail', res: '429', err_msg: 'too many requests, please repeat later', msg_id: '' };
-    } else {
-      ctx.type = 'text/plain';
-      ctx.body = DUOBAOYU_PUSH_FAILURE;
-    }
-  });
+export function callbackRateLimit(platform: CallbackPlatformName, config: Config, now: Clock = systemClock): Middleware {
+  const refused: EdgeFailure = { id: 'rate-limited', status: 429, message: 'too many requests, please repeat later' };
+  const answer = platform === 'shopex' ? shopexEdgeAnswer(refused) : duobaoyuEdgeAnswer(refused);
+  return rateLimit(perIp(config.rateLimits.callbacks?.perIpPerSecond, config, now), (ctx) => putAnswer(ctx, answer));
 }

@@ -1,8 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { DUOBAOYU_PUSH_FAILURE } from '../controllers/duobaoyu-push.controller';
-import { qimenAnswerText, qimenFailure, qimenFormat } from '../controllers/qimen-envelope';
-import { QimenError } from '../errors/qimen-errors';
+import type { AnswerText } from './edge-failure';
+import { edgeAnswer } from './edges';
 
 /**
  * The HTTP server of the service, shared by `npm start` (src/main.ts) and the test harness, so the
@@ -43,42 +42,20 @@ export function httpServerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
 
 /**
  * The answer to a request whose headers were too large (431), in the envelope of the route named by the
- * request line Node had read (`rawPacket`), when it is /qimen; other routes get a bare 431.
+ * request line Node had read (`rawStart`); without a readable request line, the finance API's.
  */
-export function headersTooLargeAnswer(rawStart: string): { contentType: string; body: string } | null {
-  const target = /^[A-Z]+ (\/[^ ]*)/.exec(rawStart)?.[1] ?? '';
-  const [path, query = ''] = target.split('?', 2);
-  if (path !== '/qimen') return null;
-  return qimenAnswerText(qimenFailure(new QimenError('invalid-parameter', 'request headers (or URL) are too large')), qimenFormat(query));
-}
-
-/** A failure as the route `url` was sent to answers it: Qimen's envelope, ShopEx's, Duobaoyu's text, else JSON. */
-export interface RouteFailure {
-  qimen: QimenError;
-  shopex: { res: string; errMsg: string };
-  json: { error: string; message: string };
-}
-
-export function routeFailureAnswer(url: string | undefined, failure: RouteFailure): { contentType: string; body: string } {
-  const [path, query = ''] = (url ?? '').split('?', 2);
-  if (path === '/qimen') return qimenAnswerText(qimenFailure(failure.qimen), qimenFormat(query));
-  if (path === '/callbacks/shopex') {
-    return { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rsp: 'fail', res: failure.shopex.res, err_msg: failure.shopex.errMsg, msg_id: '' }) };
-  }
-  if (path === '/callbacks/duobaoyu') return { contentType: 'text/plain; charset=utf-8', body: DUOBAOYU_PUSH_FAILURE };
-  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(failure.json) };
+export function headersTooLargeAnswer(rawStart: string): AnswerText {
+  const target = /^[A-Z]+ (\/[^ ]*)/.exec(rawStart)?.[1];
+  return edgeAnswer(target, { id: 'headers-too-large', status: 431, message: 'request headers (or URL) are too large' });
 }
 
 /** The answer to a request cut by the request timeout, in the envelope of the route it was sent to. */
-export function requestTimeoutAnswer(url: string | undefined): { contentType: string; body: string } {
-  return routeFailureAnswer(url, {
-    qimen: new QimenError('request-timeout', 'the request did not arrive in time, please push again'),
-    shopex: { res: '408', errMsg: 'request timed out, please repeat' },
-    json: { error: 'request-timeout', message: 'the request did not arrive in time' },
-  });
+export function requestTimeoutAnswer(url: string | undefined): AnswerText {
+  return edgeAnswer(url, { id: 'request-timeout', status: 408, message: 'the request did not arrive in time, please send it again' });
 }
 
-function rawResponse(status: number, reason: string, answer: { contentType: string; body: string } | null): string {
+/** A whole HTTP response, written straight to the socket (Koa never saw the request). */
+function rawResponse(reason: string, answer: AnswerText | null, status = answer?.status ?? 400): string {
   const body = answer ? Buffer.from(answer.body, 'utf8') : Buffer.alloc(0);
   const head = [`HTTP/1.1 ${status} ${reason}`, 'Connection: close', `Content-Length: ${body.length}`];
   if (answer) head.push(`Content-Type: ${answer.contentType}`);
@@ -118,12 +95,12 @@ export function createHttpServer(handler: (req: IncomingMessage, res: ServerResp
     const current = inFlight.get(socket);
     const answered = current?.res.headersSent ?? false;
     if (socket.writable && !answered && err.code !== 'ECONNRESET') {
-      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write(rawResponse(408, 'Request Timeout', requestTimeoutAnswer(current?.url)));
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.write(rawResponse('Request Timeout', requestTimeoutAnswer(current?.url)));
       else if (err.code === 'HPE_HEADER_OVERFLOW') {
         const start = (err as { rawPacket?: Buffer }).rawPacket?.toString('latin1', 0, 2048) ?? '';
-        socket.write(rawResponse(431, 'Request Header Fields Too Large', headersTooLargeAnswer(start)));
+        socket.write(rawResponse('Request Header Fields Too Large', headersTooLargeAnswer(start)));
       }
-      else socket.write(rawResponse(400, 'Bad Request', null));
+      else socket.write(rawResponse('Bad Request', null));
     }
     socket.destroy();
   });

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { QimenError } from '../errors/qimen-errors';
-import { routeFailureAnswer } from './server';
+import { edgeAnswer, edgeOf } from './edges';
 
 /**
  * The HTTP answers of a process that listens while its database is not reachable yet (src/main.ts):
@@ -16,12 +15,9 @@ export function startingHandler(): (req: IncomingMessage, res: ServerResponse) =
       res.writeHead(status, { 'content-type': contentType, connection: 'close' }).end(body);
     if (path === '/healthz') return send(200, 'application/json; charset=utf-8', JSON.stringify({ status: 'ok' }));
     if (path === '/readyz') return send(503, 'application/json; charset=utf-8', JSON.stringify({ status: 'unavailable', reason: 'database not reachable yet' }));
-    const answer = routeFailureAnswer(req.url, {
-      qimen: new QimenError('internal-error', 'service starting, please push again'),
-      shopex: { res: 'e00090', errMsg: 'service starting, not stored, please repeat' },
-      json: { error: 'starting', message: 'the service is starting: its database is not reachable yet' },
-    });
-    const routed = ['/qimen', '/callbacks/shopex', '/callbacks/duobaoyu'].includes(path);
-    send(routed ? 500 : 503, answer.contentType, answer.body);
+    const pushed = edgeOf(path) !== 'finance'; // a push or callback: HTTP 500, which its sender repeats
+    const message = pushed ? 'service starting: not stored, please send again' : 'the service is starting: its database is not reachable yet';
+    const answer = edgeAnswer(req.url, { id: 'starting', status: pushed ? 500 : 503, message });
+    send(answer.status, answer.contentType, answer.body);
   };
 }

@@ -1,13 +1,14 @@
 import { createServer, Server } from 'node:http';
 import type { Context, Next } from 'koa';
 import type { DataSource } from 'typeorm';
+import { clusterMetricsText, IN_CLUSTER } from './cluster-metrics';
 import { refreshDatabaseGauges } from './database';
 import { CallbackOutcome, CallbackPlatform, METRICS_ENABLED, OTHER_METHOD, pushCountersFor, recordCallback, recordPush, registry, secondsSince } from './registry';
 
-/** The Prometheus text of this process, the database gauges refreshed first. */
+/** The Prometheus text of this process (of every process, in a cluster), the database gauges refreshed first. */
 export async function renderMetrics(dataSource: DataSource): Promise<{ contentType: string; body: string }> {
   await refreshDatabaseGauges(dataSource);
-  return { contentType: registry.contentType, body: await registry.metrics() };
+  return { contentType: registry.contentType, body: IN_CLUSTER ? await clusterMetricsText() : await registry.metrics() };
 }
 
 /** GET /metrics (no auth: counts only; keep it off the public side of the load balancer). 404 when METRICS=off. */
@@ -63,7 +64,8 @@ export function qimenMetrics(handledMethods: Iterable<string>) {
 
 /**
  * Counts every callback of `platform` by outcome. The controller leaves its outcome in
- * ctx.state.callbackOutcome (stored, bad-sign, unreadable), the rate limit ctx.state.rateLimited; anything
+ * ctx.state.callbackOutcome (stored, bad-sign, unreadable), the rate limit ctx.state.rateLimited, the body
+ * budget ctx.state.serverBusy; anything
  * else — a failure to store, a body the parser refused — is `error`. Mounted first on the callback's route, so every request is counted once.
  */
 export function callbackMetrics(platform: CallbackPlatform) {
@@ -73,7 +75,7 @@ export function callbackMetrics(platform: CallbackPlatform) {
       await next();
     } finally {
       const given = (ctx.state.rateLimited ? 'rate-limited' : ctx.state.callbackOutcome) as CallbackOutcome | undefined;
-      recordCallback(platform, given && ctx.status < 500 ? given : 'error');
+      recordCallback(platform, ctx.state.serverBusy ? 'server-busy' : given && ctx.status < 500 ? given : 'error');
     }
   };
 }

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QIMEN_ERRORS } from '../errors/qimen-errors';
+import { CALLBACK_PLATFORM_NAMES, type CallbackPlatformName, PLATFORM_NAMES } from '../platforms';
 
 /**
  * The process's Prometheus metrics (prom-client), served by `GET /metrics` (service) and by the worker's
@@ -16,16 +17,17 @@ export const registry = new Registry();
 if (METRICS_ENABLED) collectDefaultMetrics({ register: registry });
 
 /** The platforms a claim can name; anything else is counted as `other`. */
-export const PLATFORM_LABELS = ['glitzcloud', 'shopex', 'duobaoyu', 'appintf', 'other'] as const;
+export const PLATFORM_LABELS = [...PLATFORM_NAMES, 'other'] as const;
 /** How a send attempt ended (the attempt row's outcome). */
 export const DISPATCH_OUTCOMES = ['submitted', 'found', 'retryable', 'terminal', 'rejected'] as const;
 export type DispatchOutcome = (typeof DISPATCH_OUTCOMES)[number];
-export const CALLBACK_PLATFORMS = ['shopex', 'duobaoyu'] as const;
-export type CallbackPlatform = (typeof CALLBACK_PLATFORMS)[number];
-export const CALLBACK_OUTCOMES = ['stored', 'bad-sign', 'unreadable', 'rate-limited', 'error'] as const;
+/** The platforms that post callbacks (the platform registry's entries with a callback route). */
+export const CALLBACK_PLATFORMS = CALLBACK_PLATFORM_NAMES;
+export type CallbackPlatform = CallbackPlatformName;
+export const CALLBACK_OUTCOMES = ['stored', 'bad-sign', 'unreadable', 'rate-limited', 'server-busy', 'error'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export const PUSH_OUTCOMES = ['success', ...Object.keys(QIMEN_ERRORS)] as const;
-export const STORE_OUTCOMES = ['created', 'revised', 'duplicate'] as const;
+export const STORE_OUTCOMES = ['created', 'revised', 'out-of-order', 'duplicate', 'replay'] as const;
 export type StoreOutcome = (typeof STORE_OUTCOMES)[number];
 /** The method label of a push whose `method` is missing or not one we handle. */
 export const OTHER_METHOD = 'other';
@@ -44,7 +46,7 @@ export const metrics = {
   }),
   storeDuration: new Histogram({
     name: 'claim_relay_push_store_duration_seconds',
-    help: 'Time in recordJudgment by outcome: created/revised are stored pushes (write and commit), duplicate was answered without a write.',
+    help: 'Time in recordJudgment by outcome: created/revised/out-of-order are stored pushes (write and commit), duplicate/replay were answered without a write.',
     labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers: [registry],
   }),
   pushGroupSize: new Histogram({

@@ -5,8 +5,8 @@ import { mapPlatformStatus } from '../claims/platform-statuses';
 import { toOutgoing } from '../dispatch/send-claim';
 import { parseDuration } from '../config/duration';
 import { Claim } from '../entities';
-import { AppintfClient } from '../platforms/appintf';
-import type { DuplicateAwareClient, LookupContext } from '../platforms/shared/lookup';
+import { platformEntry, type PlatformObservation } from '../platforms';
+import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import { inTransaction } from '../storage/transactions';
 import type { Clock } from '../clock';
 
@@ -19,34 +19,17 @@ export interface PollContext {
   now: Clock;
 }
 
-/** What the platform says of a claim now: its own id (found if it was missing) and status text. */
-interface Observation {
-  platformClaimId: string;
-  platformStatus: string;
-}
-
-/**
- * appintf has no push: getRefund.jsp gives a refund's status. A claim whose refundId is not known yet
- * looks for its own refund first (the client's look-up: never one another claim holds; never a submit).
- */
-async function observeAppintf(client: AppintfClient, claim: Claim, lookup: LookupContext): Promise<Observation | null> {
-  const orderId = String((JSON.parse(claim.fields) as Record<string, unknown>).orderId ?? '');
-  const refundId = claim.platformClaimId ?? (await client.lookupExisting(toOutgoing(claim), lookup));
-  if (!refundId) return null;
-  const refund = await client.getRefund(orderId, refundId);
-  return { platformClaimId: refundId, platformStatus: refund.refundStatus };
-}
-
 /**
  * Polls one leased claim and stores what changed. The interval resets to `pollInitial` after a change
  * and doubles (up to `pollMax`) while nothing changes; a final status stops polling.
  */
 export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<ApplyOutcome | 'failed'> {
   const client = ctx.clients.get(claim.platform);
-  let observed: Observation | null = null;
+  const lookUpStatus = platformEntry(claim.platform)?.lookUpStatus;
+  let observed: PlatformObservation | null = null;
   let failed = false;
   try {
-    if (client instanceof AppintfClient) observed = await observeAppintf(client, claim, lookupContextFor(ctx.dataSource, claim));
+    if (client && lookUpStatus) observed = await lookUpStatus(client, claim, toOutgoing(claim), lookupContextFor(ctx.dataSource, claim));
   } catch {
     failed = true; // a failed look-up is tried again on the backed-off schedule
   }

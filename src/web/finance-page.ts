@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import { PLATFORM_NAMES } from '../platforms';
 
 /**
  * GET /finance/: the finance web page, static files served by the service itself (no CDN, works
@@ -12,9 +13,15 @@ export const STATIC_DIR = join(__dirname, 'static');
 
 const ASSETS: Record<string, string> = {
   'finance.js': 'text/javascript; charset=utf-8',
+  'finance-messages.js': 'text/javascript; charset=utf-8',
   'finance.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',
 };
+
+/** finance.js takes its platform list from the platform registry: this mark is replaced when it is served. */
+const PLATFORM_NAMES_MARK = '/*PLATFORM_NAMES*/[]';
+const filled = (name: string, bytes: Buffer): Buffer =>
+  name === 'finance.js' ? Buffer.from(bytes.toString('utf8').replace(PLATFORM_NAMES_MARK, JSON.stringify(PLATFORM_NAMES)), 'utf8') : bytes;
 
 export const PAGE_CSP = [
   "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
@@ -33,7 +40,7 @@ async function securityHeaders(ctx: Context, next: Next) {
 export function financePageRoutes(dir = STATIC_DIR): Router {
   const files = new Map<string, Buffer>();
   const read = (name: string) => {
-    if (!files.has(name)) files.set(name, readFileSync(join(dir, name)));
+    if (!files.has(name)) files.set(name, filled(name, readFileSync(join(dir, name))));
     return files.get(name)!;
   };
   const router = new Router({ strict: true }); // /finance and /finance/ are two routes

@@ -49,6 +49,8 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     ['from=2026-01-05T12:00:00%2B08:00', 'FE'],
     ['tenantId=TMALL', 'DB'],
     ['responsibilityParty=DELIVERY', 'B'],
+    ['currency=USD', 'F'],
+    ['currency=cny&tenantId=MAOCHAO', 'ECA'],
     ['status=dead', 'D'],
     ['status=pending', 'FD'],
     ['platform=appintf', 'DB'],
@@ -148,6 +150,16 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     const e = await call(svc.baseUrl, `/api/judgments/${ids.E}/route-preview`, { token: TOKENS.viewer });
     expect(e.json.routes.map((r: any) => [r.matched, r.filed, r.matchesFiled])).toEqual([[false, null, null], [false, null, null]]);
     expect(e.json.routes[0].reasons[0]).toBe('established does not match: wanted true, got false');
+  });
+
+  it('gives each when key\'s verdict as data too (key, wanted, got, matches), for a page to say in its own words', async () => {
+    const d = await call(svc.baseUrl, `/api/judgments/${ids.D}/route-preview`, { token: TOKENS.viewer });
+    expect(d.json.routes[0].checks).toEqual([
+      { key: 'established', wanted: true, got: true, matches: true },
+      { key: 'responsibilityParty', wanted: 'WAREHOUSE', got: 'WAREHOUSE', matches: true },
+    ]);
+    const e = await call(svc.baseUrl, `/api/judgments/${ids.E}/route-preview`, { token: TOKENS.viewer });
+    expect(e.json.routes[0].checks[0]).toEqual({ key: 'established', wanted: true, got: false, matches: false });
   });
 });
 

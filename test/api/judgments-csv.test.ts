@@ -58,7 +58,7 @@ describe.each(TEST_DATABASES)('GET /api/judgments.csv on %s', (kind) => {
   it('answers a bad filter as a JSON 400 before any CSV', async () => {
     const { status, json } = await call(svc.baseUrl, '/api/judgments.csv?to=2026-02-31', { token: TOKENS.viewer });
     expect(status).toBe(400);
-    expect(json).toEqual({ error: 'invalid-parameter', message: 'to: is not a real date' });
+    expect(json).toEqual({ error: 'invalid-parameter', message: 'to: is not a real date', field: 'to' });
   });
 
   it('answers a JSON 500, not a cut download, when the export cannot query the database', async () => {

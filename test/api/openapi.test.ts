@@ -3,10 +3,11 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { createApp } from '../../src/app';
 import { OPENAPI_DOCUMENT } from '../../src/api/openapi';
+import { CALLBACK_MAX_BODY_BYTES } from '../../src/callbacks/limits';
 import { parseConfig } from '../../src/config/load';
 import { Claim, ClaimAttempt } from '../../src/entities';
 import { createHttpServer } from '../../src/http/server';
-import { jsonErrors } from '../../src/http/json-errors';
+import { edgeErrors } from '../../src/http/edges';
 import { createLogger } from '../../src/logging';
 import { signDuobaoyuPush } from '../../src/platforms/duobaoyu/push';
 import { signShopexParams } from '../../src/verify/shopex-sign';
@@ -48,7 +49,7 @@ interface Env {
   ids: Record<WorldRow['key'], number>;
   /** Short request timeouts and a small Qimen body limit; its database is gone (every store fails). */
   broken: TestService;
-  /** Callback rate limits on a clock that never moves: the first callback per route passes, the rest are refused. */
+  /** Callback rate limits on a clock that never moves: the first callback per route passes, the rest are refused; a 10-byte finance body budget. */
   limited: TestService;
   /** The /metrics route of a process started with METRICS=off. */
   metricsOffUrl: string;
@@ -124,6 +125,13 @@ const callbackCases = (c: (typeof CALLBACKS)[number]): Case[] => [
   [c.operationId, 408, 'a body that does not arrive in time', (e) => rawExchange(e.broken.baseUrl, unfinishedBody('POST', c.path, c.contentType, c.partialBody))],
   [c.operationId, 429, 'over the rate limit', (e) => untilRefused(() => c.signed(e.limited.baseUrl))],
   [c.operationId, 500, 'a callback that cannot be stored', (e) => c.signed(e.broken.baseUrl)],
+  [c.operationId, 503, 'a callback while another holds the in-flight budget', async (e) => {
+    const held = rawExchange(e.broken.baseUrl, unfinishedBody('POST', c.path, c.contentType, 'x'.repeat(CALLBACK_MAX_BODY_BYTES - 150)));
+    await new Promise((r) => setTimeout(r, 300));
+    const answer = await c.signed(e.broken.baseUrl);
+    await held;
+    return answer;
+  }],
 ];
 
 /** The errors retry and cancel share: a bad id, no token, a viewer's token, an unknown claim. */
@@ -200,6 +208,8 @@ const CASES: Case[] = [
   ['retryClaim', 200, 'a dead claim', async (e) => send(e.svc.baseUrl, 'retryClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'D', 'whole-refund') } })],
   ['retryClaim', 409, 'a pending claim', async (e) => send(e.svc.baseUrl, 'retryClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'F', 'warehouse-share') } })],
   ...['retryClaim', 'cancelClaim'].flatMap(operatorActionErrors),
+  ...['retryClaim', 'cancelClaim'].map((operationId): Case => [operationId, 503, 'a body over finance.maxInFlightBodyBytes', (e) =>
+    send(e.limited.baseUrl, operationId, { token: TOKENS.operator, params: { id: 1 }, body: 'x'.repeat(100), contentType: 'text/plain' })]),
   ['cancelClaim', 200, 'a pending claim', async (e) => send(e.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'D', 'warehouse-share') } })],
   ['cancelClaim', 409, 'a completed claim', async (e) => send(e.svc.baseUrl, 'cancelClaim', { token: TOKENS.operator, params: { id: await claimId(e, 'C', 'warehouse-share') } })],
   ['cancelClaim', 502, 'an accepted appintf claim whose refund id appintf has not given', async (e) =>
@@ -227,7 +237,7 @@ const CASES: Case[] = [
   ['redirectToFinancePage', 301, 'to /finance/', (e) => send(e.svc.baseUrl, 'redirectToFinancePage')],
   ['redirectToFinancePage', 400, 'a request the server cannot parse (default)', (e) => rawExchange(e.svc.baseUrl, unparsableRequest('GET', '/finance'))],
   ['getFinancePage', 200, 'the page', (e) => send(e.svc.baseUrl, 'getFinancePage')],
-  ...['finance.js', 'finance.css', 'favicon.svg'].map((file): Case => ['getFinanceAsset', 200, file, (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file } })]),
+  ...['finance.js', 'finance-messages.js', 'finance.css', 'favicon.svg'].map((file): Case => ['getFinanceAsset', 200, file, (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file } })]),
   ['getFinanceAsset', 404, 'no such file', (e) => send(e.svc.baseUrl, 'getFinanceAsset', { params: { file: 'secrets.txt' } })],
 ];
 
@@ -263,7 +273,7 @@ async function startMetricsOff(): Promise<{ url: string; close: () => Promise<vo
   const app = new Koa();
   const router = new Router();
   router.get('/metrics', metrics!.metricsRoute({} as never));
-  app.use(jsonErrors(createLogger({ level: 'silent' }))).use(router.routes());
+  app.use(edgeErrors(createLogger({ level: 'silent' }))).use(router.routes());
   const server = createHttpServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -282,10 +292,14 @@ describe.each(TEST_DATABASES)('every documented answer against real answers (%s)
     });
     env.ids = await buildWorld(env.svc);
     await withHistory(env);
-    env.broken = await startTestService(kind, { qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES, maxInFlightBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
+    env.broken = await startTestService(kind, {
+      qimen: { apps: [TEST_APP], maxBodyBytes: MAX_BODY_BYTES, maxInFlightBodyBytes: MAX_BODY_BYTES }, platforms: CALLBACK_PLATFORMS, callbacks: { maxInFlightBodyBytes: CALLBACK_MAX_BODY_BYTES },
+    }, { server: { requestTimeoutMs: TIMEOUT_MS, headersTimeoutMs: TIMEOUT_MS } });
     await env.broken.dataSource.destroy();
     const frozen = Date.now();
-    env.limited = await startTestService(kind, { platforms: CALLBACK_PLATFORMS, rateLimits: { callbacks: { perIpPerSecond: 1 } } }, { now: () => frozen });
+    env.limited = await startTestService(kind, {
+      platforms: CALLBACK_PLATFORMS, rateLimits: { callbacks: { perIpPerSecond: 1 } }, finance: { tokens: FINANCE_CONFIG.finance.tokens, maxInFlightBodyBytes: 10 },
+    }, { now: () => frozen });
     const metricsOff = await startMetricsOff();
     env.metricsOffUrl = metricsOff.url;
     closeMetricsOff = metricsOff.close;

@@ -96,7 +96,7 @@ describe('the /finance/ page in chromium', () => {
     const rowA = page.locator(`tr[data-work-order="${ids.A}"]`);
     expect(await rowA.locator('time').textContent()).toContain('18:00:00'); // 10:00 UTC in Asia/Shanghai
     const claimCell = page.locator(`tr[data-work-order="${ids.B}"] td[data-col="claimAmount"]`);
-    expect(await claimCell.textContent()).toBe('20.00CNY');
+    expect((await claimCell.textContent())!.replace(/\s/g, ' ')).toBe('CNY 20.00');
     expect(await claimCell.evaluate((el) => getComputedStyle(el).textAlign)).toBe('right');
     expect(await page.getAttribute(`tr[data-work-order="${ids.B}"]`, 'class')).toBe('flagged');
     expect(await page.locator(`tr[data-work-order="${ids.B}"] [data-flag]`).allTextContents()).toEqual(['赔付≠判定', '受理≠索赔']);
@@ -114,8 +114,8 @@ describe('the /finance/ page in chromium', () => {
     await page.click('#apply');
     await page.waitForFunction(() => document.querySelectorAll('#judgments tbody tr').length === 2);
     expect(await page.locator('#judgments tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-work-order'))))).toEqual([ids.D, ids.B]);
-    await page.waitForFunction(() => document.querySelector('[data-total="judgedClaimAmount"] .value')?.textContent === '30.00CNY');
-    expect(await page.textContent('[data-total="paidAmount"] .value')).toBe('29.99CNY');
+    await page.waitForFunction(() => document.querySelector('[data-total="judgedClaimAmount"] .value')?.textContent?.replace(/\s/g, ' ') === 'CNY 30.00');
+    expect((await page.textContent('[data-total="paidAmount"] .value'))!.replace(/\s/g, ' ')).toBe('CNY 29.99');
     expect(await page.textContent('[data-total="judgments"]')).toBe('2');
 
     await page.waitForFunction(() => document.querySelector('#chart svg')?.getAttribute('data-days') === '2');
@@ -148,7 +148,7 @@ describe('the /finance/ page in chromium', () => {
     expect(await preview.getAttribute('data-matches')).toBe('true');
     expect(await preview.locator('[data-preview-amount]').getAttribute('data-preview-amount')).toBe('5.00');
     expect(await preview.locator('[data-filed-amount]').getAttribute('data-filed-amount')).toBe('5.00');
-    expect(await preview.locator('li').allTextContents()).toEqual(['established matches: wanted true, got true', 'responsibilityParty matches: wanted "WAREHOUSE", got "WAREHOUSE"']);
+    expect(await preview.locator('li').allTextContents()).toEqual(['责任成立：要求 是，实际 是，符合', '责任方：要求 仓方，实际 仓方，符合']);
     expect(await page.locator('.revision').count()).toBe(1);
     await page.screenshot({ path: join(OUTPUT, 'finance-detail.png'), fullPage: true });
 

@@ -32,6 +32,17 @@ describe('config', () => {
     );
   });
 
+  it('bounds the callback bodies in flight at 16 MiB by default, and refuses a bound smaller than the largest callback (1 MiB)', () => {
+    expect(parseConfig(minimal).callbacks.maxInFlightBodyBytes).toBe(16 * 1024 * 1024);
+    expect(parseConfig({ ...minimal, callbacks: { maxInFlightBodyBytes: 1024 * 1024 } }).callbacks.maxInFlightBodyBytes).toBe(1024 * 1024);
+    expect(errorOf({ ...minimal, callbacks: { maxInFlightBodyBytes: 1000 } })).toMatch(/^config error: callbacks\.maxInFlightBodyBytes: must be at least 1048576/);
+  });
+
+  it('bounds the finance API bodies in flight at 128 MiB by default', () => {
+    expect(parseConfig(minimal).finance.maxInFlightBodyBytes).toBe(128 * 1024 * 1024);
+    expect(errorOf({ ...minimal, finance: { maxInFlightBodyBytes: 0 } })).toMatch(/^config error: finance\.maxInFlightBodyBytes/);
+  });
+
   it('requires qimen.apps', () => {
     expect(errorOf({})).toBe('config error: qimen: Required');
   });

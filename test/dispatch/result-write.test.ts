@@ -3,6 +3,7 @@ import { createDataSource, dataSourceOptions } from '../../ormconfig';
 import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
 import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { Claim, ClaimAttempt, ClaimEvent } from '../../src/entities';
+import { leaseDueClaims } from '../../src/storage/claims/claim-leases';
 import { createLogger } from '../../src/logging';
 import { TEST_DATABASES } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
@@ -44,9 +45,20 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
     await fakes.close();
   });
 
-  function workerOn(dataSource: DataSource): DispatchWorker {
+  /** A worker on `dataSource` whose clock runs ahead of the claims' due times, with the service's lease or `leaseSeconds`. */
+  function workerOn(dataSource: DataSource, opts: { now?: () => Date; leaseSeconds?: number } = {}): DispatchWorker {
     const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void (line.includes('writing it again') && rewrites++) } });
-    return new DispatchWorker({ dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger, now: () => new Date(Date.now() + 1000) });
+    const config = { ...svc.config, dispatch: { ...svc.config.dispatch, leaseSeconds: opts.leaseSeconds ?? svc.config.dispatch.leaseSeconds } };
+    return new DispatchWorker({ dataSource, config, clients: createPlatformClients(config), logger, now: opts.now ?? (() => new Date(Date.now() + 1000)) });
+  }
+
+  /** A one-connection pool to the service's MariaDB database that waits at most 1 s for a row lock. */
+  async function impatientDataSource(): Promise<DataSource> {
+    const options = dataSourceOptions(String((svc.dataSource.options as { url: string }).url)) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
+    const impatient = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 } }).initialize();
+    extra.push(() => impatient.destroy());
+    await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');
+    return impatient;
   }
 
   /** Pushes a judgment, then runs one dispatch round whose platform answer takes 0.8 s (within the 1 s request timeout); `whileAnswering` runs once the request arrived. */
@@ -70,7 +82,6 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
     const events = await svc.dataSource.getRepository(ClaimEvent).find({ where: { claimId: claim.id }, order: { id: 'ASC' } });
     expect(events.map((e) => `${e.fromStatus}→${e.toStatus}`)).toEqual(['null→pending', 'pending→submitted']);
     expect(fakes.glitzcloud.requests).toHaveLength(1);
-    expect(rewrites).toBeGreaterThan(0);
   }
 
   if (kind === 'mysql') {
@@ -89,13 +100,11 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
         proxy.restore();
       });
       await expectStoredOnce();
+      expect(rewrites).toBeGreaterThan(0);
     }, 30_000);
 
     it('writes the result again after it waited longer than innodb_lock_wait_timeout for a lock another connection held', async () => {
-      const options = dataSourceOptions(String((svc.dataSource.options as { url: string }).url)) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
-      const impatient = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 } }).initialize();
-      extra.push(() => impatient.destroy());
-      await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');
+      const impatient = await impatientDataSource();
       const holder = svc.dataSource.createQueryRunner();
       extra.push(() => holder.release());
 
@@ -106,8 +115,50 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
         await holder.rollbackTransaction();
       });
       await expectStoredOnce();
+      expect(rewrites).toBeGreaterThan(0);
     }, 30_000);
   }
+
+  it('keeps a result not stored within its lease and writes it in the next round instead of sending the claim again', async () => {
+    // Another connection holds the claim's row (MariaDB) or the database (SQLite) past the lease's deadline.
+    const other = kind === 'sqlite' ? await createDataSource(`sqlite:${String(svc.dataSource.options.database)}`) : null;
+    await other?.initialize();
+    if (other) extra.push(() => other.destroy());
+    const holder = svc.dataSource.createQueryRunner();
+    extra.push(() => holder.release());
+    let offsetMs = 1000;
+    // A 2 s lease: its result is written again for 1.6 s, a little longer than the platform's 0.8 s answer.
+    const worker = workerOn(other ? svc.dataSource : await impatientDataSource(), { now: () => new Date(Date.now() + offsetMs), leaseSeconds: 2 });
+
+    await sendWithFault(worker, async () => {
+      if (other) await other.query('BEGIN IMMEDIATE');
+      else {
+        await holder.startTransaction();
+        await holder.query('SELECT id FROM claim FOR UPDATE');
+      }
+    });
+    expect(worker.unstoredResults).toBe(1); // the round ended with the result held
+    if (other) await other.query('ROLLBACK');
+    else await holder.rollbackTransaction();
+
+    offsetMs = 60_000; // the claim's lease is long over: without the kept result it would be taken and sent again
+    await worker.runOnce();
+    expect(worker.unstoredResults).toBe(0);
+    await expectStoredOnce();
+  }, 30_000);
+
+  it('writes a result on the attempt row of its own lease, not on an abandoned one with the same attempt number', async () => {
+    const worker = workerOn(svc.dataSource, { now: () => new Date(Date.now() + 120_000) });
+    const j = specExample();
+    j.judgeResult.claimAmount = 89.9;
+    expect((await svc.push(j)).json.error).toBe('200');
+    // The same worker leased the claim before and never finished (a send that threw): its lease ran out.
+    expect(await leaseDueClaims(svc.dataSource, { workerId: worker.workerId, limit: 1, leaseMs: 2000, now: new Date(Date.now() + 60_000) })).toHaveLength(1);
+    expect(await worker.runOnce()).toBe(1);
+    const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ route: 'glitzcloud-loss' });
+    const attempts = await svc.dataSource.getRepository(ClaimAttempt).find({ where: { claimId: claim.id }, order: { id: 'ASC' } });
+    expect(attempts.map((a) => [a.attemptNo, a.outcome])).toEqual([[1, 'abandoned'], [1, 'submitted']]);
+  });
 
   if (kind === 'sqlite') {
     it('writes the result again after SQLite stayed busy longer than its busy timeout', async () => {
@@ -122,6 +173,7 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
         await other.query('ROLLBACK');
       });
       await expectStoredOnce();
+      expect(rewrites).toBeGreaterThan(0);
     }, 30_000);
   }
 });

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const route = (name: string, share?: 'warehouseRatio' | 'deliveryRatio') => ({ name, share, platform: 'glitzcloud', when: {}, fields: {} }) as RouteConfig;
 const RULES = reconciliationRules([route('warehouse', 'warehouseRatio'), route('delivery', 'deliveryRatio'), route('whole')], 7, NOW);
 const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => ({
-  established: true as boolean | null, claimAmountMinor: 8990, currency: 'CNY', paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, ...over,
+  established: true as boolean | null, claimAmountMinor: 8990, currency: 'CNY', paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, outOfOrderCount: 0, ...over,
 });
 const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({
   route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, currency: 'CNY', attempts: 0,
@@ -110,6 +110,13 @@ describe('claim flags', () => {
   });
   it('no flag for an ordinary claim', () => {
     for (const status of ['pending', 'submitted', 'accepted', 'completed', 'cancelled']) expect(claimFlags(claim({ status, submittedAt: NOW }), RULES)).toEqual([]);
+  });
+});
+
+describe('out-of-order', () => {
+  it('flags a judgment once a revision was stored out of order, whatever its claims', () => {
+    expect(judgmentFlags(judgment({ outOfOrderCount: 1 }), [claim()], RULES)).toEqual(['out-of-order']);
+    expect(judgmentFlags(judgment({ outOfOrderCount: 0 }), [claim()], RULES)).toEqual([]);
   });
 });
 

@@ -59,8 +59,9 @@ async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs: numb
 }
 
 interface Stored {
-  workOrders: Array<{ id: number; externalOrderId: string; latestRevision: number; latestContentHash: string }>;
-  revisions: Array<{ workOrderId: number; revision: number; contentHash: string; rawPushId: number; bodySha256: string | null }>;
+  workOrders: Array<{ id: number; externalOrderId: string; latestRevision: number; latestContentHash: string; revisionCount: number }>;
+  /** `pushedAtMs`: the push's Qimen timestamp; `outOfOrder`: 0 or 1. */
+  revisions: Array<{ workOrderId: number; revision: number; contentHash: string; rawPushId: number; bodySha256: string | null; pushedAtMs: number; outOfOrder: number }>;
   claims: Array<{ id: number; workOrderId: number; route: string; platform: string; status: string; leaseOwner: string | null; resentBlindAt: unknown; events: number; externalOrderId: string; logisticsOrderNo: string; attempts: string | null }>;
   inbox: Array<{ platform: string; dedupeKey: string; payload: string }>;
 }
@@ -69,8 +70,11 @@ interface Stored {
 async function readStored(conn: Connection): Promise<Stored> {
   const rows = async <T>(sql: string) => (await conn.query(sql))[0] as T[];
   return {
-    workOrders: await rows('SELECT id, externalOrderId, latestRevision, latestContentHash FROM work_order'),
-    revisions: await rows('SELECT r.workOrderId, r.revision, r.contentHash, r.rawPushId, p.bodySha256 FROM judgment_revision r LEFT JOIN raw_push p ON p.id = r.rawPushId'),
+    workOrders: await rows('SELECT id, externalOrderId, latestRevision, latestContentHash, revisionCount FROM work_order'),
+    revisions: await rows(
+      'SELECT r.workOrderId, r.revision, r.contentHash, r.rawPushId, p.bodySha256, ROUND(UNIX_TIMESTAMP(r.pushedAt) * 1000) AS pushedAtMs, r.outOfOrder ' +
+        'FROM judgment_revision r LEFT JOIN raw_push p ON p.id = r.rawPushId',
+    ),
     claims: await rows(
       'SELECT c.id, c.workOrderId, c.route, c.platform, c.status, c.leaseOwner, c.resentBlindAt, w.externalOrderId, ' +
         "(SELECT COUNT(*) FROM claim_event e WHERE e.claimId = c.id) AS events, CONCAT('LOGI-', w.externalOrderId) AS logisticsOrderNo, " +
@@ -203,16 +207,22 @@ onMysql('MariaDB connections reset and stalled at random moments under pushes, d
     expect(load.records.filter(isSuccess).length).toBeGreaterThan(50);
   });
 
-  it('leaves every work order with all its revisions, each with its raw push, the latest matching the work order', () => {
+  it('leaves every work order with all its revisions, each with its raw push, the latest matching the work order and pushed last', () => {
     const byWorkOrder = new Map<number, Stored['revisions']>();
     for (const r of stored.revisions) byWorkOrder.set(r.workOrderId, [...(byWorkOrder.get(r.workOrderId) ?? []), r]);
     const violations: string[] = [];
     for (const w of stored.workOrders) {
       const revisions = (byWorkOrder.get(w.id) ?? []).sort((a, b) => a.revision - b.revision);
-      const latest = revisions[revisions.length - 1];
+      const latest = revisions.find((r) => r.revision === w.latestRevision);
+      const numbers = revisions.map((r) => r.revision).join(',');
       if (revisions.length === 0) violations.push(`work order ${w.id} (${w.externalOrderId}) has no revision`);
-      else if (revisions.length !== w.latestRevision || latest.revision !== w.latestRevision) violations.push(`work order ${w.id} (${w.externalOrderId}) is at revision ${w.latestRevision} but has revisions ${revisions.map((r) => r.revision).join(',')}`);
-      else if (latest.contentHash !== w.latestContentHash) violations.push(`work order ${w.id} (${w.externalOrderId}): latest content hash is not its latest revision's`);
+      else if (!latest || revisions.length !== Number(w.revisionCount) || revisions[revisions.length - 1].revision !== revisions.length) {
+        violations.push(`work order ${w.id} (${w.externalOrderId}) is at revision ${w.latestRevision} of ${w.revisionCount} but has revisions ${numbers}`);
+      } else if (latest.contentHash !== w.latestContentHash) violations.push(`work order ${w.id} (${w.externalOrderId}): latest content hash is not its latest revision's`);
+      // Revisions are ordered by Qimen's timestamp: none pushed later than the latest, and every one after it arrived out of order.
+      else if (revisions.some((r) => Number(r.pushedAtMs) > Number(latest.pushedAtMs) || (r.revision > latest.revision && !Number(r.outOfOrder)))) {
+        violations.push(`work order ${w.id} (${w.externalOrderId}): revision ${w.latestRevision} is the latest but not the last pushed`);
+      }
       for (const r of revisions) if (r.bodySha256 === null) violations.push(`work order ${w.id} revision ${r.revision}: raw push ${r.rawPushId} missing`);
     }
     expectNone('gaps in work orders (a revision or raw push missing)', violations);
@@ -244,26 +254,17 @@ onMysql('MariaDB connections reset and stalled at random moments under pushes, d
     expectNone('claims or claim events missing', violations);
   });
 
-  // Known gap (issue 14, open): a result whose write keeps failing for the whole lease is dropped, and the
-  // claim is sent again when its lease ends (the new attempt row shares the abandoned one's key, and the
-  // ShopEx and Duobaoyu look-ups do not find the first filing). Until that is fixed, a second filing on those
-  // two platforms is counted and printed, not failed; a claim lost, filed three times, or filed twice on
-  // Glitzcloud fails.
-  it('files every claim on its platform: once, or at most twice on ShopEx and Duobaoyu (the known gap, counted)', () => {
+  it('files every claim on its platform exactly once', () => {
     const count = <T>(items: T[], key: (t: T) => string) => items.reduce((m, t) => m.set(key(t), (m.get(key(t)) ?? 0) + 1), new Map<string, number>());
     const glitz = count(fakes.glitzcloud.orders, (o) => o.connect_order_sn);
     const shopex = count(fakes.shopex.applications, (a) => a.trade.aftersale_id);
     const duobaoyu = count(fakes.duobaoyu.afterSales, (a) => String(a.body.remark));
     const violations: string[] = [];
-    const resends: string[] = [];
     for (const c of stored.claims) {
       const filed = c.platform === 'glitzcloud' ? glitz.get(c.logisticsOrderNo) : c.platform === 'shopex' ? shopex.get(String(c.id)) : duobaoyu.get(c.externalOrderId);
       if (c.status === 'pending' || c.leaseOwner !== null) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}) still ${c.status}${c.leaseOwner ? ', leased' : ''}`);
-      const knownGap = filed === 2 && (c.platform === 'shopex' || c.platform === 'duobaoyu');
-      if (knownGap) resends.push(`claim ${c.id} on ${c.platform}${c.resentBlindAt !== null ? ' (flagged resent-blind)' : ''}`);
-      if ((filed ?? 0) !== 1 && !knownGap) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}, ${c.status}) filed ${filed ?? 0} times on ${c.platform}; attempts ${c.attempts ?? 'none'}`);
+      if ((filed ?? 0) !== 1) violations.push(`claim ${c.id} (${c.route}, ${c.externalOrderId}, ${c.status}) filed ${filed ?? 0} times on ${c.platform}${c.resentBlindAt !== null ? ' (flagged resent-blind)' : ''}; attempts ${c.attempts ?? 'none'}`);
     }
-    if (resends.length > 0) process.stdout.write(`connection chaos: KNOWN GAP: ${resends.length} claim(s) filed twice after a result not stored within the lease: ${resends.join(', ')}\n`);
     expectNone('claims lost or filed twice', violations);
   });
 

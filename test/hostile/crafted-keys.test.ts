@@ -41,7 +41,7 @@ describe.each(TEST_DATABASES)('crafted keys on %s', (kind) => {
   ])('answers %s with a cursor holding %s 400 invalid-parameter in the API envelope', async (path, key) => {
     const { status, json } = await call(svc.baseUrl, `${path}?cursor=${cursorOf(key)}`, { token: TOKENS.viewer });
     expect(status).toBe(400);
-    expect(json).toEqual({ error: 'invalid-parameter', message: 'cursor: is not a cursor this API gave out' });
+    expect(json).toEqual({ error: 'invalid-parameter', message: 'cursor: is not a cursor this API gave out', field: 'cursor' });
   });
 
   it('still pages with the cursors the API gives out', async () => {

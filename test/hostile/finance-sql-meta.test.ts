@@ -26,7 +26,7 @@ const META = [
 ];
 
 const JUDGMENT_ENDPOINTS = ['/api/judgments', '/api/judgments.csv', '/api/summary', '/api/summary/daily'];
-const JUDGMENT_PARAMS = ['from', 'to', 'tenantId', 'responsibilityParty', 'status', 'platform', 'q', 'flag', 'cursor', 'limit', 'utcOffsetMinutes'];
+const JUDGMENT_PARAMS = ['from', 'to', 'tenantId', 'responsibilityParty', 'currency', 'status', 'platform', 'q', 'flag', 'cursor', 'limit', 'utcOffsetMinutes'];
 const CLAIM_PARAMS = ['workOrderId', 'platform', 'status', 'flag', 'cursor', 'limit'];
 
 const TABLES = ['work_order', 'judgment_revision', 'raw_push', 'responsibility_package', 'claim', 'claim_event', 'audit_log', 'callback_inbox'];
@@ -63,7 +63,7 @@ describe.each(TEST_DATABASES)('SQL-meta characters in the finance filters on %s'
   /** 200, or a 400 `invalid-parameter` naming the field; never anything else. */
   function expectAnsweredOrRefused(a: { status: number; text: string; json: any }, field: string, where: string) {
     if (a.status === 400) {
-      expect({ where, body: a.json }).toEqual({ where, body: { error: 'invalid-parameter', message: expect.stringContaining(field) } });
+      expect({ where, body: a.json }).toEqual({ where, body: { error: 'invalid-parameter', message: expect.stringContaining(field), field: expect.any(String) } });
     } else {
       expect({ where, status: a.status, text: a.text.slice(0, 200) }).toEqual({ where, status: 200, text: expect.any(String) });
     }

@@ -36,7 +36,7 @@ describe('rateLimits config', () => {
 describe('TokenBuckets', () => {
   it('lets a burst of perSecond through, then one more per 1/perSecond seconds, and says how long to wait', () => {
     let now = 0;
-    const b = new TokenBuckets(4, 100, () => now);
+    const b = new TokenBuckets(4, 100, () => new Date(now));
     expect([1, 2, 3, 4, 5].map(() => b.take('k'))).toEqual([0, 0, 0, 0, 250]);
     now += 249;
     expect(b.take('k')).toBe(1);
@@ -48,7 +48,7 @@ describe('TokenBuckets', () => {
 
   it('keeps keys apart and allows fractions (0.5: one every 2 s)', () => {
     let now = 0;
-    const b = new TokenBuckets(0.5, 100, () => now);
+    const b = new TokenBuckets(0.5, 100, () => new Date(now));
     expect([b.take('a'), b.take('a'), b.take('b')]).toEqual([0, 2000, 0]);
     now += 2000;
     expect(b.take('a')).toBe(0);
@@ -56,7 +56,7 @@ describe('TokenBuckets', () => {
 
   it('remembers at most maxKeys keys, dropping the least recently used', () => {
     const now = 0;
-    const b = new TokenBuckets(1, 3, () => now);
+    const b = new TokenBuckets(1, 3, () => new Date(now));
     for (const k of ['a', 'b', 'c']) b.take(k);
     b.take('a'); // a is now the most recent (refused: its token is spent)
     b.take('d'); // evicts b

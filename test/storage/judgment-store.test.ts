@@ -32,6 +32,14 @@ async function pushOf(externalOrderId: string, change: Record<string, unknown> =
   return { input, encoded: await encodeBody(input.push.body), planClaims };
 }
 
+const T0 = Date.UTC(2026, 2, 1, 2, 0, 0);
+
+/** The push of `externalOrderId` judging `claimAmount`, stamped by Qimen `second` seconds after T0. */
+async function stamped(externalOrderId: string, claimAmount: number, second: number): Promise<JudgmentWrite> {
+  const write = await pushOf(externalOrderId, { judgeResult: { ...specExample().judgeResult, claimAmount } });
+  return { ...write, input: { ...write.input, pushedAt: new Date(T0 + second * 1000) } };
+}
+
 /** Every work order has its revisions, raw pushes and claims (one per revision's route), each claim its event. */
 async function expectComplete(dataSource: DataSource, workOrders: number): Promise<void> {
   const count = (entity: Parameters<DataSource['getRepository']>[0]) => dataSource.getRepository(entity).count();
@@ -154,6 +162,86 @@ describe.each(TEST_DATABASES)('group commit of concurrent pushes on %s', (kind) 
   });
 });
 
+describe.each(TEST_DATABASES)('revisions ordered by the push\'s Qimen timestamp on %s', (kind) => {
+  let dataSource: DataSource;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dataSource, close } = await openMigratedDatabase(kind));
+  });
+  afterEach(() => close());
+
+  const workOrderOf = (id: number) => dataSource.getRepository(WorkOrder).findOneByOrFail({ id });
+
+  it('stores a push stamped earlier than the latest revision as an out-of-order revision: the work order and its claims stay at the latest', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    await store.store(await stamped('ORDER', 100, 0));
+    const b = await store.store(await stamped('ORDER', 500, 60));
+    const claimsBefore = await dataSource.getRepository(Claim).find();
+
+    const late = await store.store(await stamped('ORDER', 300, 30));
+
+    expect(late).toEqual({ workOrderId: b.workOrderId, revision: 3, outcome: 'out-of-order' });
+    expect(await workOrderOf(b.workOrderId)).toMatchObject({ latestRevision: 2, revisionCount: 3, outOfOrderCount: 1, latestPushedAt: new Date(T0 + 60_000) });
+    const revisions = await dataSource.getRepository(JudgmentRevision).find({ order: { revision: 'ASC' } });
+    expect(revisions.map((r) => [r.revision, r.claimAmountMinor, r.outOfOrder, r.pushedAt.getTime() - T0])).toEqual([
+      [1, 10000, false, 0], [2, 50000, false, 60_000], [3, 30000, true, 30_000],
+    ]);
+    expect(await dataSource.getRepository(Claim).find()).toEqual(claimsBefore);
+    expect(await dataSource.getRepository(RawPush).count()).toBe(3);
+  });
+
+  it('numbers the next revision after the out-of-order one and makes it the latest', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    await store.store(await stamped('NEXT', 500, 60));
+    await store.store(await stamped('NEXT', 300, 30));
+    const next = await store.store(await stamped('NEXT', 700, 90));
+    expect(next).toMatchObject({ revision: 3, outcome: 'revised' });
+    expect(await workOrderOf(next.workOrderId)).toMatchObject({ latestRevision: 3, revisionCount: 3, outOfOrderCount: 1 });
+    expect((await dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: next.workOrderId })).revision).toBe(3);
+  });
+
+  it('answers a push equal to an earlier revision and stamped no later than the latest as a replay, writing nothing', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    await store.store(await stamped('REPLAY', 300, 0));
+    const b = await store.store(await stamped('REPLAY', 500, 60));
+    await store.store(await stamped('REPLAY', 200, 30)); // out of order, then replayed too
+    const counts = async () => [await dataSource.getRepository(JudgmentRevision).count(), await dataSource.getRepository(RawPush).count(), await dataSource.getRepository(ClaimEvent).count()];
+    const before = await counts();
+
+    for (const [amount, second] of [[300, 0], [300, 60], [200, 30], [200, 45]]) {
+      expect(await store.store(await stamped('REPLAY', amount, second))).toEqual({ workOrderId: b.workOrderId, revision: 2, outcome: 'replay' });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers a push equal to the latest revision as a duplicate whenever it was stamped', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    const a = await store.store(await stamped('SAME', 300, 60));
+    for (const second of [0, 60, 120]) expect(await store.store(await stamped('SAME', 300, second))).toEqual({ workOrderId: a.workOrderId, revision: 1, outcome: 'duplicate' });
+    expect(await workOrderOf(a.workOrderId)).toMatchObject({ latestPushedAt: new Date(T0 + 60_000) });
+  });
+
+  it('places each push of one group on its own: a new work order, a new latest, an out-of-order revision and a replay', async () => {
+    const store = new JudgmentStore(dataSource, ONE_AT_A_TIME);
+    await Promise.all([store.store(await stamped('G-LATEST', 100, 30)), store.store(await stamped('G-LATE', 100, 30)), store.store(await stamped('G-REPLAY', 100, 0))]);
+    await store.store(await stamped('G-REPLAY', 500, 30));
+    const groupsBefore = store.groups;
+
+    const results = await Promise.all([
+      store.store(await stamped('OTHER', 100, 0)), // the first of the group goes alone
+      store.store(await stamped('G-NEW', 100, 0)),
+      store.store(await stamped('G-LATEST', 200, 60)),
+      store.store(await stamped('G-LATE', 200, 10)),
+      store.store(await stamped('G-REPLAY', 100, 20)),
+    ]);
+
+    expect(store.groups - groupsBefore).toBe(2);
+    expect(results.map((r) => [r.outcome, r.revision])).toEqual([['created', 1], ['created', 1], ['revised', 2], ['out-of-order', 2], ['replay', 2]]);
+    const late = await workOrderOf(results[3].workOrderId);
+    expect([late.latestRevision, late.revisionCount, late.outOfOrderCount]).toEqual([1, 2, 1]);
+  });
+});
+
 const mysqlOnly = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
 
 mysqlOnly('group commit against parallel writers on mysql', () => {
@@ -229,6 +317,24 @@ mysqlOnly('a group whose connection breaks at COMMIT on mysql', () => {
     const stored = new Map((await direct.getRepository(WorkOrder).find()).map((w) => [w.externalOrderId, w.id]));
     settled.forEach((s, i) => expect((s as PromiseFulfilledResult<{ workOrderId: number }>).value.workOrderId).toBe(stored.get(`TRAP-${i}`)));
     await expectComplete(direct, 12);
+  });
+
+  it('answers an out-of-order push and a replay of a group whose COMMIT answer was lost as stored once, found committed', async () => {
+    const store = new JudgmentStore(proxied, ONE_AT_A_TIME);
+    await store.store(await stamped('LOST', 500, 60));
+    await store.store(await stamped('LOST-REPLAY', 100, 0));
+    await store.store(await stamped('LOST-REPLAY', 500, 60));
+    proxy.arm('lose-answer', 1);
+    const settled = await Promise.all([
+      store.store(await stamped('TRAP-ALONE', 100, 0)),
+      store.store(await stamped('LOST', 300, 30)),
+      store.store(await stamped('LOST-REPLAY', 100, 30)),
+    ]);
+    expect(proxy.sprung).toBe(1);
+    expect(settled.map((r) => [r.outcome, r.revision])).toEqual([['created', 1], ['out-of-order', 2], ['replay', 2]]);
+    const lost = await direct.getRepository(WorkOrder).findOneByOrFail({ id: settled[1].workOrderId });
+    expect([lost.latestRevision, lost.revisionCount, lost.outOfOrderCount]).toEqual([1, 2, 1]);
+    expect(await direct.getRepository(JudgmentRevision).countBy({ workOrderId: settled[2].workOrderId })).toBe(2);
   });
 
   it('stores again, one by one, the pushes of a group whose connection broke before its COMMIT arrived', async () => {

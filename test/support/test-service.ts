@@ -48,7 +48,7 @@ export async function startTestService(
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = parseConfig({ qimen: { apps: [TEST_APP] }, ...(typeof rawConfig === 'function' ? rawConfig(baseUrl) : rawConfig) });
   const clients = createPlatformClients(config);
-  const app = createApp({ config, dataSource, logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), now: options.now, clients });
+  const app = createApp({ config, dataSource, logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), now: options.now && (() => new Date(options.now!())), clients });
   handle = app.callback();
   return {
     baseUrl,

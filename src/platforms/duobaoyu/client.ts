@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock';
 /**
  * Duobaoyu supply-chain client: creates an after-sale order for a sub-order (`dby.scm.aftersale.apply`).
  *
@@ -24,7 +25,7 @@ export class DuobaoyuClient implements DuplicateAwareClient {
   readonly platform = 'duobaoyu' as const;
   readonly hasLookup = false;
   private readonly http: PlatformHttp;
-  private readonly now: () => Date;
+  private readonly now: Clock;
 
   constructor(private readonly config: DuobaoyuConfig, private readonly options: DuobaoyuClientOptions = {}) {
     this.http = new PlatformHttp(options);

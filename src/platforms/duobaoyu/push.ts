@@ -33,9 +33,6 @@ export interface DuobaoyuPush {
 /** The field that carries the sign; every other field is signed. */
 export const DUOBAOYU_PUSH_SIGN_FIELD = 'sign';
 
-/** The plain-text answer that stops Duobaoyu's retries. */
-export const DUOBAOYU_PUSH_SUCCESS = 'SUCCESS';
-
 /** Computes a push's sign from its fields (`sign` already removed) and the app secret. */
 export type DuobaoyuPushSignStrategy = (unsigned: DuobaoyuBody, appSecret: string) => string;
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock';
 /**
  * One HTTP exchange with a platform, over undici, bounded by `requestTimeoutMs`, recorded as an
  * AttemptExchange with secrets already removed (the request builder supplies the redacted copy).
@@ -35,7 +36,7 @@ export interface ClientOptions {
   /** An undici dispatcher to use instead of the client's own Agent (the client then does not close it). */
   dispatcher?: Dispatcher;
   /** Clock for timestamps, for tests. */
-  now?: () => Date;
+  now?: Clock;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock';
 /**
  * ShopEx matrix client: adds an after-sale application to a trade (`store.trade.aftersale.add`), async:
  * the answer is `running` + `msg_id` (returned as `asyncMessageId`), the application's id arrives later
@@ -21,7 +22,7 @@ export class ShopexClient implements DuplicateAwareClient {
   readonly platform = 'shopex' as const;
   readonly hasLookup = false;
   private readonly http: PlatformHttp;
-  private readonly now: () => Date;
+  private readonly now: Clock;
 
   constructor(private readonly config: ShopexConfig, options: ClientOptions = {}) {
     this.http = new PlatformHttp(options);

@@ -1,5 +1,6 @@
 import { type DataSource, In, type SelectQueryBuilder } from 'typeorm';
 import { Claim, ClaimAttempt } from '../../entities';
+import { rowInsert } from '../row-insert';
 import { inTransaction, isSqlite } from '../transactions';
 
 /** What a lease is: who takes it, how many claims at most, for how long, from when. */
@@ -8,6 +9,14 @@ export interface LeaseRequest {
   limit: number;
   leaseMs: number;
   now: Date;
+  /** Claims this worker must not take (it still holds their unstored result). */
+  exclude?: readonly number[];
+}
+
+/** A claim leased for sending, with the id of the `started` attempt row the lease wrote for it. */
+export interface LeasedClaim {
+  claim: Claim;
+  attemptId: number;
 }
 
 /** MySQL/MariaDB lock the rows a lease reads and skip those another worker holds; SQLite has one writer (one worker). */
@@ -20,9 +29,9 @@ function skippingLocked<T extends object>(dataSource: DataSource, qb: SelectQuer
  * whose lease ran out: it died mid-send). MySQL/MariaDB lock the rows with `FOR UPDATE SKIP LOCKED`, so
  * any number of workers each take different claims; SQLite has one writer, so one worker process.
  * A claim taken over from a dead worker is marked `mayExistOnPlatform`: it may have been sent. Each
- * leased claim gets its `started` attempt row in the same transaction.
+ * leased claim gets its `started` attempt row in the same transaction; its id keys the attempt's result.
  */
-export async function leaseDueClaims(dataSource: DataSource, opts: LeaseRequest): Promise<Claim[]> {
+export async function leaseDueClaims(dataSource: DataSource, opts: LeaseRequest): Promise<LeasedClaim[]> {
   const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs);
   return inTransaction(dataSource, async (em) => {
     const qb = em
@@ -33,6 +42,7 @@ export async function leaseDueClaims(dataSource: DataSource, opts: LeaseRequest)
       .andWhere('(c.leaseUntil IS NULL OR c.leaseUntil < :now)', { now: opts.now })
       .orderBy('c.nextAttemptAt', 'ASC')
       .limit(opts.limit);
+    if (opts.exclude?.length) qb.andWhere('c.id NOT IN (:...exclude)', { exclude: opts.exclude });
     const due = await skippingLocked(dataSource, qb).getMany();
     if (due.length === 0) return [];
     const ids = due.map((c) => c.id);
@@ -44,12 +54,13 @@ export async function leaseDueClaims(dataSource: DataSource, opts: LeaseRequest)
     }
     const claims = await em.find(Claim, { where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } });
     // Each claim's attempt row, `started`, committed with the lease and before any request leaves: a
-    // worker that dies mid-send leaves this trace (one multi-row INSERT for the whole batch).
-    await em.insert(ClaimAttempt, claims.map((c) => ({
+    // worker that dies mid-send leaves this trace (one multi-row INSERT for the whole batch). The ids are
+    // read back by claim: the claims are locked, so no other attempt row of theirs is written meanwhile.
+    const attemptIds = await rowInsert(em.connection, ClaimAttempt).insertWithIds(em, claims.map((c) => ({
       claimId: c.id, attemptNo: c.attempts + 1, workerId: opts.workerId, startedAt: opts.now, finishedAt: null, latencyMs: null,
       outcome: 'started', httpStatus: null, errorCode: null, errorMessage: null, request: null, response: null,
-    })));
-    return claims;
+    })), ['claimId']);
+    return claims.map((claim, i) => ({ claim, attemptId: attemptIds[i] }));
   });
 }
 

@@ -49,7 +49,8 @@ export async function applyClaimChanges(em: EntityManager, changes: readonly Cla
 /** What a finished send attempt writes: its attempt row, the claim's new state and, when the status changed, an event. */
 export interface AttemptResult {
   claimId: number;
-  attemptNo: number;
+  /** The attempt row the lease wrote (`started`). */
+  attemptId: number;
   workerId: string;
   attempt: Partial<ClaimAttempt>;
   claim: Partial<Claim>;
@@ -61,7 +62,7 @@ export interface AttemptResult {
  * claim over meanwhile, nothing of the claim changes and false is returned (the answer's row count says so).
  */
 export async function recordAttemptResult(em: EntityManager, result: AttemptResult): Promise<boolean> {
-  await em.update(ClaimAttempt, { claimId: result.claimId, attemptNo: result.attemptNo, workerId: result.workerId }, result.attempt);
+  await em.update(ClaimAttempt, { id: result.attemptId }, result.attempt);
   const updated = await em.update(Claim, { id: result.claimId, leaseOwner: result.workerId }, result.claim);
   if (!updated.affected) return false;
   if (result.event) await insertClaimEvents(em, [result.event]);
@@ -69,7 +70,7 @@ export async function recordAttemptResult(em: EntityManager, result: AttemptResu
 }
 
 /** Whether a send attempt's result is stored (its row is no longer `started`). */
-export async function attemptResultStored(em: EntityManager, claimId: number, attemptNo: number, workerId: string): Promise<boolean> {
-  const row = await em.findOne(ClaimAttempt, { select: { id: true, outcome: true }, where: { claimId, attemptNo, workerId } });
+export async function attemptResultStored(em: EntityManager, attemptId: number): Promise<boolean> {
+  const row = await em.findOne(ClaimAttempt, { select: { id: true, outcome: true }, where: { id: attemptId } });
   return row !== null && row.outcome !== 'started';
 }

@@ -19,14 +19,19 @@ export const PACKAGE_INDEX_LEASE_MS = 120_000;
 
 const q = sqlName;
 
+const KNOWN_COLUMNS = ['id', 'identityKey', 'latestRevision', 'latestContentHash', 'latestPushedAt', 'revisionCount'];
+
 function selectWorkOrdersSql(db: EntityManager | DataSource, count: number, lock: boolean): string {
-  return `SELECT ${q(db, 'id')} AS id, ${q(db, 'identityKey')} AS identityKey, ${q(db, 'latestRevision')} AS latestRevision, ` +
-    `${q(db, 'latestContentHash')} AS latestContentHash FROM ${q(db, 'work_order')} ` +
+  return `SELECT ${KNOWN_COLUMNS.map((c) => `${q(db, c)} AS ${c}`).join(', ')} FROM ${q(db, 'work_order')} ` +
     `WHERE ${q(db, 'identityKey')} IN (${Array(count).fill('?').join(', ')})${lock ? ' FOR UPDATE' : ''}`;
 }
 
-function byIdentity(rows: Array<Record<string, unknown>>): Map<string, KnownWorkOrder> {
-  return new Map(rows.map((row) => [String(row.identityKey), { id: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: String(row.latestContentHash) }]));
+function byIdentity(db: DataSource, rows: Array<Record<string, unknown>>): Map<string, KnownWorkOrder> {
+  const pushedAt = db.getMetadata(WorkOrder).findColumnWithPropertyName('latestPushedAt')!;
+  return new Map(rows.map((row) => [String(row.identityKey), {
+    id: Number(row.id), latestRevision: Number(row.latestRevision), latestContentHash: String(row.latestContentHash),
+    latestPushedAt: db.driver.prepareHydratedValue(row.latestPushedAt, pushedAt) as Date, revisionCount: Number(row.revisionCount),
+  }]));
 }
 
 /**
@@ -36,7 +41,7 @@ function byIdentity(rows: Array<Record<string, unknown>>): Map<string, KnownWork
  */
 export async function readWorkOrders(em: EntityManager, identityKeys: readonly string[], lock: boolean): Promise<Map<string, KnownWorkOrder>> {
   if (identityKeys.length === 0) return new Map();
-  return byIdentity(await em.query(selectWorkOrdersSql(em, identityKeys.length, lock && !isSqlite(em.connection)), identityKeys));
+  return byIdentity(em.connection, await em.query(selectWorkOrdersSql(em, identityKeys.length, lock && !isSqlite(em.connection)), identityKeys));
 }
 
 /**
@@ -46,7 +51,7 @@ export async function readWorkOrders(em: EntityManager, identityKeys: readonly s
 export async function readCommittedWorkOrders(dataSource: DataSource, identityKeys: readonly string[]): Promise<Map<string, KnownWorkOrder>> {
   if (identityKeys.length === 0) return new Map();
   if (isSqlite(dataSource)) return inTransaction(dataSource, (em) => readWorkOrders(em, identityKeys, false));
-  return byIdentity(await dataSource.query(selectWorkOrdersSql(dataSource, identityKeys.length, false), [...identityKeys]));
+  return byIdentity(dataSource, await dataSource.query(selectWorkOrdersSql(dataSource, identityKeys.length, false), [...identityKeys]));
 }
 
 /** The content hash of a work order's revision as committed, or null when there is no such revision. */
@@ -60,11 +65,33 @@ export function insertWorkOrders(em: EntityManager, inputs: readonly JudgmentToS
   return rowInsert(em.connection, WorkOrder).insertWithIds(em, inputs.map(newWorkOrderRow), ['identityKey']);
 }
 
+/**
+ * Which of these (work order, content hash) pairs a stored revision holds, as `${workOrderId}:${contentHash}`
+ * keys: one statement for all of them.
+ */
+export async function storedRevisionHashes(em: EntityManager, pairs: ReadonlyArray<{ workOrderId: number; contentHash: string }>): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const ids = [...new Set(pairs.map((p) => p.workOrderId))];
+  const hashes = [...new Set(pairs.map((p) => p.contentHash))];
+  const rows: Array<Record<string, unknown>> = await em.query(
+    `SELECT ${q(em, 'workOrderId')} AS workOrderId, ${q(em, 'contentHash')} AS contentHash FROM ${q(em, 'judgment_revision')} ` +
+      `WHERE ${q(em, 'workOrderId')} IN (${ids.map(() => '?').join(', ')}) AND ${q(em, 'contentHash')} IN (${hashes.map(() => '?').join(', ')})`,
+    [...ids, ...hashes],
+  );
+  return new Set(rows.map((row) => `${Number(row.workOrderId)}:${String(row.contentHash)}`));
+}
+
 /** Points a work order at its new latest revision. */
 export async function updateLatestRevision(em: EntityManager, workOrderId: number, input: JudgmentToStore, revision: number): Promise<void> {
   await em.update(WorkOrder, { id: workOrderId }, {
-    latestRevision: revision, latestContentHash: input.contentHash, responsibilityParty: input.columns.responsibilityParty, updatedAt: input.push.receivedAt,
+    latestRevision: revision, latestContentHash: input.contentHash, latestPushedAt: input.pushedAt, revisionCount: revision,
+    responsibilityParty: input.columns.responsibilityParty, updatedAt: input.push.receivedAt,
   });
+}
+
+/** Counts a revision stored out of order; the work order's latest revision stays. */
+export async function countOutOfOrderRevision(em: EntityManager, workOrderId: number, revision: number): Promise<void> {
+  await em.update(WorkOrder, { id: workOrderId }, { revisionCount: revision, outOfOrderCount: () => `${q(em, 'outOfOrderCount')} + 1` });
 }
 
 /**

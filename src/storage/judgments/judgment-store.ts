@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { recordPushGroup } from '../../metrics/registry';
 import { isUniqueViolation } from '../database-errors';
 import { CommitOutcomeUnknown, inTransaction, isSqlite } from '../transactions';
-import type { KnownWorkOrder, StoredJudgment } from './judgment';
+import { type KnownWorkOrder, type StoredJudgment, wroteRevision } from './judgment';
 import { committedRevisionHash, readCommittedWorkOrders, readWorkOrders } from './judgment-repository';
 import { type JudgmentWrite, writeJudgments } from './write-judgments';
 
@@ -157,7 +157,7 @@ export class JudgmentStore {
 
   /**
    * After a COMMIT whose answer was lost: settles the items the database shows committed (a look-up and a
-   * duplicate wrote nothing; a stored push when its revision is there with its content hash) and returns
+   * duplicate or a replay wrote nothing; a stored push when its revision is there with its content hash) and returns
    * the others. When the database cannot be read either, every item fails with the original error.
    */
   private async settleCommitted(group: Waiting[], lost: CommitOutcomeUnknown): Promise<Waiting[]> {
@@ -166,7 +166,7 @@ export class JudgmentStore {
     try {
       const committed = await Promise.all(writes.map(async (item, w) => {
         const stored = outcome.stored[w];
-        return stored.outcome === 'duplicate' || (await committedRevisionHash(this.dataSource, stored.workOrderId, stored.revision)) === item.write.input.contentHash;
+        return !wroteRevision(stored.outcome) || (await committedRevisionHash(this.dataSource, stored.workOrderId, stored.revision)) === item.write.input.contentHash;
       }));
       this.settle(group.filter((item) => item.kind === 'look-up'), { stored: [], found: outcome.found });
       const left: Waiting[] = [];
