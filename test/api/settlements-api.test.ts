@@ -6,11 +6,15 @@ import { specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
 import { call } from './finance-fixture';
 
+const MAX_STATEMENT_BYTES = 100_000;
 const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789' };
 const CONFIG = {
   platforms: { appintf: { baseUrl: 'http://127.0.0.1:9', sessionId: 'session-secret-xyz' } },
   routes: [{ name: 'refund', platform: 'appintf', when: { established: true }, fields: { orderId: '123456', cause: '{judgeResult.judgeReason}' } }],
-  finance: { tokens: [{ name: 'fin-viewer', token: TOKENS.viewer, role: 'viewer' }, { name: 'fin-op', token: TOKENS.operator, role: 'operator' }] },
+  finance: {
+    tokens: [{ name: 'fin-viewer', token: TOKENS.viewer, role: 'viewer' }, { name: 'fin-op', token: TOKENS.operator, role: 'operator' }],
+    maxStatementBytes: MAX_STATEMENT_BYTES,
+  },
 };
 const CSV = 'text/csv';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -178,6 +182,20 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
     expect(missing.status).toBe(400);
     expect(missing.json.message).toBe('body: the header row must name the columns platform, platformClaimId, amount, currency, settledAt, reference; missing: platformClaimId, currency, settledAt, reference');
     expect((await upload('PK\u0003\u0004 not a zip', { type: XLSX })).status).toBe(400);
+  });
+
+  it('refuses a statement over finance.maxStatementBytes (413), declared or sent in chunks, and stores nothing', async () => {
+    const big = csv(...Array.from({ length: 3000 }, (_, i) => `appintf,R-${i},1.00,CNY,2026-03-01,L-${i}`));
+    expect(Buffer.byteLength(big)).toBeGreaterThan(MAX_STATEMENT_BYTES);
+    expect((await upload(big)).json).toEqual({ error: 'body-too-large', message: `body: a statement may be at most ${MAX_STATEMENT_BYTES} bytes` });
+    const chunks = [Buffer.from(big.slice(0, 60_000)), Buffer.from(big.slice(60_000))];
+    const chunked = await fetch(`${svc.baseUrl}/api/settlements/import`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKENS.operator}`, 'content-type': CSV },
+      body: new ReadableStream({ pull(controller) { const next = chunks.shift(); if (next) controller.enqueue(next); else controller.close(); } }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await count(Settlement)).toBe(0);
   });
 
   it('needs a token to list or import, and the operator role to import (a viewer gets 403)', async () => {
