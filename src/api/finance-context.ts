@@ -18,5 +18,5 @@ export interface FinanceContext {
 export function financeContext(
   dataSource: DataSource, config: Config, now: Clock = systemClock, clients?: ReadonlyMap<string, DuplicateAwareClient>,
 ): FinanceContext {
-  return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now()) };
+  return { dataSource, config, now, clients, rules: () => reconciliationRules(config.routes, config.finance.submittedStaleDays, now(), config.finance.unsettledStaleDays) };
 }

@@ -1,8 +1,9 @@
 import { DataSource, In } from 'typeorm';
-import { ClaimFacts, claimFlags, Flag, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
-import { Claim, ClaimEvent, JudgmentRevision, WorkOrder } from '../entities';
+import { Flag, judgmentFlags, ReconciliationRules } from '../domain/reconciliation';
+import { Claim, JudgmentRevision, WorkOrder } from '../entities';
+import { ClaimWithFacts, loadClaimFacts, presentClaimWithFacts } from './claim-facts';
 import { applyJudgmentFilter, choosePageClaimCheck, JudgmentFilter } from './judgment-filter';
-import { presentClaim, presentJudgment } from './present';
+import { presentJudgment } from './present';
 
 /**
  * The judgment list, one keyset page at a time: newest first by the work order's first received time,
@@ -45,10 +46,10 @@ export interface JudgmentRow {
   workOrder: WorkOrder;
   latest: JudgmentRevision;
   flags: Flag[];
-  claims: Array<{ claim: Claim; facts: ClaimFacts }>;
+  claims: ClaimWithFacts[];
 }
 
-/** The rows of the list for these work orders: three queries (revisions, claims, submitted times), whatever their number. */
+/** The rows of the list for these work orders: a fixed number of queries (revisions, claims, their facts), whatever their number. */
 export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder[], rules: ReconciliationRules): Promise<JudgmentRow[]> {
   if (workOrders.length === 0) return [];
   const ids = workOrders.map((w) => w.id);
@@ -64,14 +65,11 @@ export async function judgmentRows(dataSource: DataSource, workOrders: WorkOrder
     .getMany();
   const latest = new Map(revisions.map((r) => [r.workOrderId, r]));
   const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId: In(ids) }, order: { id: 'ASC' } });
-  const submittedAt = await submittedSince(dataSource, claims);
-
   const claimsOf = new Map<number, JudgmentRow['claims']>();
-  for (const claim of claims) {
-    const facts: ClaimFacts = { ...claim, submittedAt: claim.status === 'submitted' ? (submittedAt.get(claim.id) ?? claim.updatedAt) : null };
-    const own = claimsOf.get(claim.workOrderId);
-    if (own) own.push({ claim, facts });
-    else claimsOf.set(claim.workOrderId, [{ claim, facts }]);
+  for (const withFacts of await loadClaimFacts(dataSource, claims)) {
+    const own = claimsOf.get(withFacts.claim.workOrderId);
+    if (own) own.push(withFacts);
+    else claimsOf.set(withFacts.claim.workOrderId, [withFacts]);
   }
   return workOrders.map((workOrder) => {
     const r = latest.get(workOrder.id)!;
@@ -85,29 +83,11 @@ export function presentListItem(row: JudgmentRow, rules: ReconciliationRules) {
   return {
     ...presentJudgment(row.workOrder, row.latest),
     flags: row.flags,
-    claims: row.claims.map(({ claim, facts }) => ({ ...presentClaim(claim), flags: claimFlags(facts, rules) })),
+    claims: row.claims.map((c) => presentClaimWithFacts(c, rules)),
   };
 }
 
-/** Claims as GET /api/claims and the operator actions answer them: each with its flags. */
+/** Claims as GET /api/claims and the operator actions answer them: each with its settlement and flags. */
 export async function presentClaimsWithFlags(dataSource: DataSource, claims: Claim[], rules: ReconciliationRules) {
-  const submitted = await submittedSince(dataSource, claims);
-  return claims.map((c) => ({
-    ...presentClaim(c),
-    flags: claimFlags({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }, rules),
-  }));
-}
-
-/** When each submitted claim last entered `submitted` (from its events). */
-export async function submittedSince(dataSource: DataSource, claims: Claim[]): Promise<Map<number, Date>> {
-  const ids = claims.filter((c) => c.status === 'submitted').map((c) => c.id);
-  const since = new Map<number, Date>();
-  if (ids.length === 0) return since;
-  const events = await dataSource.getRepository(ClaimEvent).find({ where: { claimId: In(ids), toStatus: 'submitted' }, select: { claimId: true, fromStatus: true, createdAt: true } });
-  for (const e of events) {
-    if (e.fromStatus === 'submitted') continue;
-    const seen = since.get(e.claimId);
-    if (!seen || e.createdAt > seen) since.set(e.claimId, e.createdAt);
-  }
-  return since;
+  return (await loadClaimFacts(dataSource, claims)).map((c) => presentClaimWithFacts(c, rules));
 }

@@ -1,16 +1,17 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { DataSource, In } from 'typeorm';
-import { claimFlags, judgmentFlags } from '../domain/reconciliation';
+import { judgmentFlags } from '../domain/reconciliation';
 import { AuditLog, Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { badRequest, notFound } from './api-error';
 import { presentAudit } from './audit';
 import type { FinanceContext } from './finance-context';
 import { JUDGMENT_FILTER_PARAMS, parseJudgmentFilter, resolveJudgmentFilter } from './judgment-filter';
-import { JudgmentKey, loadJudgmentPage, presentListItem, submittedSince } from './judgment-list';
+import { loadClaimFacts, presentClaimWithFacts } from './claim-facts';
+import { JudgmentKey, loadJudgmentPage, presentListItem } from './judgment-list';
 import { decodeCursor, encodeCursor, pageLimit } from './pagination';
-import { presentAttempt, presentClaim, presentEvent, presentJudgment, presentRevision } from './present';
+import { presentAttempt, presentEvent, presentJudgment, presentRevision } from './present';
 import { onlyKnown } from './query-params';
 import { routePreview } from './route-preview';
 
@@ -65,19 +66,17 @@ export function judgmentsRoutes(fin: FinanceContext): Router {
       ? await dataSource.getRepository(AuditLog).find({ where: { targetType: 'claim', targetId: In(claimIds.map(String)) }, order: { id: 'ASC' } })
       : [];
     const rules = fin.rules();
-    const submitted = await submittedSince(dataSource, claims);
-    const facts = claims.map((c) => ({ ...c, submittedAt: c.status === 'submitted' ? (submitted.get(c.id) ?? c.updatedAt) : null }));
+    const withFacts = await loadClaimFacts(dataSource, claims);
     const latest = revisions.find((r) => r.revision === workOrder.latestRevision)!;
 
     ctx.body = {
       ...presentJudgment(workOrder, latest),
-      flags: judgmentFlags({ ...latest, outOfOrderCount: workOrder.outOfOrderCount }, facts, rules),
+      flags: judgmentFlags({ ...latest, outOfOrderCount: workOrder.outOfOrderCount }, withFacts.map((c) => c.facts), rules),
       revisions: await Promise.all(
         revisions.map(async (r) => ({ ...presentRevision(r), rawPush: await presentRawPush(dataSource, rawPushes.get(r.rawPushId)!) })),
       ),
       claims: claims.map((c, i) => ({
-        ...presentClaim(c),
-        flags: claimFlags(facts[i], rules),
+        ...presentClaimWithFacts(withFacts[i], rules),
         attempts: attempts.filter((a) => a.claimId === c.id).map(presentAttempt),
         events: events.filter((e) => e.claimId === c.id).map(presentEvent),
         audit: audit.filter((a) => a.targetId === String(c.id)).map(presentAudit),

@@ -1,5 +1,7 @@
 import { CSV_COLUMNS } from './judgments-csv';
 import { PLATFORMS } from './judgment-filter';
+import { STATEMENT_TYPES } from './statement-reader';
+import { STATEMENT_COLUMNS } from '../domain/settlement-line';
 import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_STATUSES } from '../entities';
 import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
@@ -76,7 +78,9 @@ const claimProperties = {
   status: { type: 'string', enum: CLAIM_STATUSES }, amount: nullable(money('claim amount')), acceptedAmount: nullable(money('the amount the platform reports it accepted, where it reports one')),
   currency: str(), platformClaimId: nullable(str("the platform's own id")), platformStatus: nullable(str("the platform's own status text")),
   attempts: { type: 'integer' }, lastError: nullable(str()), nextAttemptAt: nullable(time()), revision: { type: 'integer' },
-  createdAt: time(), updatedAt: time(), flags,
+  createdAt: time(), updatedAt: time(),
+  settledAmount: nullable(money('the sum of the statement lines that settle the claim (same platform, platformClaimId and currency)')),
+  settledAt: nullable(time('the latest settled time of those lines')), flags,
 };
 const judgmentFields = {
   workOrderId: { type: 'integer' }, externalOrderId: nullable(str()), tenantId: nullable(str()), bizType: nullable(str()), responsibilityParty: nullable(str()),
@@ -91,6 +95,8 @@ const measures = {
 };
 const claimMeasures = {
   claims: { type: 'integer' }, amount: money('every claim'), claimedAmount: measures.claimedAmount, acceptedAmount: measures.acceptedAmount, completedAmount: measures.completedAmount,
+  settledAmount: money("what the platform's statement lines settle of these claims"),
+  outstandingAmount: money('acceptedAmount less what the statement lines settle of the accepted and completed claims'),
 };
 
 /** A finance API error: `{"error": id, "message": …}` with one of the given ids; `field` names a refused parameter. */
@@ -274,6 +280,32 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json(ref('DailySummary')), ...responses('E400', 'E401') },
       }),
     },
+    '/api/settlements/import': {
+      post: api('importSettlements', "Operator: import a platform's statement (audited); dryRun=1 answers the same report and stores nothing", {
+        parameters: [query('dryRun', { type: 'string', enum: ['0', '1'], default: '0' }, '1: match and report only, store nothing')],
+        requestBody: {
+          required: true,
+          description: `a header row naming ${STATEMENT_COLUMNS.join(', ')} (any order; other columns ignored), then one line per row`,
+          content: Object.fromEntries(Object.keys(STATEMENT_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+        },
+        responses: {
+          200: json(ref('SettlementImport'), 'what became of each line'),
+          ...responses('E400', 'E401', 'E403', 'E413', 'E415'),
+        },
+      }),
+    },
+    '/api/settlements': {
+      get: api('listSettlements', 'Imported statement lines, newest first', {
+        parameters: [
+          FILTERS[5],
+          query('from', { type: 'string' }, 'settled time ≥ this ISO 8601 date (UTC midnight) or time with zone'),
+          query('to', { type: 'string' }, 'settled time < this ISO time; a plain date includes its whole (UTC) day'),
+          query('unmatched', { type: 'string', enum: ['0', '1'] }, '1: only lines no claim holds; 0: only lines a claim holds'),
+          ...PAGING,
+        ],
+        responses: { 200: json(object({ items: { type: 'array', items: ref('Settlement') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
+      }),
+    },
     '/finance': {
       get: operation('redirectToFinancePage', 'finance', 'Redirects to /finance/', noSecurity, {
         responses: {
@@ -308,13 +340,15 @@ export const OPENAPI_DOCUMENT = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a finance.tokens token; role viewer (read) or operator (read, retry, cancel)' } },
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a finance.tokens token; role viewer (read) or operator (read, retry, cancel, import statements)' } },
     responses: {
       E400: apiError('invalid-parameter: the message starts with the field', 'invalid-parameter'),
       E401: apiError('unauthorized: no or an unknown bearer token', 'unauthorized'),
       E403: apiError('forbidden: the role may not', 'forbidden'),
       E404: apiError('not-found', 'not-found'),
       E409: apiError('conflict: the claim is not in a status the action allows', 'conflict'),
+      E413: apiError('body-too-large: the statement is over finance.maxStatementBytes', 'body-too-large'),
+      E415: apiError('unsupported-media-type: the body is neither text/csv nor XLSX', 'unsupported-media-type'),
       E502: apiError('platform-refused: the platform refused the cancel (or it cannot be asked yet); the claim is unchanged', 'platform-refused'),
       E503: apiError('server-busy: the request\'s body would pass finance.maxInFlightBodyBytes; send it again', 'server-busy'),
       E431: apiError('headers-too-large: request headers (or the URL) over the HTTP server\'s limit (16 KiB), answered before any route', 'headers-too-large'),
@@ -338,6 +372,23 @@ export const OPENAPI_DOCUMENT = {
           }, "a revision's typed fields (one per stored column)"),
         },
         claims: { type: 'array', items: ref('ClaimDetail') },
+      }),
+      Settlement: object({
+        id: { type: 'integer' }, platform: { type: 'string', enum: PLATFORMS }, reference: str("the statement's own line id"), platformClaimId: str("the platform's id of the claim record paid"),
+        claimId: nullable({ type: 'integer', description: 'the claim holding that platform id in that currency; null: unmatched' }),
+        amount: money('settled (negative: a reversal)'), currency: str(), settledAt: time(), importedAt: time(), importedBy: str("the finance token's name"),
+        fileSha256: str('SHA-256 of the statement file it came from'),
+      }, 'a line of a platform statement'),
+      SettlementImport: object({
+        rows: { type: 'integer' }, matched: { type: 'integer' }, unmatched: { type: 'integer' }, duplicates: { type: 'integer' }, invalid: { type: 'integer' },
+        differing: { type: 'integer', description: 'claims the statement settles whose settled total differs from the amount claimed' },
+        lines: {
+          type: 'array',
+          items: object({
+            line: { type: 'integer', description: 'row number (the header is row 1)' }, outcome: { type: 'string', enum: ['matched', 'unmatched', 'duplicate', 'invalid'] },
+            claimId: nullable({ type: 'integer' }), message: str('why, for a line not matched; the settled and claimed totals for a matched line whose claim differs'),
+          }),
+        },
       }),
       RejectedPush: object(rejectedPushProperties, 'a verified push that was refused, kept once per body'),
       RawPush: object(rawPushProperties, 'the push as received, secrets removed'),

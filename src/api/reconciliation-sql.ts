@@ -1,4 +1,5 @@
-import { CLAIM_FLAGS, ClaimFlag, Flag, LIVE_CLAIM_STATUSES, ReconciliationRules } from '../domain/reconciliation';
+import { AGREED_CLAIM_STATUSES, CLAIM_FLAGS, ClaimFlag, Flag, LIVE_CLAIM_STATUSES, ReconciliationRules } from '../domain/reconciliation';
+import { SETTLES_CLAIM } from '../storage/settlements/settlement-repository';
 
 /**
  * The reconciliation flags of src/domain/reconciliation.ts as SQL conditions, for filtering and counting.
@@ -15,10 +16,19 @@ export interface SqlCondition {
 
 export const isClaimFlag = (flag: Flag): flag is ClaimFlag => (CLAIM_FLAGS as readonly string[]).includes(flag);
 
-/** When a claim last entered `submitted`: its newest such event, else its last update. */
-const submittedSince = (c: string, e: string) =>
-  `COALESCE((SELECT MAX(${e}.createdAt) FROM claim_event ${e} WHERE ${e}.claimId = ${c}.id AND ${e}.toStatus = 'submitted'` +
-  ` AND (${e}.fromStatus IS NULL OR ${e}.fromStatus <> 'submitted')), ${c}.updatedAt)`;
+/** When a claim last entered one of `statuses` from outside them: its newest such event, else its last update. */
+const enteredSince = (c: string, e: string, statuses: readonly string[]) => {
+  const set = statuses.map((s) => `'${s}'`).join(', ');
+  return `COALESCE((SELECT MAX(${e}.createdAt) FROM claim_event ${e} WHERE ${e}.claimId = ${c}.id AND ${e}.toStatus IN (${set})` +
+    ` AND (${e}.fromStatus IS NULL OR ${e}.fromStatus NOT IN (${set}))), ${c}.updatedAt)`;
+};
+
+/** The ids of the claims statement lines settle; `differing`: only those whose lines add up to another amount than claimed (one uncorrelated set, see the header). */
+const settledClaimIds = (key: string, differing: boolean) => {
+  const [sc, s] = [`${key}_sc`, `${key}_s`];
+  return `SELECT ${sc}.id FROM claim ${sc} INNER JOIN settlement ${s} ON ${SETTLES_CLAIM(s, sc)} GROUP BY ${sc}.id`
+    + (differing ? ` HAVING SUM(${s}.amountMinor) <> MAX(COALESCE(${sc}.amountMinor, 0))` : '');
+};
 
 /** A claim-level flag on the claim aliased `c`. */
 export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRules, key: string): SqlCondition {
@@ -26,7 +36,7 @@ export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRu
     case 'claim-failed':
       return { sql: `${c}.status IN ('dead', 'rejected')`, params: {} };
     case 'submitted-stale':
-      return { sql: `(${c}.status = 'submitted' AND ${submittedSince(c, `${key}_ev`)} < :${key}StaleBefore)`, params: { [`${key}StaleBefore`]: rules.staleBefore } };
+      return { sql: `(${c}.status = 'submitted' AND ${enteredSince(c, `${key}_ev`, ['submitted'])} < :${key}StaleBefore)`, params: { [`${key}StaleBefore`]: rules.staleBefore } };
     case 'accepted-differs':
       return { sql: `(${c}.acceptedAmountMinor IS NOT NULL AND (${c}.amountMinor IS NULL OR ${c}.acceptedAmountMinor <> ${c}.amountMinor))`, params: {} };
     case 'resent-blind':
@@ -38,6 +48,14 @@ export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRu
           + ` OR (${c}.plannedAmountMinor IS NULL) <> (${c}.amountMinor IS NULL) OR ${c}.plannedAmountMinor <> ${c}.amountMinor`
           + ` OR ${c}.plannedCurrency IS NULL OR ${c}.plannedCurrency <> ${c}.currency))`,
         params: {},
+      };
+    case 'settled-differs':
+      return { sql: `${c}.id IN (${settledClaimIds(key, true)})`, params: {} };
+    case 'unsettled-stale':
+      return {
+        sql: `(${c}.status IN (${AGREED_CLAIM_STATUSES.map((s) => `'${s}'`).join(', ')}) AND ${enteredSince(c, `${key}_ag`, AGREED_CLAIM_STATUSES)} < :${key}UnsettledBefore`
+          + ` AND ${c}.id NOT IN (${settledClaimIds(key, false)}))`,
+        params: { [`${key}UnsettledBefore`]: rules.unsettledBefore },
       };
   }
 }

@@ -6,6 +6,7 @@ import type { FinanceContext } from './finance-context';
 import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 import { sqlDialect } from './sql-dialect';
+import { settledSumSql } from '../storage/settlements/settlement-repository';
 
 /**
  * GET /api/summary and /api/summary/daily. Every amount is a SUM over integer fen columns, read as text
@@ -15,7 +16,9 @@ import { sqlDialect } from './sql-dialect';
  * - claimedAmount: amount of the claims the platforms took (submitted, accepted, rejected, completed);
  * - acceptedAmount: of accepted and completed claims, the platform's accepted amount where it gave one,
  *   else the amount claimed;
- * - completedAmount (recovered): the same for completed claims only.
+ * - completedAmount (recovered): the same for completed claims only;
+ * - per platform, settledAmount: the statement lines that settle its claims; outstandingAmount: the accepted
+ *   amount less what the lines settle of the accepted and completed claims.
  * Claim totals count only claims that satisfy the filter's claim conditions (status, platform, claim flag).
  */
 export const FILED_STATUSES = ['submitted', 'accepted', 'rejected', 'completed'];
@@ -63,10 +66,14 @@ function presentMeasures(m: Measures) {
   };
 }
 
-function presentClaimMeasures(m: Measures & { amount: bigint }) {
+/** A platform's measures: its claims' and what its statements settled of them. */
+type PlatformMeasures = Measures & { amount: bigint; settledAmount: bigint; settledOfAccepted: bigint };
+
+function presentClaimMeasures(m: PlatformMeasures) {
   return {
     claims: m.claims, amount: formatMinorTotal(m.amount), claimedAmount: formatMinorTotal(m.claimedAmount),
     acceptedAmount: formatMinorTotal(m.acceptedAmount), completedAmount: formatMinorTotal(m.completedAmount),
+    settledAmount: formatMinorTotal(m.settledAmount), outstandingAmount: formatMinorTotal(m.acceptedAmount - m.settledOfAccepted),
   };
 }
 
@@ -109,16 +116,17 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
       .addSelect('COUNT(*)', 'claims')
       .addSelect(d.sumText('c.amountMinor'), 'amount')
       .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
+      .addSelect(d.sumText(settledSumSql('c')), 'lines')
       .groupBy('c.currency')
       .addGroupBy('w.responsibilityParty')
       .addGroupBy('c.platform')
       .addGroupBy('c.status')
-      .getRawMany<{ currency: string; party: string | null; platform: string; status: string; claims: unknown; amount: unknown; settled: unknown }>()
-  ).map((row) => ({ ...row, claims: Number(row.claims), amount: minorFromSum(row.amount), settled: minorFromSum(row.settled) }));
+      .getRawMany<{ currency: string; party: string | null; platform: string; status: string; claims: unknown; amount: unknown; settled: unknown; lines: unknown }>()
+  ).map((row) => ({ ...row, claims: Number(row.claims), amount: minorFromSum(row.amount), settled: minorFromSum(row.settled), lines: minorFromSum(row.lines) }));
 
   const flagCounts = await flagCountsByCurrency(fin, filter, rules);
 
-  type Totals = Measures & { parties: Map<string, Measures>; platforms: Map<string, Measures & { amount: bigint }>; statuses: Map<string, { claims: number; amount: bigint }> };
+  type Totals = Measures & { parties: Map<string, Measures>; platforms: Map<string, PlatformMeasures>; statuses: Map<string, { claims: number; amount: bigint }> };
   const currencies = new Map<string, Totals>();
   const totalsOf = (currency: string) =>
     bucket(currencies, currency, () => ({ ...emptyMeasures(), parties: new Map(), platforms: new Map(), statuses: new Map() }));
@@ -137,8 +145,10 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
     const t = totalsOf(row.currency);
     addClaims(t, row);
     addClaims(bucket(t.parties, partyKey(row.party), emptyMeasures), row);
-    const pl = bucket(t.platforms, row.platform, () => ({ ...emptyMeasures(), amount: 0n }));
+    const pl = bucket(t.platforms, row.platform, () => ({ ...emptyMeasures(), amount: 0n, settledAmount: 0n, settledOfAccepted: 0n }));
     pl.amount += row.amount;
+    pl.settledAmount += row.lines;
+    if (ACCEPTED_STATUSES.includes(row.status)) pl.settledOfAccepted += row.lines;
     addClaims(pl, row);
     const st = bucket(t.statuses, row.status, () => ({ claims: 0, amount: 0n }));
     st.claims += row.claims;

@@ -3,7 +3,7 @@ import { parseDuration } from './duration';
 import { secret } from './values';
 import { PLATFORM_NAMES, platformConfigShape } from '../platforms';
 import { CALLBACK_MAX_BODY_BYTES, DEFAULT_CALLBACK_IN_FLIGHT_BYTES } from '../callbacks/limits';
-import { DEFAULT_FINANCE_IN_FLIGHT_BYTES } from '../api/body-limits';
+import { DEFAULT_FINANCE_IN_FLIGHT_BYTES, FINANCE_MAX_BODY_BYTES } from '../api/body-limits';
 
 /**
  * The JSON config (docs/http-contract.md). Every object is strict (an unknown key is an error: a typo must not be
@@ -67,6 +67,10 @@ const finance = z
     tokens: z.array(z.object({ name: z.string().min(1), token: secret, role: z.enum(['viewer', 'operator']) }).strict()).default([]),
     /** A claim still `submitted` after this many days is flagged `submitted-stale` (reconciliation). */
     submittedStaleDays: z.number().int().positive().default(7),
+    /** An accepted or completed claim with nothing settled after this many days is flagged `unsettled-stale`. */
+    unsettledStaleDays: z.number().int().positive().default(30),
+    /** The largest statement POST /api/settlements/import takes (100,000 lines of CSV take about 6–10 MB); at most the finance API's largest body. */
+    maxStatementBytes: z.number().int().positive().max(FINANCE_MAX_BODY_BYTES).default(FINANCE_MAX_BODY_BYTES),
     // Body bytes all /api requests may hold at once (src/http/body-budget.ts); a body past it is server-busy.
     maxInFlightBodyBytes: z.number().int().positive().default(DEFAULT_FINANCE_IN_FLIGHT_BYTES),
   })

@@ -7,7 +7,7 @@ import type { RouteConfig } from '../config/schema';
 
 /** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
 export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'sub-fen-amount'] as const;
-export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'] as const;
+export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'] as const;
 export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
 
 export type JudgmentFlag = (typeof JUDGMENT_FLAGS)[number];
@@ -29,10 +29,15 @@ export const FLAG_MEANINGS: Record<Flag, string> = {
     'sent again after an attempt that may have reached the platform, on a platform without a look-up: check the platform holds one claim, not two',
   'claim-outdated':
     'the claim was sent, and the latest revision no longer calls for it as sent: its route no longer matches, or it calls for another amount or currency',
+  'settled-differs': "the platform's statements settled an amount for the claim (the sum of its lines) that differs from the amount claimed",
+  'unsettled-stale': 'the claim has been accepted or completed for longer than finance.unsettledStaleDays and no statement line settles it',
 };
 
 /** Claims that still stand for money: not cancelled, rejected or dead. */
 export const LIVE_CLAIM_STATUSES = ['pending', 'submitted', 'accepted', 'completed'] as const;
+
+/** Claims the platform said yes to: from then on a statement should settle them. */
+export const AGREED_CLAIM_STATUSES = ['accepted', 'completed'] as const;
 
 /** The rules in force: which routes claim the whole amount, and since when a submitted claim is stale. */
 export interface ReconciliationRules {
@@ -40,12 +45,15 @@ export interface ReconciliationRules {
   wholeAmountRoutes: readonly string[];
   /** A claim submitted before this instant (and still submitted) is stale. */
   staleBefore: Date;
+  /** A claim accepted or completed before this instant with nothing settled is unsettled-stale. */
+  unsettledBefore: Date;
 }
 
-export function reconciliationRules(routes: readonly RouteConfig[], submittedStaleDays: number, now: Date): ReconciliationRules {
+export function reconciliationRules(routes: readonly RouteConfig[], submittedStaleDays: number, now: Date, unsettledStaleDays = 30): ReconciliationRules {
   return {
     wholeAmountRoutes: routes.filter((r) => !r.share).map((r) => r.name),
     staleBefore: new Date(now.getTime() - submittedStaleDays * 86_400_000),
+    unsettledBefore: new Date(now.getTime() - unsettledStaleDays * 86_400_000),
   };
 }
 
@@ -83,6 +91,10 @@ export interface ClaimFacts {
   plannedMatches: boolean;
   plannedAmountMinor: number | null;
   plannedCurrency: string | null;
+  /** The sum of the statement lines that settle the claim (same platform, record and currency); null: none. */
+  settledAmountMinor: number | null;
+  /** When the claim last entered `accepted` or `completed` from another status (null unless it is in one). */
+  agreedAt: Date | null;
 }
 
 /** Flags of one claim. */
@@ -93,7 +105,19 @@ export function claimFlags(claim: ClaimFacts, rules: ReconciliationRules): Claim
   if (claim.acceptedAmountMinor !== null && claim.acceptedAmountMinor !== claim.amountMinor) flags.push('accepted-differs');
   if (claim.resentBlindAt !== null) flags.push('resent-blind');
   if (claimOutdated(claim)) flags.push('claim-outdated');
+  if (settledDiffers(claim)) flags.push('settled-differs');
+  if (unsettledStale(claim, rules)) flags.push('unsettled-stale');
   return flags;
+}
+
+/** Statement lines settle the claim, and their sum is not the amount claimed (no amount claimed counts as 0). */
+export function settledDiffers(c: Pick<ClaimFacts, 'settledAmountMinor' | 'amountMinor'>): boolean {
+  return c.settledAmountMinor !== null && c.settledAmountMinor !== (c.amountMinor ?? 0);
+}
+
+/** Accepted or completed before `rules.unsettledBefore`, and no statement line settles it. */
+export function unsettledStale(c: Pick<ClaimFacts, 'status' | 'agreedAt' | 'settledAmountMinor'>, rules: Pick<ReconciliationRules, 'unsettledBefore'>): boolean {
+  return (AGREED_CLAIM_STATUSES as readonly string[]).includes(c.status) && c.agreedAt !== null && c.agreedAt < rules.unsettledBefore && c.settledAmountMinor === null;
 }
 
 /** A sent claim, not cancelled, that the latest revision no longer calls for as it was sent. */

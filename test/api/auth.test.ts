@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/load';
 import { createLogger } from '../../src/logging';
 
 /** Routes an operator only may call; every other /api route is read-only and open to viewers. */
-const OPERATOR_ONLY = ['POST /api/claims/:id/retry', 'POST /api/claims/:id/cancel'];
+const OPERATOR_ONLY = ['POST /api/claims/:id/retry', 'POST /api/claims/:id/cancel', 'POST /api/settlements/import'];
 
 const app = createApp({ config: parseConfig({ qimen: { apps: [{ appKey: '1', secret: 's' }] } }), dataSource: {} as never, logger: createLogger({ level: 'silent' }) });
 const API_ROUTES = registeredRoutes(app).filter((r) => r.path.startsWith('/api/'));

@@ -1,4 +1,4 @@
-import { Claim, ClaimEvent, WorkOrder } from '../../src/entities';
+import { Claim, ClaimEvent, Settlement, WorkOrder } from '../../src/entities';
 import { specExample } from '../support/qimen-push';
 import type { TestService } from '../support/test-service';
 import { readAnswer } from '../support/http-answer';
@@ -96,6 +96,23 @@ export async function buildWorld(svc: TestService): Promise<Record<WorldRow['key
   const d = await claimOf('D', 'whole-refund');
   await claims.update({ id: d.id }, { status: 'dead', attempts: 8, lastError: '17: 订单不存在', nextAttemptAt: null });
   return ids;
+}
+
+/**
+ * The world's statements, for the settlement flags (not part of buildWorld, whose flags other tests read):
+ * C's claim (completed 60.00) holds Glitzcloud record G-C, settled 59.50 by a statement line: settled-differs;
+ * B's claim was accepted 40 days ago and nothing settles it: unsettled-stale.
+ */
+export async function settleWorld(svc: TestService, ids: Record<WorldRow['key'], number>): Promise<void> {
+  const claims = svc.dataSource.getRepository(Claim);
+  const c = await claims.findOneByOrFail({ workOrderId: ids.C, route: 'warehouse-share' });
+  await claims.update({ id: c.id }, { platformClaimId: 'G-C' });
+  const at = new Date();
+  await svc.dataSource.getRepository(Settlement).insert({
+    platform: 'glitzcloud', reference: 'STATEMENT-C-1', platformClaimId: 'G-C', amountMinor: 5950, currency: 'CNY', settledAt: at, importedAt: at, importedBy: 'fin-op', fileSha256: '0'.repeat(64),
+  });
+  const b = await claims.findOneByOrFail({ workOrderId: ids.B, route: 'whole-refund' });
+  await svc.dataSource.getRepository(ClaimEvent).insert({ claimId: b.id, fromStatus: 'submitted', toStatus: 'accepted', source: 'poll', reason: 'test', payload: null, createdAt: new Date(Date.now() - 40 * DAY) });
 }
 
 /** fetch with a bearer token; answers status, headers and the parsed JSON (or text). */

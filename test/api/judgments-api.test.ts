@@ -2,7 +2,7 @@ import { CLAIM_FLAGS, FLAGS } from '../../src/domain/reconciliation';
 import { WorkOrder } from '../../src/entities';
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
-import { buildWorld, call, FINANCE_CONFIG, TOKENS, WORLD, worldJudgment } from './finance-fixture';
+import { buildWorld, call, FINANCE_CONFIG, settleWorld, TOKENS, WORLD, worldJudgment } from './finance-fixture';
 
 const ITEM_FIELDS = [
   'workOrderId', 'externalOrderId', 'tenantId', 'bizType', 'responsibilityParty', 'warehouseRatio', 'deliveryRatio', 'claimAmount', 'paymentAmount',
@@ -22,6 +22,7 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
   beforeAll(async () => {
     svc = await startTestService(kind, FINANCE_CONFIG);
     ids = await buildWorld(svc);
+    await settleWorld(svc, ids);
   });
   afterAll(() => svc.close());
 
@@ -34,9 +35,11 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     expect(b).toMatchObject({
       externalOrderId: 'ORDER-B', tenantId: 'TMALL', bizType: 'EXPIRATION_PROBLEM', responsibilityParty: 'DELIVERY', warehouseRatio: '0.00',
       deliveryRatio: '100.00', claimAmount: '20.00', paymentAmount: '19.99', currency: 'CNY', receivedAt: '2026-01-02T10:00:00.000Z', revision: 1,
-      flags: ['payment-differs', 'accepted-differs'],
+      flags: ['payment-differs', 'accepted-differs', 'unsettled-stale'],
     });
-    expect(b.claims).toEqual([expect.objectContaining({ route: 'whole-refund', platform: 'appintf', status: 'accepted', amount: '20.00', acceptedAmount: '15.00', flags: ['accepted-differs'] })]);
+    expect(b.claims).toEqual([expect.objectContaining({
+      route: 'whole-refund', platform: 'appintf', status: 'accepted', amount: '20.00', acceptedAmount: '15.00', settledAmount: null, settledAt: null, flags: ['accepted-differs', 'unsettled-stale'],
+    })]);
   });
 
   it.each([
@@ -64,6 +67,8 @@ describe.each(TEST_DATABASES)('GET /api/judgments on %s', (kind) => {
     ['flag=submitted-stale', 'A'],
     ['flag=accepted-differs', 'B'],
     ['flag=resent-blind', 'C'],
+    ['flag=settled-differs', 'C'],
+    ['flag=unsettled-stale', 'B'],
     ['tenantId=MAOCHAO&responsibilityParty=WAREHOUSE&from=2026-01-03&flag=share-uncovered', 'C'],
   ])('filters %s', async (query, expected) => {
     expect(await list(query)).toBe(expected);

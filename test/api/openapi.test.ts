@@ -63,6 +63,9 @@ const CALLBACK_PLATFORMS = {
 };
 const TIMEOUT_MS = 500;
 const MAX_BODY_BYTES = 4096;
+const MAX_STATEMENT_BYTES = 4096;
+/** A statement of one line that no claim holds. */
+const STATEMENT = 'platform,platformClaimId,amount,currency,settledAt,reference\r\nappintf,R-OPENAPI,1.00,CNY,2026-03-01,L-OPENAPI';
 
 const toAnswer = async (res: Response): Promise<Answer> => ({ status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() });
 
@@ -217,6 +220,20 @@ const CASES: Case[] = [
   ['getDailySummary', 200, 'the days', (e) => send(e.svc.baseUrl, 'getDailySummary', { token: TOKENS.viewer, query: 'utcOffsetMinutes=480' })],
   ['getDailySummary', 400, 'an offset out of range', (e) => send(e.svc.baseUrl, 'getDailySummary', { token: TOKENS.viewer, query: 'utcOffsetMinutes=900' })],
   ['getDailySummary', 401, 'no token', (e) => send(e.svc.baseUrl, 'getDailySummary')],
+  ['importSettlements', 200, 'a dry run of a statement', (e) => send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.operator, query: 'dryRun=1', body: STATEMENT, contentType: 'text/csv' })],
+  ['importSettlements', 400, 'a header row without the needed columns', (e) => send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.operator, body: 'platform\r\nappintf', contentType: 'text/csv' })],
+  ['importSettlements', 401, 'no token', (e) => send(e.svc.baseUrl, 'importSettlements', { body: STATEMENT, contentType: 'text/csv' })],
+  ['importSettlements', 403, 'a viewer', (e) => send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.viewer, body: STATEMENT, contentType: 'text/csv' })],
+  ['importSettlements', 413, 'a statement over finance.maxStatementBytes', (e) =>
+    send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.operator, body: STATEMENT + '\r\n'.repeat(MAX_STATEMENT_BYTES), contentType: 'text/csv' })],
+  ['importSettlements', 415, 'a JSON body', (e) => send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.operator, body: '{}', contentType: 'application/json' })],
+  ['listSettlements', 200, 'a page holding an imported line', async (e) => {
+    const imported = await send(e.svc.baseUrl, 'importSettlements', { token: TOKENS.operator, body: STATEMENT, contentType: 'text/csv' });
+    expect(JSON.parse(imported.text)).toMatchObject({ rows: 1, unmatched: 1 });
+    return send(e.svc.baseUrl, 'listSettlements', { token: TOKENS.viewer }).then(saying('L-OPENAPI'));
+  }],
+  ['listSettlements', 400, 'an unknown unmatched value', (e) => send(e.svc.baseUrl, 'listSettlements', { token: TOKENS.viewer, query: 'unmatched=yes' })],
+  ['listSettlements', 401, 'no token', (e) => send(e.svc.baseUrl, 'listSettlements')],
   ['redirectToFinancePage', 301, 'to /finance/', (e) => send(e.svc.baseUrl, 'redirectToFinancePage')],
   ['redirectToFinancePage', 400, 'a request the server cannot parse (default)', (e) => rawExchange(e.svc.baseUrl, unparsableRequest('GET', '/finance'))],
   ['getFinancePage', 200, 'the page', (e) => send(e.svc.baseUrl, 'getFinancePage')],
@@ -270,7 +287,9 @@ describe.each(TEST_DATABASES)('every documented answer against real answers (%s)
   const env = {} as Env;
   let closeMetricsOff: () => Promise<void>;
   beforeAll(async () => {
-    env.svc = await startTestService(kind, { ...FINANCE_CONFIG, platforms: { ...FINANCE_CONFIG.platforms, ...CALLBACK_PLATFORMS } });
+    env.svc = await startTestService(kind, {
+      ...FINANCE_CONFIG, platforms: { ...FINANCE_CONFIG.platforms, ...CALLBACK_PLATFORMS }, finance: { ...FINANCE_CONFIG.finance, maxStatementBytes: MAX_STATEMENT_BYTES },
+    });
     env.ids = await buildWorld(env.svc);
     await withHistory(env);
     env.broken = await startTestService(kind, {

@@ -1,9 +1,10 @@
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
-import { buildWorld, call, FINANCE_CONFIG, TOKENS } from './finance-fixture';
+import { buildWorld, call, FINANCE_CONFIG, settleWorld, TOKENS } from './finance-fixture';
 
 const NO_FLAGS = {
   'payment-differs': 0, 'share-uncovered': 0, 'over-claimed': 0, 'out-of-order': 0, 'sub-fen-amount': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0, 'resent-blind': 0, 'claim-outdated': 0,
+  'settled-differs': 0, 'unsettled-stale': 0,
 };
 
 /** Totals hand-computed from the table in finance-fixture.ts. */
@@ -15,8 +16,8 @@ const CNY = {
     { responsibilityParty: 'WAREHOUSE', judgments: 4, judgedClaimAmount: '199.90', paidAmount: '199.90', claims: 4, claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00' },
   ],
   byPlatform: [
-    { platform: 'appintf', claims: 2, amount: '30.00', claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00' },
-    { platform: 'glitzcloud', claims: 3, amount: '154.90', claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00' },
+    { platform: 'appintf', claims: 2, amount: '30.00', claimedAmount: '20.00', acceptedAmount: '15.00', completedAmount: '0.00', settledAmount: '0.00', outstandingAmount: '15.00' },
+    { platform: 'glitzcloud', claims: 3, amount: '154.90', claimedAmount: '149.90', acceptedAmount: '60.00', completedAmount: '60.00', settledAmount: '0.00', outstandingAmount: '60.00' },
   ],
   byStatus: [
     { status: 'accepted', claims: 1, amount: '20.00' },
@@ -30,7 +31,7 @@ const USD = {
   currency: 'USD', judgments: 1, judgedClaimAmount: '12.34', paidAmount: '12.34', claims: 1, claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00',
   flags: NO_FLAGS,
   byResponsibilityParty: [{ responsibilityParty: 'WAREHOUSE', judgments: 1, judgedClaimAmount: '12.34', paidAmount: '12.34', claims: 1, claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00' }],
-  byPlatform: [{ platform: 'glitzcloud', claims: 1, amount: '12.34', claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00' }],
+  byPlatform: [{ platform: 'glitzcloud', claims: 1, amount: '12.34', claimedAmount: '0.00', acceptedAmount: '0.00', completedAmount: '0.00', settledAmount: '0.00', outstandingAmount: '0.00' }],
   byStatus: [{ status: 'pending', claims: 1, amount: '12.34' }],
 };
 
@@ -41,9 +42,10 @@ describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
     expect(res.status).toBe(200);
     return res.json;
   };
+  let ids: Awaited<ReturnType<typeof buildWorld>>;
   beforeAll(async () => {
     svc = await startTestService(kind, FINANCE_CONFIG);
-    await buildWorld(svc);
+    ids = await buildWorld(svc);
   });
   afterAll(() => svc.close());
 
@@ -87,5 +89,15 @@ describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
       const { status, json } = await call(svc.baseUrl, path, { token: TOKENS.viewer });
       expect([status, json.message.split(':')[0]]).toEqual([400, field]);
     }
+  });
+
+  // Last: it adds the world's statements.
+  it('totals per platform what the statements settled and what is still outstanding of the accepted amount', async () => {
+    await settleWorld(svc, ids); // C's completed 60.00 on glitzcloud settled 59.50
+    const [cny] = (await get('/api/summary')).currencies;
+    expect(cny.byPlatform).toEqual([
+      expect.objectContaining({ platform: 'appintf', acceptedAmount: '15.00', settledAmount: '0.00', outstandingAmount: '15.00' }),
+      expect.objectContaining({ platform: 'glitzcloud', acceptedAmount: '60.00', settledAmount: '59.50', outstandingAmount: '0.50' }),
+    ]);
   });
 });

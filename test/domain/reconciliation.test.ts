@@ -1,4 +1,4 @@
-import { ClaimFacts, claimFlags, claimOutdated, judgmentFlags, overClaimed, paymentDiffers, reconciliationRules, shareUncovered } from '../../src/domain/reconciliation';
+import { ClaimFacts, claimFlags, claimOutdated, judgmentFlags, overClaimed, paymentDiffers, reconciliationRules, settledDiffers, shareUncovered, unsettledStale } from '../../src/domain/reconciliation';
 import type { RouteConfig } from '../../src/config/schema';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -10,7 +10,7 @@ const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => (
 });
 const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({
   route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, currency: 'CNY', attempts: 0,
-  plannedMatches: true, plannedAmountMinor: 8990, plannedCurrency: 'CNY', ...over,
+  plannedMatches: true, plannedAmountMinor: 8990, plannedCurrency: 'CNY', settledAmountMinor: null, agreedAt: null, ...over,
 });
 
 describe('reconciliation rules', () => {
@@ -130,5 +130,37 @@ describe('judgment flags', () => {
 
   it('flags a judgment with an amount rounded from a fraction of a fen', () => {
     expect(judgmentFlags(judgment({ subFenAmount: true }), [claim()], RULES)).toEqual(['sub-fen-amount']);
+  });
+});
+
+describe('settled-differs', () => {
+  it.each([
+    [8990, 8990, false],
+    [8990, 8950, true],
+    [8990, null, false], // nothing settled yet: unsettled-stale's business
+    [8990, 0, true], // lines that add up to nothing
+    [null, 0, false], // nothing claimed, nothing settled
+    [8990, 9000, true],
+  ])('claimed %p, settled %p → %p', (amountMinor, settledAmountMinor, flagged) => {
+    expect(settledDiffers(claim({ amountMinor, settledAmountMinor }))).toBe(flagged);
+  });
+});
+
+describe('unsettled-stale', () => {
+  const rules = reconciliationRules([], 7, NOW, 30);
+  it('knows since when an agreed claim with nothing settled is stale', () => {
+    expect(rules.unsettledBefore.toISOString()).toBe('2026-01-30T00:00:00.000Z');
+  });
+  it.each([
+    ['accepted', 31, null, true],
+    ['completed', 31, null, true],
+    ['accepted', 29, null, false],
+    ['accepted', 31, 8990, false], // settled, whatever the amount
+    ['submitted', 31, null, false],
+    ['cancelled', 31, null, false],
+  ])('%s %p days ago, settled %p → %p', (status, days, settledAmountMinor, flagged) => {
+    const agreedAt = status === 'accepted' || status === 'completed' ? new Date(NOW.getTime() - (days as number) * DAY) : null;
+    expect(unsettledStale(claim({ status: status as string, agreedAt, settledAmountMinor: settledAmountMinor as number | null }), rules)).toBe(flagged);
+    expect(claimFlags(claim({ status: status as string, agreedAt, settledAmountMinor: settledAmountMinor as number | null, amountMinor: 8990 }), rules).includes('unsettled-stale')).toBe(flagged);
   });
 });

@@ -218,6 +218,8 @@
       'out-of-order': ['推送乱序', 'out of order'],
       'sub-fen-amount': ['不足一分', 'sub-fen amount'],
       'claim-outdated': ['索赔已过时', 'claim outdated'],
+      'settled-differs': ['结算≠索赔', 'settled ≠ claimed'],
+      'unsettled-stale': ['久未结算', 'unsettled too long'],
     },
     flagMeanings: {
       'payment-differs': ['已记录的赔付金额与判定索赔金额不同。', 'A payment amount is recorded and differs from the judged claim amount.'],
@@ -230,6 +232,8 @@
       'accepted-differs': ['平台受理的金额与索赔金额不同。', 'The platform accepted an amount that differs from the amount claimed.'],
       'resent-blind': ['上次发送可能已到达平台，而该平台无法查询，索赔又发送了一次：请核对平台上只有一张索赔单。', 'Sent again after an attempt that may have reached a platform that cannot be asked: check the platform holds one claim, not two.'],
       'claim-outdated': ['索赔已发送，但最新判责版本已不再要求这样索赔（路由不再命中，或金额、币种已变）。', 'The claim was sent, and the latest revision no longer calls for it as sent (its route no longer matches, or the amount or currency changed).'],
+      'settled-differs': ['平台对账单结算的金额合计与索赔金额不同。', "The platform's statements settled a total that differs from the amount claimed."],
+      'unsettled-stale': ['索赔已受理或完成多日，仍没有对账单结算它。', 'The claim was accepted or completed days ago and no statement settles it yet.'],
     },
     errors: {
       unauthorized: ['令牌无效', 'That token is not valid'],
@@ -238,6 +242,8 @@
       'invalid-parameter': ['「{field}」的值无效', '“{field}” is not valid'],
       conflict: ['索赔状态已变化，请刷新后再试', 'The claim changed meanwhile: refresh and try again'],
       'platform-refused': ['平台拒绝了此操作', 'The platform refused this'],
+      'body-too-large': ['对账单文件过大', 'The statement file is too large'],
+      'unsupported-media-type': ['对账单须为 CSV 或电子表格文件', 'The statement must be a CSV or XLSX file'],
       'internal-error': ['服务器内部错误，请稍后再试', 'Server error: try again later'],
       network: ['无法连接服务器', 'The server cannot be reached'],
       http: ['服务器错误（HTTP {status}）', 'Server error (HTTP {status})'],

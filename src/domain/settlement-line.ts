@@ -1,0 +1,123 @@
+/**
+ * One line of a platform's statement, read from its cells (text, or a spreadsheet's number or date)
+ * into what is stored: plain functions, no I/O. Amounts are read from their decimal text, never through
+ * a binary float; a spreadsheet number cell is read through its shortest decimal text (`decimalText`).
+ */
+import { MAX_MAJOR_AMOUNT } from './money';
+
+/**
+ * The shortest decimal text of a spreadsheet's number cell (XLSX stores numbers as binary floats: this is
+ * the text the sheet shows), or null when it is not a plain non-negative decimal (1e-7, NaN).
+ */
+function decimalText(value: number): string | null {
+  if (!Number.isFinite(value)) return null;
+  const text = String(Object.is(value, -0) ? 0 : value);
+  return /^\d+(\.\d+)?$/.test(text) ? text : null;
+}
+
+/** The columns a statement's header row must name (any order; other columns are ignored). */
+export const STATEMENT_COLUMNS = ['platform', 'platformClaimId', 'amount', 'currency', 'settledAt', 'reference'] as const;
+export type StatementColumn = (typeof STATEMENT_COLUMNS)[number];
+
+/** A cell as the readers give it: text, a number (XLSX), a date (XLSX date cell: its wall-clock time), or nothing. */
+export type Cell = string | number | Date | null;
+
+export interface SettlementLine {
+  platform: string;
+  platformClaimId: string;
+  reference: string;
+  /** Hundredths of the currency unit, as every amount of the service. */
+  amountMinor: number;
+  currency: string;
+  settledAt: Date;
+}
+
+export type LineReading = { ok: true; line: SettlementLine } | { ok: false; message: string };
+
+const MAX_ID = 128;
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** The decimals a currency's amounts may carry: its own minor unit (JPY 0, CNY 2), at most the service's 2. */
+export function currencyDecimals(currency: string): number {
+  return Math.min(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
+}
+
+/**
+ * A decimal amount's text to hundredths of the unit, exactly: `89.90`, `-5`, `1,234.5` (thousands
+ * separators in groups of three); at most `decimals` decimals. Null when it is not such an amount.
+ */
+export function parseDecimalAmount(text: string, decimals: number): number | null {
+  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const [, minus, whole, fraction = ''] = m;
+  if (fraction.length > decimals) return null;
+  const units = whole.replaceAll(',', '');
+  if (Number(units) > MAX_MAJOR_AMOUNT) return null;
+  const minor = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
+  return minus && minor !== 0 ? -minor : minor;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const BEIJING_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** A real calendar time from its parts (UTC), or null for 2026-02-30 or 24:00. */
+function utcParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date | null {
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const real = at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && at.getUTCHours() === h && at.getUTCMinutes() === mi && at.getUTCSeconds() === s;
+  return real ? at : null;
+}
+
+/**
+ * `settledAt`: an ISO date (UTC midnight, as the API's own dates), an ISO time with zone, or
+ * `yyyy-MM-dd HH:mm:ss` in Beijing time; a spreadsheet date cell is its wall-clock time in Beijing.
+ */
+export function parseSettledAt(cell: Cell): Date | null {
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return null;
+    // A date cell has no zone: its (UTC-read) wall-clock time, to the second, is Beijing time.
+    return new Date(Math.round(cell.getTime() / 1000) * 1000 - BEIJING_OFFSET_MS);
+  }
+  if (typeof cell !== 'string') return null;
+  const text = cell.trim();
+  const date = ISO_DATE.exec(text);
+  if (date) return utcParts(Number(date[1]), Number(date[2]), Number(date[3]));
+  const beijing = BEIJING_TIME.exec(text);
+  if (beijing) {
+    const at = utcParts(...(beijing.slice(1).map(Number) as [number, number, number, number, number, number]));
+    return at && new Date(at.getTime() - BEIJING_OFFSET_MS);
+  }
+  if (!ISO_INSTANT.test(text)) return null;
+  const at = new Date(text);
+  const [y, mo, d, h, mi] = text.split(/[-T:]/).map(Number);
+  return Number.isNaN(at.getTime()) || !utcParts(y, mo, d, h, mi) ? null : at;
+}
+
+/** A cell as text: a number through its shortest decimal form, nothing as ''. */
+function cellText(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return decimalText(Math.abs(cell)) === null ? String(cell) : `${cell < 0 ? '-' : ''}${decimalText(Math.abs(cell))}`;
+  if (cell instanceof Date) return cell.toISOString();
+  return cell.trim();
+}
+
+/** Reads one line's cells against the known platforms; an `ok: false` names what is wrong. */
+export function readSettlementLine(cells: Readonly<Record<StatementColumn, Cell>>, platforms: readonly string[]): LineReading {
+  const platform = cellText(cells.platform).toLowerCase();
+  if (!platforms.includes(platform)) return { ok: false, message: `platform: must be one of ${platforms.join(', ')}` };
+  const platformClaimId = cellText(cells.platformClaimId);
+  const reference = cellText(cells.reference);
+  for (const [field, value] of [['platformClaimId', platformClaimId], ['reference', reference]] as const) {
+    if (value === '') return { ok: false, message: `${field}: is empty` };
+    if (value.length > MAX_ID) return { ok: false, message: `${field}: must be at most ${MAX_ID} characters` };
+  }
+  const currency = cellText(cells.currency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency) || !KNOWN_CURRENCIES.has(currency)) return { ok: false, message: 'currency: must be an ISO 4217 code (CNY)' };
+  const decimals = currencyDecimals(currency);
+  const amountMinor = parseDecimalAmount(cellText(cells.amount), decimals);
+  if (amountMinor === null) return { ok: false, message: `amount: must be a decimal amount with at most ${decimals} decimals in ${currency}` };
+  const settledAt = parseSettledAt(typeof cells.settledAt === 'string' || cells.settledAt instanceof Date ? cells.settledAt : cellText(cells.settledAt));
+  if (!settledAt) return { ok: false, message: 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)' };
+  return { ok: true, line: { platform, platformClaimId, reference, amountMinor, currency, settledAt } };
+}
