@@ -52,6 +52,8 @@ const rawPushProperties = {
 const rejectedPushProperties = {
   id: { type: 'integer' }, receivedAt: time('first received'), lastReceivedAt: time(), attempts: { type: 'integer', minimum: 1, description: 'times this body was received' },
   method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused'), bodyBytes: { type: 'integer' },
+  acceptedAt: nullable(time('when `claim-relay revalidate-rejected` accepted it after an upgrade')),
+  workOrderId: nullable({ type: 'integer', description: 'the work order it was stored as, once accepted' }),
 };
 
 const FILTERS = [

@@ -88,6 +88,7 @@ export function judgmentFlagSql(flag: Flag, w: string, r: string, rules: Reconci
   }
   if (flag === 'over-claimed') return overClaimedSql(w, key);
   if (flag === 'out-of-order') return { sql: `${w}.outOfOrderCount > 0`, params: {} };
+  if (flag === 'sub-fen-amount') return { sql: `${r}.subFenAmount <> 0`, params: {} };
   const shares =
     `(${r}.established IS NULL OR ${r}.established <> 0) AND ${r}.claimAmountMinor > 0 AND (${r}.warehouseRatioBp IS NOT NULL OR ${r}.deliveryRatioBp IS NOT NULL)` +
     ` AND COALESCE(${r}.warehouseRatioBp, 0) + COALESCE(${r}.deliveryRatioBp, 0) < 10000`;

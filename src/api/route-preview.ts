@@ -6,6 +6,7 @@ import { Claim, JudgmentRevision, WorkOrder } from '../entities';
 import { canonicalJson } from '../storage/canonical-json';
 import { readRawPushBody } from '../storage/raw-push-store';
 import { notFound } from './api-error';
+import { parsePushBody } from '../json/push-json';
 
 /** A matching route agrees with a filed claim of the same content; a route that does not match, with none (or a cancelled one). */
 function agrees(matched: boolean, filed: Claim | null, sameContent: () => boolean): boolean | null {
@@ -25,7 +26,7 @@ export async function routePreview(dataSource: DataSource, routes: readonly Rout
   const workOrder = await dataSource.getRepository(WorkOrder).findOneBy({ id: workOrderId });
   if (!workOrder) throw notFound(`work order ${workOrderId}`);
   const revision = await dataSource.getRepository(JudgmentRevision).findOneByOrFail({ workOrderId, revision: workOrder.latestRevision });
-  const judgment = JSON.parse((await readRawPushBody(dataSource, revision.rawPushId)).toString('utf8')) as Judgment;
+  const judgment = parsePushBody(await readRawPushBody(dataSource, revision.rawPushId)) as Judgment;
   const claims = await dataSource.getRepository(Claim).find({ where: { workOrderId }, order: { id: 'ASC' } });
   const filedByRoute = new Map(claims.map((c) => [c.route, c]));
 

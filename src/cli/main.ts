@@ -118,6 +118,19 @@ program
     }),
   );
 
+program
+  .command('revalidate-rejected')
+  .description('run the rejected pushes through today\'s validation; store those now valid as ordinary pushes')
+  .option('--id <id>', 'only this rejected push (repeatable)', positiveInt)
+  .option('--dry-run', 'say which would be accepted, store nothing', false)
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action((o) =>
+    withDatabase(async ({ dataSource, config }) => {
+      const { revalidateRejectedPushes } = await import('../rejected-pushes/revalidate');
+      await revalidateRejectedPushes(dataSource, io, config.routes, { ids: o.id, dryRun: o.dryRun, actor });
+    }),
+  );
+
 // The process ends by itself once the command is done, so that output still queued for a slow pipe is written.
 // Commander has printed its own message (or the help) before throwing a CommanderError.
 program.parseAsync().catch((err) => {

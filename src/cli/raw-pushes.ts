@@ -5,11 +5,11 @@ import { createInterface } from 'node:readline';
 import { DataSource, In } from 'typeorm';
 import { AuditActor, recordAudit } from '../api/audit';
 import type { Config } from '../config/schema';
-import { validateDto } from '../dto/validate-dto';
+import { readVerifiedPush, type ReadPush } from '../commands/accept-verified-push';
+import { QimenError } from '../errors/qimen-errors';
 import { JudgmentRevision, RawPush } from '../entities';
 import { QIMEN_HANDLERS } from '../handlers';
-import { sha256Hex } from '../storage/canonical-json';
-import { readRawPushBody } from '../storage/raw-push-store';
+import { readRawPushBody, receivedPushOf } from '../storage/raw-push-store';
 import { CliIo, printTable, progress } from './output';
 import { type Clock, systemClock } from '../clock';
 
@@ -56,19 +56,16 @@ export async function importPushes(dataSource: DataSource, io: CliIo, config: Co
   const results: Array<{ line: number; workOrderId: number | null; result: string }> = [];
   const packageIndexer = new PackageIndexer(dataSource);
   for (const [i, line] of lines.entries()) {
-    const handler = QIMEN_HANDLERS.get(line.method);
-    const body = Buffer.from(line.bodyBase64, 'base64');
-    const json = JSON.parse(body.toString('utf8'));
-    const valid = handler ? validateDto(handler.dto, json) : null;
-    if (!handler || !valid || !valid.ok) {
-      results.push({ line: i + 1, workOrderId: null, result: handler ? `invalid: ${valid && !valid.ok ? valid.message : ''}` : `unknown method ${line.method}` });
+    const push = receivedPushOf(line, Buffer.from(line.bodyBase64, 'base64'));
+    let read: ReadPush;
+    try {
+      read = readVerifiedPush(QIMEN_HANDLERS, push); // as on arrival: the same JSON reading and validation
+    } catch (err) {
+      if (!(err instanceof QimenError)) throw err;
+      results.push({ line: i + 1, workOrderId: null, result: `refused, ${err.errorId}: ${err.message}` });
       continue;
     }
-    const push = {
-      receivedAt: new Date(line.receivedAt), method: line.method, appKey: line.appKey, signMethod: line.verification.split(':')[0],
-      query: new Map(Object.entries(line.query)), headers: line.headers, body, bodySha256: sha256Hex(body),
-    };
-    const data = (await handler.handle({ push, json, dto: valid.value }, { dataSource, routes: config.routes, packageIndexer })) as { workOrderId: number };
+    const data = (await read.handler.handle({ push, json: read.json, dto: read.dto }, { dataSource, routes: config.routes, packageIndexer })) as { workOrderId: number };
     await recordAudit(dataSource.manager, { actor, action: 'pushes.import', target: { type: 'work_order', id: data.workOrderId }, before: null, after: { line: i + 1, receivedAt: line.receivedAt }, at: now() });
     results.push({ line: i + 1, workOrderId: data.workOrderId, result: 'stored (or already stored)' });
     bar.tick();

@@ -8,11 +8,12 @@ import { readRawPushBody } from '../storage/raw-push-store';
 import { inTransaction } from '../storage/transactions';
 import { CliIo, printTable, progress } from './output';
 import { type Clock, systemClock } from '../clock';
+import { parsePushBody } from '../json/push-json';
 
 /** The latest revision of a work order, as the routes see it (the pushed JSON). */
 async function latestRevision(dataSource: DataSource, workOrder: WorkOrder, at: Date): Promise<RevisionForClaims> {
   const rev = await dataSource.getRepository(JudgmentRevision).findOneByOrFail({ workOrderId: workOrder.id, revision: workOrder.latestRevision });
-  const judgment = JSON.parse((await readRawPushBody(dataSource, rev.rawPushId)).toString('utf8'));
+  const judgment = parsePushBody(await readRawPushBody(dataSource, rev.rawPushId)) as RevisionForClaims['judgment'];
   return { workOrderId: workOrder.id, revision: rev.revision, currency: rev.currency, judgment, at };
 }
 

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../clock';
 import type { Context } from 'koa';
 import type { Config } from '../config/schema';
-import { validateDto } from '../dto/validate-dto';
+import { acceptVerifiedPush } from '../commands/accept-verified-push';
 import { QimenError, signCheckFailure } from '../errors/qimen-errors';
 import type { QimenHandler, QimenHandlerDeps } from '../handlers/qimen-handler';
 import { sha256Hex } from '../storage/canonical-json';
@@ -22,8 +22,6 @@ export interface QimenControllerDeps extends QimenHandlerDeps {
   handlers: ReadonlyMap<string, QimenHandler>;
   now?: Clock;
 }
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * POST /qimen: app key → timestamp → raw body → signature → (a big body: one full GC first) → method → (a known duplicate is answered here,
@@ -70,7 +68,7 @@ export function qimenController(deps: QimenControllerDeps) {
       receivedAt: new Date(receivedAt), method, appKey, signMethod, query, headers: ctx.headers, body, bodySha256: sha256Hex(body),
     };
     try {
-      const data = await handleVerified(deps, push);
+      const data = await acceptVerifiedPush(deps.handlers, deps, push);
       renderQimen(ctx, qimenSuccess(data, now().getTime()));
     } catch (err) {
       // Verified but refused: kept before the refusal is answered (docs/http-contract.md "Rejected pushes").
@@ -78,39 +76,4 @@ export function qimenController(deps: QimenControllerDeps) {
       throw err;
     }
   };
-}
-
-/**
- * A verified push: method → (a known duplicate is answered with its data, its body parsed only when its
- * bytes are new) → JSON → DTO → handler. Answers the data of the success.
- */
-async function handleVerified(deps: QimenControllerDeps, push: ReceivedPush) {
-  const handler = deps.handlers.get(push.method);
-  if (!handler) throw new QimenError('invalid-method', push.method ? `method ${push.method} is not supported` : 'method is required');
-  if (!['json', 'xml'].includes((push.query.get('format') ?? 'json').toLowerCase())) throw new QimenError('invalid-parameter', 'format must be json or xml');
-  let parsed: Record<string, unknown> | undefined;
-  const json = () => (parsed ??= parseJsonObject(push.body));
-  const known = await handler.answerKnownDuplicate?.(push, json, deps);
-  if (known) return known;
-  const valid = validateDto(handler.dto, json());
-  if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
-  return handler.handle({ push, json: json(), dto: valid.value }, deps);
-}
-
-
-function parseJsonObject(body: Buffer): Record<string, unknown> {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new QimenError('invalid-json', 'body is not valid UTF-8');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new QimenError('invalid-json', `body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QimenError('invalid-json', 'body must be a JSON object');
-  return value as Record<string, unknown>;
 }

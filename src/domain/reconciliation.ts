@@ -6,7 +6,7 @@
 import type { RouteConfig } from '../config/schema';
 
 /** Judgment flags, then claim flags (a judgment also carries the flags of its claims). */
-export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order'] as const;
+export const JUDGMENT_FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'sub-fen-amount'] as const;
 export const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'] as const;
 export const FLAGS = [...JUDGMENT_FLAGS, ...CLAIM_FLAGS] as const;
 
@@ -21,6 +21,7 @@ export const FLAG_MEANINGS: Record<Flag, string> = {
   'over-claimed': 'the live (not cancelled, rejected or dead) claims of the judgment add up to more than its judged claim amount, in some currency',
   'out-of-order':
     'a push arrived stamped earlier than the latest revision: it is kept as a revision (outOfOrder) but changed neither the judgment nor its claims',
+  'sub-fen-amount': 'an amount of the latest revision had more than 2 decimals in value (12.345): its text is kept as sent and its fen value rounded half-up',
   'claim-failed': 'a route matched but its claim is dead or rejected',
   'submitted-stale': 'a claim has been submitted for longer than finance.submittedStaleDays without the platform deciding',
   'accepted-differs': 'the platform reported an accepted amount that differs from the amount claimed',
@@ -67,6 +68,8 @@ export interface JudgmentFacts {
   deliveryRatioBp: number | null;
   /** Revisions of the work order stored out of order (pushed earlier than the then latest revision). */
   outOfOrderCount: number;
+  /** An amount of the judgment had a fraction of a fen, rounded half-up (src/handlers/danniao-judge.columns.ts). */
+  subFenAmount: boolean;
 }
 
 export interface ClaimFacts {
@@ -159,6 +162,7 @@ export function judgmentFlags(j: JudgmentFacts, claims: readonly ClaimFacts[], r
   if (shareUncovered(j, claims, rules)) found.add('share-uncovered');
   if (overClaimed(j, claims)) found.add('over-claimed');
   if (j.outOfOrderCount > 0) found.add('out-of-order');
+  if (j.subFenAmount) found.add('sub-fen-amount');
   for (const c of claims) for (const f of claimFlags(c, rules)) found.add(f);
   return FLAGS.filter((f) => found.has(f));
 }

@@ -1,9 +1,10 @@
 import type { RouteConfig } from '../config/schema';
-import { shareOf, toMinorUnits } from './money';
+import { canonicalNumber, isLosslessNumber, numberText, stringifyPushJson } from '../json/push-json';
+import { amountToMinorUnits, percentToBasisPoints, shareOfBasisPoints } from './money';
 
 /**
  * Routes (docs/http-contract.md): which outgoing claims a stored judgment calls for. Plain functions over the
- * pushed judgment as parsed JSON; no database, no HTTP.
+ * pushed judgment as parsed JSON (src/json/push-json.ts: numbers as their text as sent); no database, no HTTP.
  */
 export type Judgment = Record<string, unknown>;
 
@@ -63,12 +64,12 @@ export function matchRoute(route: RouteConfig, judgment: Judgment): RouteMatch {
  * whole amount without `share`. Null when the judgment carries no claim amount.
  */
 export function claimAmountMinor(route: RouteConfig, judgment: Judgment): number | null {
-  const amount = valueAt(judgment, 'judgeResult.claimAmount');
-  if (typeof amount !== 'number') return null;
-  const minor = toMinorUnits(amount);
+  const amount = numberText(valueAt(judgment, 'judgeResult.claimAmount'));
+  if (amount === null) return null;
+  const { minor } = amountToMinorUnits(amount);
   if (!route.share) return minor;
-  const ratio = valueAt(judgment, `judgeResult.${route.share}`);
-  return shareOf(minor, typeof ratio === 'number' ? ratio : 0);
+  const ratio = numberText(valueAt(judgment, `judgeResult.${route.share}`));
+  return shareOfBasisPoints(minor, ratio === null ? 0 : (percentToBasisPoints(ratio) ?? 0));
 }
 
 const PLACEHOLDER = /\{([A-Za-z0-9_.]+)(\|digits)?\}/g;
@@ -95,9 +96,11 @@ export function resolveFields(fields: Record<string, unknown>, judgment: Judgmen
   return resolve(fields) as Record<string, unknown>;
 }
 
+/** A number as its canonical text (89.90 → "89.9", as a float printed it; 12.345 as written), an object as its JSON. */
 function placeholderText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (isLosslessNumber(value)) return canonicalNumber(value as Parameters<typeof canonicalNumber>[0]);
+  return typeof value === 'object' ? stringifyPushJson(value) : String(value);
 }
 
 /** What one route asks of one judgment. */

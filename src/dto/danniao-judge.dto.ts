@@ -1,12 +1,14 @@
 /**
  * Request body of the Qimen push qimen.alibaba.dchain.workorder.danniao.judge (自营工单-丹鸟判责),
  * after Qimen's API document (docs/platforms.md). Every field is optional in the spec; a field that is
- * present must have the spec's type, without conversion ("89.9" is not a Number). Fields the spec does
+ * present must have the spec's type, without conversion ("89.9" is not a Number). A Number field holds the
+ * number as sent (JsonNumber: its exact text), never a binary float of it. Fields the spec does
  * not list are not errors: the raw push is stored as received elsewhere.
  *
  * Properties are declared in the spec's order; validateDto reports the first failing field in that order.
  * Nested classes come first: with emitDecoratorMetadata a class must be defined before it is used as a type.
  */
+import type { JsonNumber } from '../json/push-json';
 import { NestedType } from './instantiate';
 import { IsBoolean, IsObject, ValidateNested } from 'class-validator';
 import {
@@ -53,7 +55,7 @@ export const MAX_EPOCH_MILLIS = 253_402_300_799_999;
 export class CreatorInfoDto {
   /** 角色 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
-  role?: number;
+  role?: JsonNumber;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.code)
   domain?: string;
@@ -66,34 +68,34 @@ export class CreatorInfoDto {
 /** 直判索赔信息. Amounts are in major units (yuan) of their currency field. */
 export class ClaimInfoDto {
   @IsOptionalNotNull() @IsMoneyAmount()
-  unitPrice?: number;
+  unitPrice?: JsonNumber;
 
   /** 整单是否超上限赔付金额 */
   @IsOptionalNotNull() @IsBoolean()
   isExceedMaxCompensation?: boolean;
 
   @IsOptionalNotNull() @IsMoneyAmount()
-  expectedCompensationUnitPrice?: number;
+  expectedCompensationUnitPrice?: JsonNumber;
 
   @IsOptionalNotNull() @IsCurrencyCode()
   unitPriceCurrency?: string;
 
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
-  totalQty?: number;
+  totalQty?: JsonNumber;
 
   /** 投诉数量 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
-  complaintQty?: number;
+  complaintQty?: JsonNumber;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.id)
   goodsId?: string;
 
   /** 索赔总额 */
   @IsOptionalNotNull() @IsMoneyAmount()
-  claimAmount?: number;
+  claimAmount?: JsonNumber;
 
   @IsOptionalNotNull() @IsMoneyAmount()
-  claimUnitPrice?: number;
+  claimUnitPrice?: JsonNumber;
 
   @IsOptionalNotNull() @IsText(MAX_LENGTH.goodsName)
   goodsName?: string;
@@ -113,7 +115,7 @@ export class JudgeResultDto {
 
   /** 配送责任比例; with warehouseRatio at most 100 in total (the rest is nobody's or not stated). */
   @IsOptionalNotNull() @IsPercentage() @SumWithAtMost100('warehouseRatio')
-  deliveryRatio?: number;
+  deliveryRatio?: JsonNumber;
 
   /** 责任方, e.g. WAREHOUSE */
   @IsOptionalNotNull() @IsText(MAX_LENGTH.code)
@@ -121,7 +123,7 @@ export class JudgeResultDto {
 
   /** 索赔金额 */
   @IsOptionalNotNull() @IsMoneyAmount()
-  claimAmount?: number;
+  claimAmount?: JsonNumber;
 
   /** 判责原因 */
   @IsOptionalNotNull() @IsText(MAX_LENGTH.text)
@@ -129,7 +131,7 @@ export class JudgeResultDto {
 
   /** 仓方责任比例 */
   @IsOptionalNotNull() @IsPercentage()
-  warehouseRatio?: number;
+  warehouseRatio?: JsonNumber;
 
   /** 赔付类型, e.g. REFUND */
   @IsOptionalNotNull() @IsText(MAX_LENGTH.code)
@@ -148,11 +150,11 @@ export class PaymentInfoDto {
 
   /** 赔付出账时间 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_EPOCH_MILLIS)
-  paymentChargeTime?: number;
+  paymentChargeTime?: JsonNumber;
 
   /** 赔付出账金额 */
   @IsOptionalNotNull() @IsMoneyAmount()
-  paymentAmount?: number;
+  paymentAmount?: JsonNumber;
 
   /** 赔付状态, e.g. SUCCESS */
   @IsOptionalNotNull() @IsText(MAX_LENGTH.code)
@@ -160,7 +162,7 @@ export class PaymentInfoDto {
 
   /** 赔付创建时间 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_EPOCH_MILLIS)
-  paymentCreateTime?: number;
+  paymentCreateTime?: JsonNumber;
 }
 
 /** The whole push body. */
@@ -170,7 +172,7 @@ export class DanniaoJudgeDto {
 
   /** 工单类型 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
-  workOrderType?: number;
+  workOrderType?: JsonNumber;
 
   /** 二段LP单 */
   @IsOptionalNotNull() @IsText(MAX_LENGTH.documentNo)
@@ -178,7 +180,7 @@ export class DanniaoJudgeDto {
 
   /** 来源系统 */
   @IsOptionalNotNull() @IsNonNegativeInteger(MAX_INT_COLUMN)
-  sourceSystem?: number;
+  sourceSystem?: JsonNumber;
 
   @IsOptionalNotNull() @IsObject() @ValidateNested() @NestedType(() => CreatorInfoDto)
   creatorInfo?: CreatorInfoDto;

@@ -8,7 +8,10 @@
  * "must not be greater than 100").
  */
 import { registerDecorator, ValidateIf } from 'class-validator';
-import { isMoneyAmount, MAX_MAJOR_AMOUNT, toMinorUnits } from '../domain/money';
+import { Decimal, decimalExceeds, decimalPlaces, parseDecimal } from '../domain/decimal';
+import { keptText } from '../domain/kept-text';
+import { MAX_AMOUNT_TEXT_LENGTH, MAX_MAJOR_AMOUNT, percentToBasisPoints } from '../domain/money';
+import { numberText } from '../json/push-json';
 
 /** null when `value` is acceptable, else the complaint: "must be …", or "[i] must be …" for a list item. */
 type Rule = (value: unknown, object: Record<string, unknown>) => string | null;
@@ -48,11 +51,14 @@ function isLongerThan(text: string, max: number): boolean {
   return count > max;
 }
 
-/** A string of at most `maxLength` characters; empty strings are allowed (the spec's sample sends ""). */
+/**
+ * A string of at most `maxLength` characters as kept (src/domain/kept-text.ts: a lone surrogate counts as
+ * its 6-character escape); empty strings are allowed (the spec's sample sends "").
+ */
 export function IsText(maxLength: number): PropertyDecorator {
   return fieldRule('isText', (value) => {
     if (typeof value !== 'string') return 'must be a string';
-    if (isLongerThan(value, maxLength)) return `must be at most ${maxLength} characters long`;
+    if (isLongerThan(keptText(value), maxLength)) return `must be at most ${maxLength} characters long`;
     return null;
   });
 }
@@ -66,46 +72,69 @@ export function IsCurrencyCode(): PropertyDecorator {
   });
 }
 
-/** A JSON number that is an integer from 0 to `max` (default: the largest safe integer). */
+/** The exact value of a JSON number (its text as sent), or the complaint when `value` is none. */
+function jsonDecimal(value: unknown): Decimal | string {
+  const text = numberText(value);
+  return (text === null ? null : parseDecimal(text)) ?? 'must be a number';
+}
+
+/** A JSON number that is an integer from 0 to `max` (default: the largest safe integer), read exactly. */
 export function IsNonNegativeInteger(max: number = Number.MAX_SAFE_INTEGER): PropertyDecorator {
   return fieldRule('isNonNegativeInteger', (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
-    if (!Number.isInteger(value)) return 'must be an integer';
-    if (value < 0) return 'must not be less than 0';
-    if (value > max) return `must not be greater than ${max}`;
+    const d = jsonDecimal(value);
+    if (typeof d === 'string') return d;
+    if (decimalPlaces(d) > 0) return 'must be an integer';
+    if (d.negative) return 'must not be less than 0';
+    if (decimalExceeds(d, max)) return `must not be greater than ${max}`;
     return null;
   });
 }
 
-/** Shared by amounts and ratios: a finite number in [0, max] with at most two decimals. */
+/** Shared by amounts and ratios: a JSON number in [0, max], read exactly from its text. */
 function decimalComplaint(value: unknown, max: number): string | null {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
-  if (value < 0) return 'must not be less than 0';
-  if (value > max) return `must not be greater than ${max}`;
-  if (!isMoneyAmount(value)) return 'must have at most 2 decimal places';
+  const d = jsonDecimal(value);
+  if (typeof d === 'string') return d;
+  if (d.negative) return 'must not be less than 0';
+  if (decimalExceeds(d, max)) return `must not be greater than ${max}`;
   return null;
 }
 
-/** A money amount in major units (yuan): see `isMoneyAmount` in src/domain/money.ts. */
+/**
+ * A money amount in major units (yuan), 0 to MAX_MAJOR_AMOUNT, any number of decimals (more than 2 are
+ * rounded half-up to the fen and flagged, src/handlers/danniao-judge.columns.ts), its text as sent at most
+ * MAX_AMOUNT_TEXT_LENGTH characters (it is kept as written).
+ */
 export function IsMoneyAmount(): PropertyDecorator {
-  return fieldRule('isMoneyAmount', (value) => decimalComplaint(value, MAX_MAJOR_AMOUNT));
+  return fieldRule('isMoneyAmount', (value) => {
+    const complaint = decimalComplaint(value, MAX_MAJOR_AMOUNT);
+    if (complaint !== null) return complaint;
+    if (numberText(value)!.length > MAX_AMOUNT_TEXT_LENGTH) return `must be written in at most ${MAX_AMOUNT_TEXT_LENGTH} characters`;
+    return null;
+  });
 }
 
-/** A percentage from 0 to 100 with at most two decimals (33.33). */
+/** A percentage from 0 to 100 with at most two decimals (33.33), read exactly from its text. */
 export function IsPercentage(): PropertyDecorator {
-  return fieldRule('isPercentage', (value) => decimalComplaint(value, 100));
+  return fieldRule('isPercentage', (value) => ratioComplaint(value));
+}
+
+function ratioComplaint(value: unknown): string | null {
+  const complaint = decimalComplaint(value, 100);
+  if (complaint !== null) return complaint;
+  if (decimalPlaces(parseDecimal(numberText(value)!)!) > 2) return 'must have at most 2 decimal places';
+  return null;
 }
 
 /**
  * This percentage plus the sibling percentage `otherProperty` is at most 100, compared exactly in
- * integer hundredths. Silent while either one is absent or not a valid percentage: `@IsPercentage()`
+ * basis points. Silent while either one is absent or not a valid percentage: `@IsPercentage()`
  * reports those.
  */
 export function SumWithAtMost100(otherProperty: string): PropertyDecorator {
   return fieldRule('sumWithAtMost100', (value, object) => {
     const other = object[otherProperty];
-    if (decimalComplaint(value, 100) !== null || decimalComplaint(other, 100) !== null) return null;
-    if (toMinorUnits(value as number) + toMinorUnits(other as number) <= 100_00) return null;
+    if (ratioComplaint(value) !== null || ratioComplaint(other) !== null) return null;
+    if (percentToBasisPoints(numberText(value)!)! + percentToBasisPoints(numberText(other)!)! <= 100_00) return null;
     return `+ ${otherProperty} must not be greater than 100`;
   });
 }
@@ -121,7 +150,7 @@ export function IsStringList(maxItems: number, maxItemLength: number): PropertyD
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       if (typeof item !== 'string') return `[${i}] must be a string`;
-      if (isLongerThan(item, maxItemLength)) {
+      if (isLongerThan(keptText(item), maxItemLength)) {
         return `[${i}] must be at most ${maxItemLength} characters long`;
       }
     }

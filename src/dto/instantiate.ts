@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import type { ClassConstructor } from 'class-transformer';
+import { isJsonLeaf } from '../json/push-json';
 
 /**
  * Plain JSON → DTO instances, for class-validator. class-transformer's plainToInstance cost 27 µs of a
@@ -47,8 +48,8 @@ export function instantiate<T extends object>(cls: ClassConstructor<T>, plain: R
 function instantiateValue(cls: ClassConstructor<object>, value: unknown): unknown {
   if (Array.isArray(value)) {
     // A list of primitives (999,999 package numbers) is kept as it is: there is nothing in it to make.
-    return value.some((item) => typeof item === 'object' && item !== null) ? value.map((item) => instantiateValue(cls, item)) : value;
+    return value.every(isJsonLeaf) ? value : value.map((item) => instantiateValue(cls, item));
   }
-  if (typeof value === 'object' && value !== null) return instantiate(cls, value as Record<string, unknown>);
-  return value;
+  // A number as sent (a LosslessNumber) is a value, kept as it is.
+  return isJsonLeaf(value) ? value : instantiate(cls, value as Record<string, unknown>);
 }

@@ -3,6 +3,7 @@
  */
 import type { ClassConstructor } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { isJsonLeaf } from '../json/push-json';
 import { instantiate } from './instantiate';
 
 export type DtoResult<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
@@ -28,16 +29,17 @@ export function withinBodyDepth(value: unknown): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
+    if (isJsonLeaf(v)) continue;
     if (depth >= MAX_BODY_DEPTH) return false;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) if (!isJsonLeaf(child)) stack.push([child, depth + 1]);
   }
   return true;
 }
 
 /**
- * Validates `plain` (the output of JSON.parse) against `cls`. Values are never converted: "89.9" for a
- * Number field is an error. Unknown fields are kept on the value and are not errors.
+ * Validates `plain` (src/json/push-json.ts parsePushJson's output, or JSON.parse's) against `cls`. Values are
+ * never converted: "89.9" for a Number field is an error; a number stays its text as sent. Unknown fields
+ * are kept on the value and are not errors.
  *
  * "First" problem: fields in the order the DTO class declares them, depth first into nested objects;
  * each field reports one problem (its rules check type, then range, then format).
@@ -69,18 +71,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * 100,000 deep under "constructor" overflowed the stack there (an internal-error; found by test/hostile).
  */
 function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+  if (isJsonLeaf(value)) return value;
   if (depth >= MAX_BODY_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) {
     // A list of primitives has nothing to drop: the DTO shares it with the parsed body (neither is changed
     // afterwards), which spares a copy of a big push's package numbers.
-    if (!value.some((item) => typeof item === 'object' && item !== null)) return value;
+    if (value.every(isJsonLeaf)) return value;
     const copy: unknown[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) copy[i] = copyWithoutPrototypeKeys(value[i], depth + 1);
     return copy;
   }
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of Object.entries(value as object)) {
     if (!PROTOTYPE_KEYS.has(key)) copy[key] = copyWithoutPrototypeKeys(item, depth + 1);
     else copyWithoutPrototypeKeys(item, depth + 1); // dropped, but its depth still counts
   }

@@ -4,10 +4,11 @@ import { bigintToNumber, UTC_DATETIME } from './column-types';
 /**
  * One revision of a work order's Danniao judgment: every scalar field of the push as a typed column.
  *
- * Money: `…Text` is the decimal as received (its shortest form, see domain/money.ts) and `…Minor` the same
- * amount in integer minor units (fen). `claimInfo.claimAmount` is already in fen in Qimen's payloads (the
+ * Money: `…Text` is the decimal exactly as written in the push and `…Minor` the same amount in integer
+ * minor units (fen), rounded half-up when it has more than 2 decimals (`subFenAmount` is then true). `claimInfo.claimAmount` is already in fen in Qimen's payloads (the
  * spec's example: 749 for a 7.49 unit price), so it is stored as `claimInfoClaimAmountFen` unconverted
- * (null when it is not a whole number; the text keeps it). Ratios are percent with ≤ 2 decimals, stored
+ * (rounded half-up to a whole fen, and `subFenAmount`, when it has decimals; the text keeps it). Text
+ * columns hold text as kept (src/domain/kept-text.ts: a lone surrogate as its JSON escape). Ratios are percent with ≤ 2 decimals, stored
  * as basis points (100% = 10000). `currency` is the currency of judgeResult.claimAmount and
  * paymentInfo.paymentAmount, which carry none of their own: claimInfo.claimAmountCurrency, else CNY
  * (an assumption; the spec is silent). Times of 0 mean "unset" and are stored as NULL.
@@ -190,4 +191,8 @@ export class JudgmentRevision {
 
   @Column({ ...UTC_DATETIME, nullable: true })
   paymentCreateTime: Date | null;
+
+  /** Some amount of the revision had a fraction of a fen (more than 2 decimals in value): rounded half-up, flagged `sub-fen-amount`. */
+  @Column({ type: 'boolean', default: false })
+  subFenAmount: boolean;
 }

@@ -46,4 +46,12 @@ export class RejectedPush {
   /** The push as received (raw_push), first receipt. */
   @Column({ type: 'integer' })
   rawPushId: number;
+
+  /** When `claim-relay revalidate-rejected` accepted it after an upgrade; null while it stays refused. */
+  @Column({ ...UTC_DATETIME, nullable: true })
+  acceptedAt: Date | null;
+
+  /** The work order it was stored as, once accepted. */
+  @Column({ type: 'integer', nullable: true })
+  workOrderId: number | null;
 }

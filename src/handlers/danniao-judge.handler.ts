@@ -1,3 +1,4 @@
+import { keptTextOrNull } from '../domain/kept-text';
 import { DanniaoJudgeDto } from '../dto/danniao-judge.dto';
 import { withinBodyDepth } from '../dto/validate-dto';
 import { canonicalHash, sha256Hex } from '../storage/canonical-json';
@@ -39,8 +40,8 @@ export function judgmentToStore({ push, json, dto }: QimenPush<DanniaoJudgeDto>,
     push,
     pushedAt: pushedAt(push),
     identityKey: identityKey(dto, push.bodySha256),
-    tenantId: dto.tenantId ?? null,
-    externalOrderId: dto.externalOrderId ?? null,
+    tenantId: keptTextOrNull(dto.tenantId),
+    externalOrderId: keptTextOrNull(dto.externalOrderId),
     // The judgment as parsed JSON, unknown fields included: key order and white space do not matter.
     contentHash: canonicalHash(json, push.body.length),
     columns: revisionColumns(dto),

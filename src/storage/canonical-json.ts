@@ -1,19 +1,63 @@
 import { createHash, hash } from 'node:crypto';
+import { canonicalNumber, isLosslessNumber, type JsonNumber } from '../json/push-json';
 
 /**
- * A copy of an object with its keys inserted in sorted order. Its own key order is what both canonical forms
- * below follow: the sorted order, except that JavaScript puts integer-like keys first, ascending, and an
- * assigned "__proto__" key is not kept as a key.
+ * The keys of an object in canonical order: sorted, except that integer-like keys come first, ascending (the
+ * order of an object built by inserting the sorted keys, which earlier content hashes followed). Every key
+ * is data: "__proto__" and "constructor" are keys like any other.
  */
-function withSortedKeys(v: object): Record<string, unknown> {
-  const sorted: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-  return sorted;
+function sortedKeys(v: object): string[] {
+  const order: Record<string, true> = Object.create(null);
+  for (const k of Object.keys(v).sort()) order[k] = true;
+  return Object.keys(order);
+}
+
+/**
+ * Writes parsed JSON's canonical text, handing it to `flush` in pieces of about HASH_PIECE_CHARS characters:
+ * every object's keys in sortedKeys' order, numbers by their canonical text (src/domain/decimal.ts: as
+ * JSON.stringify wrote the float when that float is exact, else as sent), strings as JSON.stringify writes
+ * them (a lone surrogate as its escape).
+ */
+function writeCanonical(value: unknown, flush: (piece: string) => void): void {
+  let piece = '';
+  const put = (text: string) => {
+    piece += text;
+    if (piece.length >= HASH_PIECE_CHARS) {
+      flush(piece);
+      piece = '';
+    }
+  };
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return put(JSON.stringify(v) ?? 'null');
+    if (isLosslessNumber(v)) return put(canonicalNumber(v as JsonNumber));
+    if (Array.isArray(v)) {
+      put('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) put(',');
+        walk(v[i]);
+      }
+      return put(']');
+    }
+    put('{');
+    let first = true;
+    for (const k of sortedKeys(v)) {
+      if (!first) put(',');
+      first = false;
+      put(JSON.stringify(k));
+      put(':');
+      walk((v as Record<string, unknown>)[k]);
+    }
+    put('}');
+  };
+  walk(value);
+  flush(piece);
 }
 
 /** JSON text with every object's keys sorted, so equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v === null || typeof v !== 'object' || Array.isArray(v) ? v : withSortedKeys(v)));
+  const pieces: string[] = [];
+  writeCanonical(value, (piece) => pieces.push(piece));
+  return pieces.join('');
 }
 
 export function sha256Hex(data: string | Buffer): string {
@@ -24,45 +68,13 @@ export function sha256Hex(data: string | Buffer): string {
 const HASH_PIECE_CHARS = 64 * 1024;
 
 /**
- * sha256Hex(canonicalJson(value)) for a value JSON.parse produced, without building the whole text (for a
- * push of many package numbers a string of tens of MB, and several times that of heap to build it). The
- * same bytes reach the hash: leaves through JSON.stringify, and each object's keys in withSortedKeys'
- * order, as canonicalJson. test/storage/canonical-json.test.ts checks that they agree.
+ * sha256Hex(canonicalJson(value)) for parsed JSON, without building the whole text (for a push of many
+ * package numbers a string of tens of MB, and several times that of heap to build it): the same pieces of
+ * writeCanonical reach the hash. test/storage/canonical-json.test.ts checks that they agree.
  */
 export function canonicalSha256(value: unknown): string {
   const digest = createHash('sha256');
-  let piece = '';
-  const put = (text: string) => {
-    piece += text;
-    if (piece.length >= HASH_PIECE_CHARS) {
-      digest.update(piece);
-      piece = '';
-    }
-  };
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== 'object') return put(JSON.stringify(v));
-    if (Array.isArray(v)) {
-      put('[');
-      for (let i = 0; i < v.length; i++) {
-        if (i > 0) put(',');
-        walk(v[i]);
-      }
-      return put(']');
-    }
-    const sorted = withSortedKeys(v);
-    put('{');
-    let first = true;
-    for (const k of Object.keys(sorted)) {
-      if (!first) put(',');
-      first = false;
-      put(JSON.stringify(k));
-      put(':');
-      walk(sorted[k]);
-    }
-    put('}');
-  };
-  walk(value);
-  digest.update(piece);
+  writeCanonical(value, (piece) => digest.update(piece));
   return digest.digest('hex');
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { keptText } from '../domain/kept-text';
 import type { PackageIndexTask } from './judgments/judgment';
 import { deletePackageIndexJob, insertPackages, PACKAGE_BATCH, takeOverPackageIndexJob } from './judgments/judgment-repository';
 import { readRawPushBody } from './raw-push-store';
@@ -24,13 +25,15 @@ export { DEFER_PACKAGES_OVER, type PackageIndexTask } from './judgments/judgment
 const isStoredNo = (no: unknown): no is string => typeof no === 'string' && no !== '';
 
 /**
- * The package numbers of a judgment as stored: the pushed list without empty numbers, in order. When none
- * is dropped (the usual case) it is the pushed array itself, not a copy (a copy of 999,999 numbers would
- * hold several MiB more during the push). Neither is changed afterwards.
+ * The package numbers of a judgment as stored: the pushed list without empty numbers, in order, each as kept
+ * (src/domain/kept-text.ts: a lone surrogate as its escape text). When none is dropped or escaped (the usual
+ * case) it is the pushed array itself, not a copy (a copy of 999,999 numbers would hold several MiB more
+ * during the push). Neither is changed afterwards.
  */
 export function storedPackageNos(pushed: unknown): string[] {
   if (!Array.isArray(pushed)) return [];
-  return pushed.every(isStoredNo) ? pushed : pushed.filter(isStoredNo);
+  const nos = pushed.every(isStoredNo) ? pushed : pushed.filter(isStoredNo);
+  return nos.every((no) => keptText(no) === no) ? nos : nos.map(keptText);
 }
 
 /** Writes a job's package rows, a few batches per transaction (SQLite's other writers get their turn), then deletes the job. */

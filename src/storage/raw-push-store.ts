@@ -71,6 +71,17 @@ export function rawPushRow(push: ReceivedPush, encoded: EncodedBody): Partial<Ra
   };
 }
 
+/** A stored (or exported) push as the ReceivedPush it was: its query (without `sign`), headers and body. */
+export function receivedPushOf(
+  stored: { receivedAt: Date | string; method: string; appKey: string; query: Record<string, string>; headers: ReceivedPush['headers']; verification: string },
+  body: Buffer,
+): ReceivedPush {
+  return {
+    receivedAt: new Date(stored.receivedAt), method: stored.method, appKey: stored.appKey, signMethod: stored.verification.split(':')[0],
+    query: new Map(Object.entries(stored.query)), headers: stored.headers, body, bodySha256: sha256Hex(body),
+  };
+}
+
 /** The body exactly as received, reassembled and checked against its stored sha256. */
 export async function readRawPushBody(dataSource: DataSource | EntityManager, rawPushId: number): Promise<Buffer> {
   const em = 'manager' in dataSource ? dataSource.manager : dataSource;

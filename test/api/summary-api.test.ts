@@ -3,7 +3,7 @@ import { startTestService, TestService } from '../support/test-service';
 import { buildWorld, call, FINANCE_CONFIG, settleWorld, TOKENS } from './finance-fixture';
 
 const NO_FLAGS = {
-  'payment-differs': 0, 'share-uncovered': 0, 'over-claimed': 0, 'out-of-order': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0, 'resent-blind': 0, 'claim-outdated': 0,
+  'payment-differs': 0, 'share-uncovered': 0, 'over-claimed': 0, 'out-of-order': 0, 'sub-fen-amount': 0, 'claim-failed': 0, 'submitted-stale': 0, 'accepted-differs': 0, 'resent-blind': 0, 'claim-outdated': 0,
   'settled-differs': 0, 'unsettled-stale': 0,
 };
 

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const route = (name: string, share?: 'warehouseRatio' | 'deliveryRatio') => ({ name, share, platform: 'glitzcloud', when: {}, fields: {} }) as RouteConfig;
 const RULES = reconciliationRules([route('warehouse', 'warehouseRatio'), route('delivery', 'deliveryRatio'), route('whole')], 7, NOW);
 const judgment = (over: Partial<Parameters<typeof paymentDiffers>[0]> = {}) => ({
-  established: true as boolean | null, claimAmountMinor: 8990, currency: 'CNY', paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, outOfOrderCount: 0, ...over,
+  established: true as boolean | null, claimAmountMinor: 8990, currency: 'CNY', paymentAmountMinor: 8990, warehouseRatioBp: 10000, deliveryRatioBp: 0, outOfOrderCount: 0, subFenAmount: false, ...over,
 });
 const claim = (over: Partial<ClaimFacts> = {}): ClaimFacts => ({
   route: 'warehouse', status: 'pending', amountMinor: 8990, acceptedAmountMinor: null, submittedAt: null, resentBlindAt: null, currency: 'CNY', attempts: 0,
@@ -126,6 +126,10 @@ describe('judgment flags', () => {
     const claims = [claim({ status: 'dead' }), claim({ route: 'delivery', status: 'rejected', acceptedAmountMinor: 5 })];
     expect(judgmentFlags(j, claims, RULES)).toEqual(['payment-differs', 'share-uncovered', 'claim-failed', 'accepted-differs']);
     expect(judgmentFlags(judgment(), [claim()], RULES)).toEqual([]);
+  });
+
+  it('flags a judgment with an amount rounded from a fraction of a fen', () => {
+    expect(judgmentFlags(judgment({ subFenAmount: true }), [claim()], RULES)).toEqual(['sub-fen-amount']);
   });
 });
 

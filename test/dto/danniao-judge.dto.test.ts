@@ -2,6 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { DanniaoJudgeDto, MAX_RESPONSIBILITY_PACKAGES } from '../../src/dto/danniao-judge.dto';
 import { MAX_BODY_DEPTH, validateDto } from '../../src/dto/validate-dto';
+import { parsePushJson } from '../../src/json/push-json';
 
 const FIXTURE = path.join(__dirname, '../fixtures/danniao-judge-request.json');
 
@@ -117,9 +118,24 @@ describe('danniao.judge push: each rule names the failing field', () => {
     );
   });
 
-  it('rejects an amount with three decimals', () => {
+  it('accepts an amount with three decimals (it is rounded to the fen and flagged when stored)', () => {
     const body = sampleWith((b) => (b.claimInfo.unitPrice = 7.499));
-    expect(validate(body)).toEqual(failure('claimInfo.unitPrice', 'must have at most 2 decimal places'));
+    expect(validate(body).ok).toBe(true);
+  });
+
+  it('reads numbers from their text as sent: a ratio past a float\'s precision is not 33.33', () => {
+    const text = JSON.stringify(sample()).replace('"warehouseRatio":100', '"warehouseRatio":33.3300000000000000001');
+    expect(validate(parsePushJson(text))).toEqual(failure('judgeResult.warehouseRatio', 'must have at most 2 decimal places'));
+  });
+
+  it('reads an integer field exactly: 2147483647.0000000000000001 is no integer', () => {
+    const text = JSON.stringify(sample()).replace('"workOrderType":2', '"workOrderType":2147483647.0000000000000001');
+    expect(validate(parsePushJson(text))).toEqual(failure('workOrderType', 'must be an integer'));
+  });
+
+  it('rejects an amount written in more characters than are kept', () => {
+    const text = JSON.stringify(sample()).replace('"unitPrice":0', `"unitPrice":7.${'4'.repeat(40)}`);
+    expect(validate(parsePushJson(text))).toEqual(failure('claimInfo.unitPrice', 'must be written in at most 32 characters'));
   });
 
   it('rejects a negative amount', () => {

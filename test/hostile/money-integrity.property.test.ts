@@ -9,8 +9,9 @@
  *   revision), whatever was pushed out of order or replayed;
  * - a work order's latest revision is its newest by Qimen timestamp (then arrival);
  * - a status push never moves a claim's platform status back in time;
- * - the flags the rules imply are there: `out-of-order` when an older push was kept, `over-claimed` when the
- *   live claims add up to more than the judged amount, `resent-blind` when a claim was sent again blind.
+ * - the flags the rules imply are there: `out-of-order` when an older push was kept, `sub-fen-amount` when the
+ *   latest amount has a fraction of a fen, `over-claimed` when the live claims add up to more than the judged
+ *   amount, `resent-blind` when a claim was sent again blind.
  *
  * PROPERTY_RUNS (default 1,700 on SQLite and 300 on MariaDB: 2,000 a CI run) sets the sequences per
  * database; PROPERTY_SEED replays a run (the seed is printed on failure).
@@ -41,10 +42,10 @@ const TOKEN = 'property-test-operator-token-0123456789';
 
 /** The judgments a sequence pushes: the judged amount and whether it is established. */
 const VERSIONS = [
-  { amount: 45, established: true },
-  { amount: 55, established: true },
-  { amount: 12.5, established: true },
-  { amount: 0, established: false },
+  { amount: 45, fen: 4500, established: true },
+  { amount: 55, fen: 5500, established: true },
+  { amount: 12.345, fen: 1235, established: true }, // a fraction of a fen: rounded half-up, flagged sub-fen-amount
+  { amount: 0, fen: 0, established: false },
 ] as const;
 
 type Step =
@@ -213,12 +214,13 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
     const latest = revisions.find((r) => Number(r.revision) === Number(wo.latestRevision))!;
     // The latest revision is the newest by Qimen timestamp (then arrival), with that push's judgment.
     expect(new Date(latest.pushedAt).getTime()).toBe(seen.latest.pushedAt);
-    expect(latest.claimAmountMinor === null ? null : Number(latest.claimAmountMinor)).toBe(VERSIONS[seen.latest.version].amount * 100);
+    expect(latest.claimAmountMinor === null ? null : Number(latest.claimAmountMinor)).toBe(VERSIONS[seen.latest.version].fen);
     expect(Boolean(Number(latest.outOfOrder))).toBe(false);
 
     const detail = await api(`/api/judgments/${wo.id}`);
     const flags = new Set<string>(detail.flags);
     if (seen.olderKept) expect(flags).toContain('out-of-order');
+    if (VERSIONS[seen.latest.version].amount === 12.345) expect(flags).toContain('sub-fen-amount');
 
     const claims = await query<{ id: number; status: string; amountMinor: number; resentBlindAt: unknown }>('SELECT id, status, amountMinor, resentBlindAt FROM claim WHERE workOrderId = ?', [wo.id]);
     const live = claims.filter((c) => !['cancelled', 'rejected', 'dead'].includes(c.status));

@@ -291,13 +291,15 @@ describe.each(TEST_DATABASES)('hostile pushes on %s', (kind) => {
     expect(await push(withField(['workOrderType'], 2147483647))).toBe('success');
   });
 
-  it.each(['1e309', '-1e309', '-0.01', '1.005', '1000000000000.01'])('refuses judgeResult.claimAmount = %s with invalid-parameter', async (text) => {
+  it.each(['1e309', '-1e309', '-0.01', '1000000000000.01'])('refuses judgeResult.claimAmount = %s with invalid-parameter', async (text) => {
     expect(await push(withField(['judgeResult', 'claimAmount'], rawText(text)))).toBe('invalid-parameter');
   });
 
-  it.each(['-0', '1e-400'])('takes %s as 0 (JSON.parse reads it so; the raw push keeps the text)', async (text) => {
+  it.each([['-0', 0, false], ['1e-400', 0, true], ['1.005', 101, true]])('takes %s as %p fen, read from its text (sub-fen: %p)', async (text, minor, subFen) => {
     const body = withField(['judgeResult', 'claimAmount'], rawText(text));
     expect(await push(body)).toBe('success');
+    const rows = await svc.dataSource.query('SELECT claimAmountMinor, subFenAmount FROM judgment_revision WHERE claimAmountText = ?', [text]);
+    expect(rows.map((r: { claimAmountMinor: string; subFenAmount: unknown }) => [Number(r.claimAmountMinor), Boolean(Number(r.subFenAmount))])).toEqual([[minor, subFen]]);
   });
 
   it.each(['NaN', 'Infinity', '89.9'])('refuses the string "%s" for a number', async (text) => {
@@ -306,7 +308,7 @@ describe.each(TEST_DATABASES)('hostile pushes on %s', (kind) => {
 
   it.each([
     ['tenantId', 'a\ud800b'], ['judgeResult.judgeReason', '\udfff'], ['responsibilityPackageNos', ['PKG\ud800']], ['description', 'x\ud83d'],
-  ])('stores a lone surrogate in %s (valid JSON, not Unicode: U+FFFD in the typed column, the escape in the raw push)', async (path, value) => {
+  ])('stores a lone surrogate in %s (valid JSON, not Unicode: its JSON escape in the typed column, src/domain/kept-text.ts)', async (path, value) => {
     expect(await push(withField(path.split('.'), value))).toBe('success');
   });
 
@@ -314,7 +316,7 @@ describe.each(TEST_DATABASES)('hostile pushes on %s', (kind) => {
     expect(await push(withField(path.split('.'), value))).toBe('success');
   });
 
-  it('ignores __proto__ and constructor keys at every level and stores the push', async () => {
+  it('keeps __proto__ and constructor keys at every level as data, reaching no prototype, and stores the push', async () => {
     const root = toNode({ ...specExample(), externalOrderId: 'PROTO_1' }) as Obj;
     root.entries.push(['__proto__', toNode({ polluted: true })], ['constructor', toNode({ prototype: { polluted: true } })]);
     (root.entries.find(([k]) => k === 'judgeResult')![1] as Obj).entries.push(['__proto__', toNode({ established: false })], ['constructor', 'x']);
