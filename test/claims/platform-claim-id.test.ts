@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Claim, ClaimEvent } from '../../src/entities';
-import { openMigratedDatabase, TEST_DATABASES } from '../support/databases';
+import { openMigratedDatabase, TEST_DATABASES, undoMigrationsThrough } from '../support/databases';
 
 /** Issue 15: one platform record belongs to at most one claim, and the database itself says so. */
 describe.each(TEST_DATABASES)('claims and their platform record ids on %s', (kind) => {
@@ -13,14 +13,7 @@ describe.each(TEST_DATABASES)('claims and their platform record ids on %s', (kin
   });
   afterAll(() => close());
 
-  /** Undoes migrations, newest first, until the named one is undone. */
-  async function undoThrough(name: string) {
-    for (let i = dataSource.migrations.length; i > 0; i--) {
-      const [last] = await dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-      await dataSource.undoLastMigration();
-      if (last.name === name) return;
-    }
-  }
+  const undoThrough = (name: string) => undoMigrationsThrough(dataSource, name);
 
   /** Inserts one claim of its own work order, holding `platformClaimId`. */
   function insertClaim(platform: string, platformClaimId: string | null) {

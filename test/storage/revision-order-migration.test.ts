@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { JudgmentRevision, WorkOrder } from '../../src/entities';
-import { openMigratedDatabase, TEST_DATABASES } from '../support/databases';
+import { openMigratedDatabase, TEST_DATABASES, undoMigrationsThrough } from '../support/databases';
 
 /**
  * The migration that orders revisions by Qimen's timestamp, on a database that holds revisions already:
@@ -12,7 +12,7 @@ describe.each(TEST_DATABASES)('the revision order migration over stored revision
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ dataSource, close } = await openMigratedDatabase(kind));
-    await dataSource.undoLastMigration();
+    await undoMigrationsThrough(dataSource, 'RevisionOrder1763940000000');
     await dataSource.query(
       'INSERT INTO work_order (id, identityKey, tenantId, externalOrderId, receivedAt, latestRevision, latestContentHash, responsibilityParty, updatedAt) VALUES '
         + "(1, 'identity-1', 'T', 'ORDER-1', '2026-03-01 02:00:00.000', 2, 'hash-2', 'WAREHOUSE', '2026-03-01 02:05:00.250')",

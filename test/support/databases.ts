@@ -75,3 +75,13 @@ export async function openMigratedDatabase(kind: DatabaseKind): Promise<{ db: Te
     },
   };
 }
+
+/** Undoes migrations, newest first, until the one named `name` (its class name) is undone. */
+export async function undoMigrationsThrough(dataSource: DataSource, name: string): Promise<void> {
+  for (let i = dataSource.migrations.length; i > 0; i--) {
+    const [last] = await dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+    await dataSource.undoLastMigration();
+    if (last.name === name) return;
+  }
+  throw new Error(`migration ${name} was not applied`);
+}
