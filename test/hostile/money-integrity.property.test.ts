@@ -91,7 +91,7 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
     // ShopEx calls back on its own a little after each application, so its callbacks land between later steps.
     fakes = await startFakes({ appintf: { resubmitWindowMs: 3000 }, shopex: { autoCallback: { delayMs: 30, retryMs: 100, maxTries: 5 } } });
     svc = await startTestService(kind, (baseUrl) => {
-      const raw = fakesConfig(fakes, { retrySchedule: ['1s', '1s', '1s', '1s'], callbackUrl: `${baseUrl}/callbacks/shopex` });
+      const raw = fakesConfig(fakes, { retrySchedule: ['1s', '1s'], callbackUrl: `${baseUrl}/callbacks/shopex` });
       raw.dispatch.requestTimeoutMs = 300;
       raw.dispatch.leaseSeconds = LEASE_SECONDS;
       return { ...raw, finance: { tokens: [{ name: 'property', token: TOKEN, role: 'viewer' }] } };
