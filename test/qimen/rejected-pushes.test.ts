@@ -59,7 +59,7 @@ describe.each(TEST_DATABASES)('rejected pushes on %s', (kind) => {
     await svc.push(specExample(), { method: 'qimen.unknown.method' });
     const list = await call(svc.baseUrl, '/api/rejected-pushes', { token: TOKEN });
     expect(list.json.items.map((i: any) => i.errorId)).toEqual(['invalid-method', 'invalid-json']);
-    expect(Object.keys(list.json.items[0])).toEqual(['id', 'receivedAt', 'lastReceivedAt', 'attempts', 'method', 'appKey', 'errorId', 'message', 'bodyBytes']);
+    expect(Object.keys(list.json.items[0])).toEqual(['id', 'receivedAt', 'lastReceivedAt', 'attempts', 'method', 'appKey', 'errorId', 'message', 'bodyBytes', 'acceptedAt', 'workOrderId']);
     const filtered = await call(svc.baseUrl, '/api/rejected-pushes?errorId=invalid-json', { token: TOKEN });
     expect(filtered.json.items.map((i: any) => i.errorId)).toEqual(['invalid-json']);
     const detail = await call(svc.baseUrl, `/api/rejected-pushes/${filtered.json.items[0].id}`, { token: TOKEN });
