@@ -14,8 +14,10 @@ export function exportTimeZone(raw: unknown): string {
   if (raw === undefined || raw === '') return DEFAULT_EXPORT_TZ;
   if (typeof raw !== 'string' || raw.length > 64 || !ZONE_NAME.test(raw)) throw badRequest('tz', 'must be an IANA time zone (Asia/Shanghai)');
   try {
-    formatterOf(raw);
-    return raw;
+    // Written as the runtime spells it when only the case differs (asia/shanghai → Asia/Shanghai); an alias
+    // is kept as asked (Asia/Kolkata, which the runtime would call Asia/Calcutta).
+    const known = formatterOf(raw).resolvedOptions().timeZone;
+    return known.toLowerCase() === raw.toLowerCase() ? known : raw;
   } catch {
     throw badRequest('tz', 'is not a known time zone (an IANA name such as Asia/Shanghai)');
   }

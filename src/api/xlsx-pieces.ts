@@ -77,6 +77,7 @@ export async function* xlsxPieces(sheetName: string, columns: readonly SheetColu
     out.on('end', resolve);
     out.on('error', reject);
   });
+  ended.catch(() => undefined); // awaited below; a failure before then must not be an unhandled rejection
   const take = () => new Uint8Array(Buffer.concat(chunks.splice(0))); // its own memory: it is transferred to another thread
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName);
