@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { csvHeader } from '../../src/api/judgments-csv';
 import { TEST_DATABASES } from '../support/databases';
 import { specExample } from '../support/qimen-push';
@@ -43,5 +44,18 @@ describe.each(TEST_DATABASES)('GET /api/judgments.csv with formula text in the j
     expect(cells.length).toBe(Object.keys(HOSTILE).length * header.length);
     expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
     expect(records.map((r) => r.tenantId)).toContain("'=1+2");
+  });
+
+  it('writes the same text into the XLSX as string cells: no formula, no quote added', async () => {
+    const res = await fetch(`${svc.baseUrl}/api/judgments.xlsx`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const orders: Array<{ type: ExcelJS.ValueType; value: unknown }> = [];
+    workbook.worksheets[0].eachRow((row, n) => {
+      if (n > 1) orders.push({ type: row.getCell(2).type, value: row.getCell(2).value });
+    });
+    expect(orders.map((o) => o.type)).toEqual(Object.values(HOSTILE).map(() => ExcelJS.ValueType.String));
+    // XML reads a carriage return in text back as a line feed (line-end normalization): the one change.
+    expect(orders.map((o) => o.value).sort()).toEqual(Object.values(HOSTILE).map((t) => t.replace(/\r/g, '\n')).sort());
   });
 });

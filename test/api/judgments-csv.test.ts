@@ -85,12 +85,12 @@ describe.each(TEST_DATABASES)('GET /api/judgments.csv on %s', (kind) => {
     expect(json).toEqual({ error: 'invalid-parameter', message: 'to: is not a real date', field: 'to' });
   });
 
-  it('answers a JSON 500, not a cut download, when the export cannot query the database', async () => {
+  it.each(['csv', 'xlsx'])('answers a JSON 500, not a cut download, when the %s export cannot query the database', async (format) => {
     // The export's page query joins judgment_revision; taken away (then given back), the query fails in the thread.
     const q = (name: string) => svc.dataSource.driver.escape(name);
     await svc.dataSource.query(`ALTER TABLE ${q('judgment_revision')} RENAME TO ${q('judgment_revision_away')}`);
     try {
-      const { status, json } = await call(svc.baseUrl, '/api/judgments.csv', { token: TOKENS.viewer });
+      const { status, json } = await call(svc.baseUrl, `/api/judgments.${format}`, { token: TOKENS.viewer });
       expect(status).toBe(500);
       expect(json).toEqual({ error: 'internal-error', message: 'internal error' });
     } finally {
