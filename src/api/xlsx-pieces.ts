@@ -65,9 +65,10 @@ function cellOf(type: SheetColumnType, value: string | number | Date | null, cur
 }
 
 /**
- * The workbook's bytes, one piece per batch (a piece may hold nothing yet: the zip is compressed as it
- * goes, so its bytes trail the rows), then the rest when the workbook is committed. The next batch is
- * read only when the caller asks for the next piece.
+ * The workbook's bytes: after each batch, the bytes the zip has given out so far as one piece (none yet
+ * after a batch: no piece, the next batch is read; the zip compresses as it goes, so its bytes trail the
+ * rows), then the rest when the workbook is committed. The next batch is read only when the caller asks
+ * for the next piece.
  */
 export async function* xlsxPieces(sheetName: string, columns: readonly SheetColumn[], batches: AsyncIterable<SheetRow[]>, tz: string): AsyncGenerator<Uint8Array> {
   const out = new PassThrough();
