@@ -1,19 +1,11 @@
 /**
  * One line of a platform's statement, read from its cells (text, or a spreadsheet's number or date)
- * into what is stored: plain functions, no I/O. Amounts are read from their decimal text, never through
- * a binary float; a spreadsheet number cell is read through its shortest decimal text (`decimalText`).
+ * into what is stored: plain functions, no I/O. Amounts are read from their decimal text with the
+ * service's exact decimals (src/domain/decimal.ts), never through a binary float; a spreadsheet number
+ * cell is read through its shortest decimal text (`String(n)`).
  */
+import { decimalExceeds, decimalPlaces, parseDecimal, scaledHalfUp } from './decimal';
 import { MAX_MAJOR_AMOUNT } from './money';
-
-/**
- * The shortest decimal text of a spreadsheet's number cell (XLSX stores numbers as binary floats: this is
- * the text the sheet shows), or null when it is not a plain non-negative decimal (1e-7, NaN).
- */
-function decimalText(value: number): string | null {
-  if (!Number.isFinite(value)) return null;
-  const text = String(Object.is(value, -0) ? 0 : value);
-  return /^\d+(\.\d+)?$/.test(text) ? text : null;
-}
 
 /** The columns a statement's header row must name (any order; other columns are ignored). */
 export const STATEMENT_COLUMNS = ['platform', 'platformClaimId', 'amount', 'currency', 'settledAt', 'reference'] as const;
@@ -45,17 +37,16 @@ export function currencyDecimals(currency: string): number {
 
 /**
  * A decimal amount's text to hundredths of the unit, exactly: `89.90`, `-5`, `1,234.5` (thousands
- * separators in groups of three); at most `decimals` decimals. Null when it is not such an amount.
+ * separators in groups of three); its value with at most `decimals` decimals (`12.340` has two), at most
+ * MAX_MAJOR_AMOUNT either way. Null when it is not such an amount.
  */
 export function parseDecimalAmount(text: string, decimals: number): number | null {
-  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
+  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$/.exec(text.trim());
   if (!m) return null;
-  const [, minus, whole, fraction = ''] = m;
-  if (fraction.length > decimals) return null;
-  const units = whole.replaceAll(',', '');
-  if (Number(units) > MAX_MAJOR_AMOUNT) return null;
-  const minor = Number(units) * 100 + Number(fraction.padEnd(2, '0'));
-  return minus && minor !== 0 ? -minor : minor;
+  const [, minus = '', whole, fraction = ''] = m;
+  const d = parseDecimal(`${minus}${whole.replaceAll(',', '').replace(/^0+(?=\d)/, '')}${fraction}`);
+  if (d === null || decimalPlaces(d) > decimals || decimalExceeds({ ...d, negative: false }, MAX_MAJOR_AMOUNT)) return null;
+  return scaledHalfUp(d, 2).value;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -97,7 +88,7 @@ export function parseSettledAt(cell: Cell): Date | null {
 /** A cell as text: a number through its shortest decimal form, nothing as ''. */
 function cellText(cell: Cell): string {
   if (cell === null) return '';
-  if (typeof cell === 'number') return decimalText(Math.abs(cell)) === null ? String(cell) : `${cell < 0 ? '-' : ''}${decimalText(Math.abs(cell))}`;
+  if (typeof cell === 'number') return String(cell);
   if (cell instanceof Date) return cell.toISOString();
   return cell.trim();
 }

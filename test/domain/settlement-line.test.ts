@@ -16,6 +16,9 @@ describe('a statement amount, read from its decimal text', () => {
     [' 7.5 ', 2, 750],
     ['1500', 0, 150000],
     ['0.1', 2, 10],
+    ['12.340', 2, 1234],
+    ['1500.00', 0, 150000],
+    ['007.50', 2, 750],
   ])('%p with %p decimals → %p hundredths', (text, decimals, minor) => {
     expect(parseDecimalAmount(text, decimals)).toBe(minor);
   });

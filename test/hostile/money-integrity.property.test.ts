@@ -1,8 +1,8 @@
 /**
  * Money integrity as a property (issue 15): random sequences of pushes (new, revised, older, replayed),
  * platform answers (success, 41, 54, 5xx, resets, time-outs), dispatch rounds, worker crashes between
- * steps (a worker that leased claims and died, maybe after its request reached the platform) and Duobaoyu
- * status pushes in random order. After each sequence, and once more over everything at the end:
+ * steps (a worker that leased claims and died, maybe after its request reached the platform), ShopEx
+ * callbacks (sent by its fake on its own, landing between later steps) and Duobaoyu status pushes in random order. After each sequence, and once more over everything at the end:
  *
  * - no platform record belongs to two claims;
  * - /api/summary counts every claim's money once and every work order's judged amount once (its latest
@@ -88,9 +88,10 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
   let crashedClients: ReturnType<typeof clients>;
 
   beforeAll(async () => {
-    fakes = await startFakes({ appintf: { resubmitWindowMs: 3000 } });
+    // ShopEx calls back on its own a little after each application, so its callbacks land between later steps.
+    fakes = await startFakes({ appintf: { resubmitWindowMs: 3000 }, shopex: { autoCallback: { delayMs: 30, retryMs: 100, maxTries: 5 } } });
     svc = await startTestService(kind, (baseUrl) => {
-      const raw = fakesConfig(fakes, { retrySchedule: ['1s', '1s', '1s', '1s'], callbackUrl: `${baseUrl}/callbacks/shopex` });
+      const raw = fakesConfig(fakes, { retrySchedule: ['1s', '1s'], callbackUrl: `${baseUrl}/callbacks/shopex` });
       raw.dispatch.requestTimeoutMs = 300;
       raw.dispatch.leaseSeconds = LEASE_SECONDS;
       return { ...raw, finance: { tokens: [{ name: 'property', token: TOKEN, role: 'viewer' }] } };

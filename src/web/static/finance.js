@@ -12,7 +12,7 @@
   const STATUSES = ['pending', 'submitted', 'accepted', 'rejected', 'completed', 'cancelled', 'dead'];
   const PLATFORMS = /*PLATFORM_NAMES*/[]; // filled in from the platform registry when served (src/web/finance-page.ts)
   const PARTIES = ['WAREHOUSE', 'DELIVERY'];
-  const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'sub-fen-amount', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated'];
+  const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'sub-fen-amount', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'];
   const SERIES = [
     { key: 'judgedClaimAmount', label: 'judged', color: '#1f5f8b' },
     { key: 'paidAmount', label: 'paid', color: '#7fb3d5' },
