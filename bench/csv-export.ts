@@ -8,8 +8,8 @@ import { seedJudgments } from './seed-judgments';
 import { Child, fmt, freePort, LOOPBACK, memoryOf, startNode, stopChild, waitForOk } from './support';
 
 /**
- * `npm run build && node dist/bench/csv-export.js`: the finance CSV export of 100,000 judgments with the
- * service's peak RSS measured, next to an export of 10,000, once with Node's default heap and once with
+ * `npm run build && node dist/bench/csv-export.js`: the finance CSV and XLSX exports of 100,000 judgments with the
+ * service's peak RSS measured, each next to an export of 10,000, once with Node's default heap and once with
  * the heap capped (flat memory: the capped service exports all rows at about the same peak), and the
  * finance API's latency (p50/p95) on that table. Rows are seeded with multi-row INSERTs, not HTTP.
  *
@@ -123,6 +123,14 @@ async function main(): Promise<void> {
         `  CSV ${fmt.int(small.lines - 1).padStart(7)} rows: ${fmt.int(small.ms).padStart(6)} ms, ${fmt.mib(small.bytes).padStart(9)}, peak RSS ${fmt.mib(small.peakRss)}`,
         `  CSV ${fmt.int(full.lines - 1).padStart(7)} rows: ${fmt.int(full.ms).padStart(6)} ms, ${fmt.mib(full.bytes).padStart(9)}, peak RSS ${fmt.mib(full.peakRss)}` +
           ` (${fmt.int((full.lines - 1) / (full.ms / 1000))} rows/s; +${fmt.mib(full.peakRss - small.peakRss)} over 10x fewer rows)`,
+      );
+      const xlsxSmall = await streamGet(port, `/api/judgments.xlsx?tz=Asia/Shanghai&from=${encodeURIComponent(tenth)}`, child.pid);
+      const xlsxFull = await streamGet(port, '/api/judgments.xlsx?tz=Asia/Shanghai', child.pid);
+      if (xlsxSmall.status !== 200 || xlsxFull.status !== 200) throw new Error(`XLSX export answered ${xlsxSmall.status} / ${xlsxFull.status}`);
+      figures.push(
+        `  XLSX ${fmt.int(ROWS / 10).padStart(6)} rows: ${fmt.int(xlsxSmall.ms).padStart(6)} ms, ${fmt.mib(xlsxSmall.bytes).padStart(9)}, peak RSS ${fmt.mib(xlsxSmall.peakRss)}`,
+        `  XLSX ${fmt.int(ROWS).padStart(6)} rows: ${fmt.int(xlsxFull.ms).padStart(6)} ms, ${fmt.mib(xlsxFull.bytes).padStart(9)}, peak RSS ${fmt.mib(xlsxFull.peakRss)}` +
+          ` (${fmt.int(ROWS / (xlsxFull.ms / 1000))} rows/s; ${fmt.mib(xlsxFull.peakRss - xlsxSmall.peakRss)} over 10x fewer rows)`,
         `  peak RSS over the service's life (VmHWM)             ${fmt.mib(memoryOf(child.pid).hwm)}`,
       );
       await stopChild(child);

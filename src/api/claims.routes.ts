@@ -2,19 +2,17 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { cancelOnPlatform } from '../claims/cancel-on-platform';
 import { recordClaimEvent } from '../claims/claim-events';
-import { CLAIM_FLAGS } from '../domain/reconciliation';
-import { Claim, CLAIM_STATUSES, ClaimStatus } from '../entities';
+import { Claim, ClaimStatus } from '../entities';
 import { inTransaction } from '../storage/transactions';
 import { ApiError, conflict, notFound } from './api-error';
 import { recordAudit } from './audit';
 import { type Caller, requireOperator } from './auth';
 import type { FinanceContext } from './finance-context';
-import { PLATFORMS } from './judgment-filter';
+import { CLAIM_FILTER_PARAMS, claimPage, parseClaimFilter } from './claim-filter';
 import { presentClaimsWithFlags } from './judgment-list';
 import { decodeCursor, page, pageLimit } from './pagination';
 import { presentClaim } from './present';
-import { oneOf, onlyKnown, positiveInt } from './query-params';
-import { claimFlagSql } from './reconciliation-sql';
+import { onlyKnown, positiveInt } from './query-params';
 
 /** GET /api/claims, POST /api/claims/:id/retry, POST /api/claims/:id/cancel (docs/http-contract.md). */
 export function claimsRoutes(fin: FinanceContext): Router {
@@ -23,24 +21,12 @@ export function claimsRoutes(fin: FinanceContext): Router {
 
   router.get('/api/claims', async (ctx: Context) => {
     const q = ctx.query;
-    onlyKnown(q, ['workOrderId', 'platform', 'status', 'flag', 'cursor', 'limit']);
+    onlyKnown(q, [...CLAIM_FILTER_PARAMS, 'cursor', 'limit']);
     const limit = pageLimit(q.limit);
     const cursor = decodeCursor(q.cursor, ['id']);
     const rules = fin.rules();
-    const qb = dataSource.getRepository(Claim).createQueryBuilder('c').orderBy('c.id', 'ASC').limit(limit + 1);
-    const workOrderId = positiveInt('workOrderId', q.workOrderId);
-    const platform = oneOf('platform', q.platform, PLATFORMS);
-    const status = oneOf('status', q.status, CLAIM_STATUSES);
-    const flag = oneOf('flag', q.flag, CLAIM_FLAGS);
-    if (workOrderId !== undefined) qb.andWhere('c.workOrderId = :workOrderId', { workOrderId });
-    if (platform) qb.andWhere('c.platform = :platform', { platform });
-    if (status) qb.andWhere('c.status = :status', { status });
-    if (flag) {
-      const cond = claimFlagSql(flag, 'c', rules, 'flag');
-      qb.andWhere(cond.sql, cond.params);
-    }
-    if (cursor) qb.andWhere('c.id > :after', { after: cursor[0] });
-    const result = page(await qb.getMany(), limit, (c) => [c.id]);
+    const claims = await claimPage(dataSource, parseClaimFilter(q), rules, cursor ? (cursor[0] as number) : null, limit + 1);
+    const result = page(claims, limit, (c) => [c.id]);
     ctx.body = { items: await presentClaimsWithFlags(dataSource, result.items, rules), nextCursor: result.nextCursor };
   });
 

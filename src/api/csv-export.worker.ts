@@ -2,22 +2,16 @@ import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { DatabaseAddress, dataSourceOptions } from '../../ormconfig';
-import type { ReconciliationRules } from '../domain/reconciliation';
-import type { JudgmentFilter } from './judgment-filter';
-import { judgmentCsvPieces } from './judgments-csv';
+import { ExportJob, exportPieces } from './export-pieces';
 
 /**
- * A thread that runs CSV exports, one at a time, on its own heap (capped) and its own single database
+ * A thread that runs exports (CSV and XLSX), one at a time, on its own heap (capped) and its own single database
  * connection; src/api/csv-export-thread.ts starts it with the database's address and drives it:
- *   → { job }      start an export           ← { piece } the next piece of CSV (UTF-8, transferred, not copied)
+ *   → { job }      start an export           ← { piece } the next piece of the file (CSV as UTF-8, transferred, not copied)
  *   → 'next'       the next piece, please    ← { done: true } the export is whole; the thread waits for a job
  *   → 'close'      end the thread            ← { failed } the error's message; the thread ends
  */
-export interface CsvExportJob {
-  filter: JudgmentFilter;
-  rules: ReconciliationRules;
-  batchRows: number;
-}
+export type CsvExportJob = ExportJob;
 
 export type CsvThreadRequest = { job: CsvExportJob } | 'next' | 'close';
 export type CsvExportMessage = { piece: Uint8Array } | { done: true } | { failed: string };
@@ -26,7 +20,7 @@ function serve(port: NonNullable<typeof parentPort>, database: DatabaseAddress):
   const base = dataSourceOptions(database.url, database.mysqlFlavor);
   const dataSource = new DataSource(base.type === 'better-sqlite3' ? base : { ...base, extra: { ...(base as { extra?: object }).extra, connectionLimit: 1 } });
   const encoder = new TextEncoder();
-  let pieces: AsyncGenerator<string> | undefined;
+  let pieces: AsyncGenerator<string | Uint8Array> | undefined;
   const send = (message: CsvExportMessage) => port.postMessage(message, 'piece' in message ? [message.piece.buffer as ArrayBuffer] : []);
   // The connection is closed before the port, so the thread ends on its own right after.
   const end = async (last?: CsvExportMessage) => {
@@ -38,11 +32,11 @@ function serve(port: NonNullable<typeof parentPort>, database: DatabaseAddress):
     if (request === 'close') return end();
     if (request !== 'next') {
       if (!dataSource.isInitialized) await dataSource.initialize();
-      pieces = judgmentCsvPieces(dataSource, request.job.filter, request.job.rules, request.job.batchRows);
+      pieces = exportPieces(dataSource, request.job);
     }
     if (!pieces) throw new Error('next piece asked before a job');
     const next = await pieces.next();
-    if (!next.done) return send({ piece: encoder.encode(next.value) });
+    if (!next.done) return send({ piece: typeof next.value === 'string' ? encoder.encode(next.value) : next.value });
     pieces = undefined;
     send({ done: true });
   };

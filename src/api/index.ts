@@ -10,7 +10,7 @@ import { FINANCE_MAX_BODY_BYTES } from './body-limits';
 import { financeAuth } from './auth';
 import { claimsRoutes } from './claims.routes';
 import { financeContext } from './finance-context';
-import { judgmentsCsvRoutes } from './judgments-csv.routes';
+import { exportsRoutes } from './exports.routes';
 import { judgmentsRoutes } from './judgments.routes';
 import { meRoutes } from './me.routes';
 import { rejectedPushesRoutes } from './rejected-pushes.routes';
@@ -35,6 +35,6 @@ export function financeRouter(deps: FinanceDeps): Router {
   const bodies = new BodyBudget({ maxBytes: deps.config.finance.maxInFlightBodyBytes });
   const busy = financeEdgeAnswer({ id: 'server-busy', status: 503, message: 'too many request bodies in flight, please send again' });
   api.use('/api', apiErrors(deps.logger), financeAuth(deps.config.finance.tokens), bodyBudgetGate(bodies, FINANCE_MAX_BODY_BYTES, busy));
-  for (const r of [meRoutes(), claimsRoutes(fin), judgmentsCsvRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin), rejectedPushesRoutes(fin), settlementsRoutes(fin)]) api.use(r.routes());
+  for (const r of [meRoutes(), claimsRoutes(fin), exportsRoutes(fin, deps.logger), judgmentsRoutes(fin), summaryRoutes(fin), rejectedPushesRoutes(fin), settlementsRoutes(fin)]) api.use(r.routes());
   return api;
 }

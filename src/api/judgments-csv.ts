@@ -1,15 +1,27 @@
 import { stringify } from 'csv-stringify/sync';
 import type { DataSource } from 'typeorm';
 import type { ReconciliationRules } from '../domain/reconciliation';
+import { DEFAULT_EXPORT_TZ, timeHeader, zonedIso } from './export-time';
 import type { JudgmentFilter } from './judgment-filter';
 import { JudgmentKey, JudgmentRow, loadJudgmentPage } from './judgment-list';
 import { presentJudgment } from './present';
 
-/** The list item's fields without `claims`, in the item's order, then `claimStatuses` (docs/http-contract.md). */
+/**
+ * The list item's fields without `claims`, in the item's order, then `claimStatuses` (docs/http-contract.md).
+ * In the header row a time column names the export's zone too (csvHeader).
+ */
 export const CSV_COLUMNS = [
   'workOrderId', 'externalOrderId', 'tenantId', 'bizType', 'responsibilityParty', 'warehouseRatio', 'deliveryRatio', 'claimAmount',
   'paymentAmount', 'currency', 'receivedAt', 'revision', 'flags', 'claimStatuses',
 ] as const;
+
+/** Columns whose cells are times, written in the export's zone. */
+const TIME_COLUMNS: ReadonlySet<string> = new Set(['receivedAt']);
+
+/** The header row: the column names, each time column's with its zone (`receivedAt (Asia/Shanghai)`). */
+export function csvHeader(tz: string): string[] {
+  return CSV_COLUMNS.map((c) => (TIME_COLUMNS.has(c) ? timeHeader(c, tz) : c));
+}
 
 /** Rows read from the database per keyset query: memory stays flat whatever the export's size. */
 export const CSV_BATCH_ROWS = 500;
@@ -31,12 +43,12 @@ export function spreadsheetSafeText(text: string): string {
 /** Numbers as their plain text; every text cell made spreadsheet-safe. */
 const CELL_CASTS = { number: (n: number) => String(n), string: spreadsheetSafeText };
 
-/** One row of the list as the cells of CSV_COLUMNS, in order (null is an empty cell). */
-export function csvRow(row: JudgmentRow): Array<string | number | null> {
+/** One row of the list as the cells of CSV_COLUMNS, in order (null is an empty cell), times in zone `tz`. */
+export function csvRow(row: JudgmentRow, tz: string = DEFAULT_EXPORT_TZ): Array<string | number | null> {
   const j = presentJudgment(row.workOrder, row.latest);
   return [
     j.workOrderId, j.externalOrderId, j.tenantId, j.bizType, j.responsibilityParty, j.warehouseRatio, j.deliveryRatio, j.claimAmount, j.paymentAmount,
-    j.currency, j.receivedAt, j.revision, row.flags.join(' '), row.claims.map(({ claim }) => `${claim.route}:${claim.status}`).join('; '),
+    j.currency, zonedIso(row.workOrder.receivedAt, tz), j.revision, row.flags.join(' '), row.claims.map(({ claim }) => `${claim.route}:${claim.status}`).join('; '),
   ];
 }
 
@@ -45,12 +57,12 @@ export function csvRow(row: JudgmentRow): Array<string | number | null> {
  * first batch (so a query that fails, fails before any byte is sent), then one piece per batch. The next
  * batch is read only when the caller asks for it, so a slow client holds one batch at most.
  */
-export async function* judgmentCsvPieces(dataSource: DataSource, filter: JudgmentFilter, rules: ReconciliationRules, batchRows = CSV_BATCH_ROWS) {
-  let piece = BOM + stringify([[...CSV_COLUMNS]]);
+export async function* judgmentCsvPieces(dataSource: DataSource, filter: JudgmentFilter, rules: ReconciliationRules, batchRows = CSV_BATCH_ROWS, tz = DEFAULT_EXPORT_TZ) {
+  let piece = BOM + stringify([csvHeader(tz)]);
   let after: JudgmentKey | null = null;
   for (;;) {
     const page = await loadJudgmentPage(dataSource, filter, rules, after, batchRows);
-    if (page.rows.length > 0) piece += stringify(page.rows.map(csvRow), { cast: CELL_CASTS });
+    if (page.rows.length > 0) piece += stringify(page.rows.map((row) => csvRow(row, tz)), { cast: CELL_CASTS });
     if (piece) yield piece;
     piece = '';
     if (!page.hasMore || !page.lastKey) return;

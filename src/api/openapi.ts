@@ -1,4 +1,6 @@
-import { CSV_COLUMNS } from './judgments-csv';
+import { CLAIM_SHEET, JUDGMENT_SHEET, SETTLEMENT_SHEET } from './export-sheets';
+import { csvHeader } from './judgments-csv';
+import { SheetColumn, sheetHeader, XLSX_CONTENT_TYPE } from './xlsx-pieces';
 import { PLATFORMS } from './judgment-filter';
 import { STATEMENT_TYPES } from './statement-reader';
 import { STATEMENT_COLUMNS } from '../domain/settlement-line';
@@ -67,6 +69,27 @@ const FILTERS = [
   query('q', { type: 'string', maxLength: 128 }, 'exact order (externalOrderId), logistics order, waybill or responsibility package number'),
   query('flag', { type: 'string', enum: FLAGS }, 'carries this reconciliation flag'),
 ];
+const CLAIM_FILTERS = [
+  query('workOrderId', { type: 'integer', minimum: 1 }, 'claims of this work order'), FILTERS[5], FILTERS[4],
+  query('flag', { type: 'string', enum: CLAIM_FLAGS }, 'carries this claim flag'),
+];
+const SETTLEMENT_FILTERS = [
+  FILTERS[5],
+  query('from', { type: 'string' }, 'settled time ≥ this ISO 8601 date (UTC midnight) or time with zone'),
+  query('to', { type: 'string' }, 'settled time < this ISO time; a plain date includes its whole (UTC) day'),
+  query('unmatched', { type: 'string', enum: ['0', '1'] }, '1: only lines no claim holds; 0: only lines a claim holds'),
+];
+/** The exports' time zone (src/api/export-time.ts). */
+const TZ = query(
+  'tz', { type: 'string', default: 'UTC', example: 'Asia/Shanghai' },
+  'IANA time zone the file\'s times are written in, named in each time column\'s header (`receivedAt (Asia/Shanghai)`); an unknown zone is refused',
+);
+/** An XLSX export's answer: one sheet, a header row, typed cells. */
+const xlsxFile = (columns: readonly SheetColumn[]) => ({
+  description: `one sheet; header row (times shown for tz=UTC): ${columns.map((c) => sheetHeader(c, 'UTC')).join(', ')}. `
+    + 'Amounts are number cells in currency units formatted with the currency\'s minor units, times date cells in the zone `tz`.',
+  content: { [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } } },
+});
 const PAGING = [
   query('cursor', { type: 'string' }, 'nextCursor of the previous page'),
   query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }, 'items per page'),
@@ -207,11 +230,17 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/judgments.csv': {
       get: api('exportJudgmentsCsv', 'The same filters as a streamed CSV (UTF-8 with BOM)', {
-        parameters: FILTERS,
+        parameters: [...FILTERS, TZ],
         responses: {
-          200: { description: `columns: ${CSV_COLUMNS.join(', ')}`, content: { 'text/csv': { schema: { type: 'string' } } } },
+          200: { description: `columns (times shown for tz=UTC): ${csvHeader('UTC').join(', ')}`, content: { 'text/csv': { schema: { type: 'string' } } } },
           ...responses('E400', 'E401'),
         },
+      }),
+    },
+    '/api/judgments.xlsx': {
+      get: api('exportJudgmentsXlsx', 'The same filters as a streamed XLSX workbook', {
+        parameters: [...FILTERS, TZ],
+        responses: { 200: xlsxFile(JUDGMENT_SHEET), ...responses('E400', 'E401') },
       }),
     },
     '/api/judgments/{workOrderId}': {
@@ -248,12 +277,14 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/claims': {
       get: api('listClaims', 'Claims in id order', {
-        parameters: [
-          query('workOrderId', { type: 'integer', minimum: 1 }, 'claims of this work order'), FILTERS[5], FILTERS[4],
-          query('flag', { type: 'string', enum: CLAIM_FLAGS }, 'carries this claim flag'),
-          ...PAGING,
-        ],
+        parameters: [...CLAIM_FILTERS, ...PAGING],
         responses: { 200: json(object({ items: { type: 'array', items: ref('Claim') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
+      }),
+    },
+    '/api/claims.xlsx': {
+      get: api('exportClaimsXlsx', 'The claims the same filters select, as a streamed XLSX workbook', {
+        parameters: [...CLAIM_FILTERS, TZ],
+        responses: { 200: xlsxFile(CLAIM_SHEET), ...responses('E400', 'E401') },
       }),
     },
     '/api/claims/{id}/retry': {
@@ -296,14 +327,14 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/settlements': {
       get: api('listSettlements', 'Imported statement lines, newest first', {
-        parameters: [
-          FILTERS[5],
-          query('from', { type: 'string' }, 'settled time ≥ this ISO 8601 date (UTC midnight) or time with zone'),
-          query('to', { type: 'string' }, 'settled time < this ISO time; a plain date includes its whole (UTC) day'),
-          query('unmatched', { type: 'string', enum: ['0', '1'] }, '1: only lines no claim holds; 0: only lines a claim holds'),
-          ...PAGING,
-        ],
+        parameters: [...SETTLEMENT_FILTERS, ...PAGING],
         responses: { 200: json(object({ items: { type: 'array', items: ref('Settlement') }, nextCursor: nullable(str()) })), ...responses('E400', 'E401') },
+      }),
+    },
+    '/api/settlements.xlsx': {
+      get: api('exportSettlementsXlsx', 'The statement lines the same filters select, as a streamed XLSX workbook', {
+        parameters: [...SETTLEMENT_FILTERS, TZ],
+        responses: { 200: xlsxFile(SETTLEMENT_SHEET), ...responses('E400', 'E401') },
       }),
     },
     '/finance': {

@@ -5,12 +5,13 @@ import { importStatement, reportJson } from '../commands/import-statement';
 import { formatMinorUnits } from '../domain/money';
 import type { Settlement } from '../entities';
 import { settlementPage } from '../storage/settlements/settlement-repository';
-import { ApiError, badRequest } from './api-error';
+import { ApiError } from './api-error';
 import { type Caller, requireOperator } from './auth';
 import type { FinanceContext } from './finance-context';
 import { PLATFORMS } from './judgment-filter';
 import { decodeCursor, page, pageLimit } from './pagination';
-import { isoTime, oneOf, onlyKnown } from './query-params';
+import { oneOf, onlyKnown } from './query-params';
+import { parseSettlementFilter, SETTLEMENT_FILTER_PARAMS } from './settlement-filter';
 import { spoolStatement, tooLarge } from './statement-file';
 import { readStatement, STATEMENT_TYPES } from './statement-reader';
 
@@ -52,19 +53,10 @@ export function settlementsRoutes(fin: FinanceContext): Router {
 
   router.get('/api/settlements', async (ctx: Context) => {
     const q = ctx.query;
-    onlyKnown(q, ['platform', 'from', 'to', 'unmatched', 'cursor', 'limit']);
+    onlyKnown(q, [...SETTLEMENT_FILTER_PARAMS, 'cursor', 'limit']);
     const limit = pageLimit(q.limit);
     const cursor = decodeCursor(q.cursor, ['id']);
-    const from = isoTime('from', q.from);
-    const to = isoTime('to', q.to, { endOfDay: true });
-    if (from && to && to <= from) throw badRequest('to', 'must be after from');
-    const unmatched = oneOf('unmatched', q.unmatched, ['0', '1']);
-    const rows = await settlementPage(
-      dataSource,
-      { platform: oneOf('platform', q.platform, PLATFORMS), from, to, unmatched: unmatched === undefined ? undefined : unmatched === '1' },
-      cursor ? (cursor[0] as number) : null,
-      limit + 1,
-    );
+    const rows = await settlementPage(dataSource, parseSettlementFilter(q), cursor ? (cursor[0] as number) : null, limit + 1);
     const result = page(rows, limit, (r) => [r.line.id]);
     ctx.body = { items: result.items.map(presentSettlement), nextCursor: result.nextCursor };
   });

@@ -7,7 +7,7 @@ import { reconciliationRules } from '../../src/domain/reconciliation';
 import { openMigratedDatabase, TEST_DATABASES } from '../support/databases';
 
 const ROWS = 1200;
-const JOB: CsvExportJob = { filter: {}, rules: reconciliationRules([], 7, new Date('2026-03-02T00:00:00.000Z')), batchRows: 100 };
+const JOB: CsvExportJob = { list: 'judgments', format: 'csv', filter: {}, rules: reconciliationRules([], 7, new Date('2026-03-02T00:00:00.000Z')), batchRows: 100, tz: 'UTC' };
 
 /** Opens an export and reads it to its end: the text, or the error it failed with (opening or reading). */
 async function drain(opening: Promise<Readable>): Promise<{ text: string; error?: Error }> {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS } from '../../src/api/judgments-csv';
+import ExcelJS from 'exceljs';
+import { csvHeader } from '../../src/api/judgments-csv';
 import { TEST_DATABASES } from '../support/databases';
 import { specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
@@ -37,9 +38,24 @@ describe.each(TEST_DATABASES)('GET /api/judgments.csv with formula text in the j
   });
 
   it('leaves no cell of the export beginning with a formula prefix', () => {
-    const cells = records.flatMap((r) => CSV_COLUMNS.map((c) => r[c]));
-    expect(cells.length).toBe(Object.keys(HOSTILE).length * CSV_COLUMNS.length);
+    const header = csvHeader('UTC');
+    const cells = records.flatMap((r) => header.map((c) => r[c]));
+    expect(cells.every((cell) => typeof cell === 'string')).toBe(true);
+    expect(cells.length).toBe(Object.keys(HOSTILE).length * header.length);
     expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
     expect(records.map((r) => r.tenantId)).toContain("'=1+2");
+  });
+
+  it('writes the same text into the XLSX as string cells: no formula, no quote added', async () => {
+    const res = await fetch(`${svc.baseUrl}/api/judgments.xlsx`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const orders: Array<{ type: ExcelJS.ValueType; value: unknown }> = [];
+    workbook.worksheets[0].eachRow((row, n) => {
+      if (n > 1) orders.push({ type: row.getCell(2).type, value: row.getCell(2).value });
+    });
+    expect(orders.map((o) => o.type)).toEqual(Object.values(HOSTILE).map(() => ExcelJS.ValueType.String));
+    // XML reads a carriage return in text back as a line feed (line-end normalization): the one change.
+    expect(orders.map((o) => o.value).sort()).toEqual(Object.values(HOSTILE).map((t) => t.replace(/\r/g, '\n')).sort());
   });
 });

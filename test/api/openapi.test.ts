@@ -175,6 +175,12 @@ const CASES: Case[] = [
   ['exportJudgmentsCsv', 200, 'the CSV', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv', { token: TOKENS.viewer })],
   ['exportJudgmentsCsv', 400, 'an unknown parameter', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv', { token: TOKENS.viewer, query: 'limit=3' })],
   ['exportJudgmentsCsv', 401, 'no token', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv')],
+  ['exportJudgmentsCsv', 400, 'an unknown time zone', (e) => send(e.svc.baseUrl, 'exportJudgmentsCsv', { token: TOKENS.viewer, query: 'tz=Mars/Olympus_Mons' })],
+  ...['exportJudgmentsXlsx', 'exportClaimsXlsx', 'exportSettlementsXlsx'].flatMap((operationId): Case[] => [
+    [operationId, 200, 'the workbook in Asia/Shanghai', (e) => send(e.svc.baseUrl, operationId, { token: TOKENS.viewer, query: 'tz=Asia/Shanghai' })],
+    [operationId, 400, 'an unknown time zone', (e) => send(e.svc.baseUrl, operationId, { token: TOKENS.viewer, query: 'tz=Mars/Olympus_Mons' })],
+    [operationId, 401, 'no token', (e) => send(e.svc.baseUrl, operationId)],
+  ]),
   ['getJudgment', 200, 'a work order whose claim has attempts, events and audit entries', async (e) => {
     const answer = await send(e.svc.baseUrl, 'getJudgment', { token: TOKENS.viewer, params: { workOrderId: e.ids.A } });
     const [claim] = JSON.parse(answer.text).claims;
