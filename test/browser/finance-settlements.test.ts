@@ -239,6 +239,30 @@ describe('the settlement views of the /finance/ page, in chromium', () => {
     expect(ownTexts).not.toMatch(/[\u4e00-\u9fff]/);
     await screenshot(page, 'settlements-en-1440');
     await page.click('#lang');
+  });
+
+  it('pages a long report 100 lines at a time and the imported lines 50 at a time, from the keyboard', async () => {
+    const many = Array.from({ length: 250 }, (_, i) => `glitzcloud,G-LATER-${i},1.00,CNY,2026-11-23,MANY-${i}`);
+    await check(page, 'many.csv', [HEADER, ...many].join('\n'));
+    const shown = () => page.getAttribute('#import-result [data-lines-shown]', 'data-lines-shown');
+    expect(await shown()).toBe('100');
+    await page.focus('#import-lines-more');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#import-result [data-lines-shown]').getAttribute('data-lines-shown') === '200');
+    expect(await page.evaluate(() => document.activeElement.id)).toBe('import-lines-more');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#import-result [data-lines-shown]').getAttribute('data-lines-shown') === '250');
+    expect(await page.locator('#import-lines-more').count()).toBe(0);
+
+    await page.focus('#confirm-import');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#import-result h3[data-dry-run="false"]');
+    await page.waitForFunction(() => document.querySelectorAll('#settlements tbody tr').length === 50);
+    await page.focus('#settlements-more');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#settlements tbody tr').length === 100);
+    const ids = await page.locator('#settlements tbody tr').evaluateAll((trs) => trs.map((tr: any) => Number(tr.getAttribute('data-settlement'))));
+    expect(new Set(ids).size).toBe(100);
     expect(problems).toEqual([]);
   });
 });
