@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,25 @@ describe('the settlement views of the /finance/ page, in chromium', () => {
     await screenshot(page, 'settlements-1440');
   });
 
+  it('says in words that a file neither CSV nor XLSX is no statement, without sending it', async () => {
+    const file = join(dir, 'statement.txt');
+    writeFileSync(file, STATEMENT);
+    const result = await page.evaluate(() => document.querySelector('#import-result').innerHTML);
+    const sent: string[] = [];
+    const listen = (r: { url(): string }) => sent.push(r.url());
+    page.on('request', listen);
+    await page.setInputFiles('#statement', file);
+    await page.click('#dry-run');
+    await page.waitForFunction(() => document.querySelector('#import-error').textContent !== '');
+    page.off('request', listen);
+    expect(await page.textContent('#import-error')).toBe('对账单须为 CSV 或电子表格文件');
+    expect(sent.filter((url) => url.includes('/api/settlements/import'))).toEqual([]);
+    expect(result).not.toBe(''); // the checked statement's report was dropped when another file was chosen
+    expect(await page.evaluate(() => document.querySelector('#import-result').innerHTML)).toBe('');
+    await check(page, 'statement.csv', STATEMENT);
+    expect(await page.textContent('#import-error')).toBe('');
+  });
+
   it('shows only the lines of one outcome on request', async () => {
     await page.selectOption('#line-outcome', 'unmatched');
     await page.waitForFunction(() => document.querySelectorAll('#import-lines tbody tr').length === 1);
@@ -239,6 +259,23 @@ describe('the settlement views of the /finance/ page, in chromium', () => {
     expect(ownTexts).not.toMatch(/[\u4e00-\u9fff]/);
     await screenshot(page, 'settlements-en-1440');
     await page.click('#lang');
+  });
+
+  it('checks an XLSX statement as a spreadsheet, amounts from number cells', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('对账单');
+    sheet.addRow(HEADER.split(','));
+    sheet.addRow(['glitzcloud', 'G-C', 0.4, 'CNY', '2026-11-24', 'XLSX-1']);
+    sheet.addRow(['appintf', 'R-NEW', 7.5, 'CNY', '2026-11-24', 'XLSX-2']);
+    await book.xlsx.writeFile(join(dir, 'statement.xlsx'));
+    await page.setInputFiles('#statement', join(dir, 'statement.xlsx'));
+    const [request] = await Promise.all([page.waitForRequest(/\/api\/settlements\/import\?dryRun=1$/), page.click('#dry-run')]);
+    expect(request.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await page.waitForSelector('#import-result h3[data-dry-run="true"]');
+    expect(await outcomes(page)).toEqual([[2, 'differing'], [3, 'unmatched']]);
+    expect(await page.getAttribute('#import-lines tr[data-line="2"] [data-settled]', 'data-settled')).toBe('60.10');
+    await page.click('#discard-import');
+    expect(await storedLines()).toBe(4);
   });
 
   it('pages a long report 100 lines at a time and the imported lines 50 at a time, from the keyboard', async () => {
