@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Claim, ClaimAttempt, WorkOrder } from '../../src/entities';
 import { buildWorld, FINANCE_CONFIG, TOKENS, WORLD, worldJudgment } from '../api/finance-fixture';
 import { TEST_DATABASES } from '../support/databases';
+import {
+  DESKTOP, expectNoSeriousAxeViolations as axe, expectNoSidewaysScroll, launchChromium, PHONE, screenshot as shot,
+} from '../support/finance-browser';
 import { startTestService, TestService } from '../support/test-service';
 
 /**
@@ -13,16 +14,8 @@ import { startTestService, TestService } from '../support/test-service';
  * currency's own minor units, one chosen time zone, Retry only where it can help and never a stale
  * status after it, both languages, and axe-core's check of every view. Screenshots go to test-output/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const OUTPUT = join(__dirname, '..', '..', 'test-output');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
 // Browser globals used inside page.evaluate callbacks (this project compiles without the DOM library).
 declare const document: any;
-declare const window: any;
 
 describe('the /finance/ page for a finance reviewer, in chromium', () => {
   let svc: TestService;
@@ -47,25 +40,12 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     return p;
   }
   const rows = (p: Page) => p.locator('#judgments tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-work-order'))));
-  /** No sideways scroll: the document is no wider than the viewport. */
-  const expectNoSidewaysScroll = async (p: Page, width: number) => {
-    const scroll = await p.evaluate(() => document.documentElement.scrollWidth);
-    expect(scroll).toBeLessThanOrEqual(width);
-  };
   /** How many lines an element's text takes. */
   const lines = (p: Page, selector: string) => p.evaluate((sel) => {
     const range = document.createRange();
     range.selectNodeContents(document.querySelector(sel));
     return new Set([...range.getClientRects()].map((r: any) => Math.round(r.top))).size;
   }, selector);
-  async function axe(p: Page, view: string) {
-    await p.evaluate(AXE);
-    const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${view}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(', ')}`);
-    expect(bad).toEqual([]);
-  }
-  const shot = (p: Page, name: string) => p.screenshot({ path: join(OUTPUT, `finance-${name}.png`), fullPage: true });
   const applyAndWait = async (p: Page, expected: number[]) => {
     await p.click('#apply');
     await p.waitForFunction((n) => document.querySelectorAll('#judgments tbody tr').length === n, expected.length);
@@ -73,8 +53,6 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (npm test's prepare-test step does)`);
-    mkdirSync(OUTPUT, { recursive: true });
     svc = await startTestService(TEST_DATABASES[0] ?? 'sqlite', FINANCE_CONFIG);
     const world = await buildWorld(svc);
     // G: a JPY judgment paid less than judged (payment-differs, as B is in CNY), pushed twice: the second
@@ -93,7 +71,7 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     negative.judgeResult.claimAmount = -1;
     await svc.push(negative);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
     desktop = await browser.newContext({ timezoneId: 'Asia/Shanghai', locale: 'zh-CN', viewport: DESKTOP });
     page = await openSignedIn(desktop);
   }, 90_000);
@@ -181,7 +159,7 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     await page.selectOption('#tz', 'Asia/Shanghai');
     await page.waitForFunction((n) => document.querySelectorAll('#judgments tbody tr').length === n, 2);
     expect(await rows(page)).toEqual([ids.G, ids.F]);
-    expect(await page.textContent('#csv-note')).toContain('UTC');
+    expect(await page.textContent('#csv-note')).toContain('Asia/Shanghai');
     await page.getByRole('button', { name: '重置' }).click();
     await page.waitForFunction((n) => document.querySelectorAll('#judgments tbody tr').length === n, 7);
   });

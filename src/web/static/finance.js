@@ -13,6 +13,7 @@
   const PLATFORMS = /*PLATFORM_NAMES*/[]; // filled in from the platform registry when served (src/web/finance-page.ts)
   const PARTIES = ['WAREHOUSE', 'DELIVERY'];
   const FLAGS = ['payment-differs', 'share-uncovered', 'over-claimed', 'out-of-order', 'sub-fen-amount', 'claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'];
+  const CLAIM_FLAGS = ['claim-failed', 'submitted-stale', 'accepted-differs', 'resent-blind', 'claim-outdated', 'settled-differs', 'unsettled-stale'];
   const SERIES = [
     { key: 'judgedClaimAmount', label: 'judged', color: '#1f5f8b' },
     { key: 'paidAmount', label: 'paid', color: '#7fb3d5' },
@@ -44,6 +45,9 @@
     refreshing: null,
     rejected: [],
     rejectedCursor: null,
+    /** The last statement checked or imported: the file, whether it was a dry run, the report, which lines are shown. */
+    imported: null,
+    settlements: { settlements: { items: [], cursor: null }, unmatched: { items: [], cursor: null } },
     errors: new Map(),
   };
 
@@ -202,6 +206,7 @@
     state.token = null;
     state.me = null;
     stopRefreshing();
+    state.imported = null;
     $('#app').hidden = true;
     $('#detail').hidden = true;
     $('#signout').hidden = true;
@@ -291,6 +296,7 @@
     state.summary = await getJson(`/api/summary?${state.query}`);
     learnChoices(state.summary);
     renderTotals();
+    renderReconciliation();
   }
   async function loadDaily() {
     const query = new URLSearchParams(state.query);
@@ -404,13 +410,28 @@
 
   // ---- export -------------------------------------------------------------------------------------
 
-  async function exportCsv() {
-    const button = $('#export');
+  /** Each export's path and the filter it takes: the judgments filter (claims: the part /api/claims knows), or the settlement list's. */
+  const EXPORTS = {
+    csv: { path: '/api/judgments.csv', label: 'export', query: () => new URLSearchParams(state.query) },
+    judgments: { path: '/api/judgments.xlsx', label: 'exportJudgmentsXlsx', query: () => new URLSearchParams(state.query) },
+    claims: {
+      path: '/api/claims.xlsx',
+      label: 'exportClaimsXlsx',
+      query: () => new URLSearchParams([...state.query].filter(([k, v]) => ['platform', 'status'].includes(k) || (k === 'flag' && CLAIM_FLAGS.includes(v)))),
+    },
+    settlements: { path: '/api/settlements.xlsx', label: 'exportSettlementsXlsx', query: () => settlementQuery('settlements') },
+  };
+
+  /** Downloads an export of the current filter, its times in the page's time zone (`tz`). */
+  async function exportFile(kind, button) {
+    const { path, label, query: queryOf } = EXPORTS[kind];
+    const query = queryOf();
+    query.set('tz', state.tz);
     button.disabled = true;
     button.textContent = t('exporting');
     try {
-      const res = await api(`/api/judgments.csv?${state.query}`);
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '')?.[1] || 'judgments.csv';
+      const res = await api(`${path}?${query}`);
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '')?.[1] || path.split('/').pop();
       const url = URL.createObjectURL(await res.blob());
       const link = h('a', { href: url, download: name, hidden: true });
       document.body.append(link);
@@ -422,7 +443,7 @@
       showError('#filter-error', err);
     } finally {
       button.disabled = false;
-      button.textContent = t('export');
+      button.textContent = t(label);
     }
   }
 
@@ -436,6 +457,8 @@
     }
     $('#judgments-view').hidden = view !== 'judgments';
     $('#rejected-view').hidden = view !== 'rejected';
+    $('#settlements-view').hidden = view !== 'settlements';
+    if (view === 'settlements') showSettlements();
     if (view === 'rejected') loadRejected(true).catch((err) => showError('#rejected-error', err));
   }
 
@@ -465,6 +488,194 @@
       )));
     $('#rejected-empty').hidden = state.rejected.length > 0;
     $('#rejected-more').hidden = !state.rejectedCursor;
+  }
+
+  // ---- settlements --------------------------------------------------------------------------------
+
+  /** The columns a statement's header row names (docs/http-contract.md). */
+  const STATEMENT_COLUMNS = ['platform', 'platformClaimId', 'amount', 'currency', 'settledAt', 'reference'];
+  const STATEMENT_TYPES = { csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  const LINE_OUTCOMES = ['differing', 'unmatched', 'duplicate', 'invalid', 'matched'];
+  /** How many lines of an import's report are drawn at a time (a statement may hold 100,000). */
+  const LINES_PER_PAGE = 100;
+  /** The import's own words for a matched line whose claim the statement settles differently. */
+  const DIFFERING_MESSAGE = /^settled (-?[\d.]+) ([A-Z]{3}) in all, claimed (-?[\d.]+)$/;
+
+  /** The Content-Type of a statement file, by its name (browsers disagree on a CSV's own type). */
+  function statementType(file) {
+    const extension = (/\.([a-z]+)$/i.exec(file.name) || [])[1];
+    if (extension && STATEMENT_TYPES[extension.toLowerCase()]) return STATEMENT_TYPES[extension.toLowerCase()];
+    return Object.values(STATEMENT_TYPES).includes(file.type) ? file.type : null;
+  }
+
+  /** A report line's outcome as the page shows it: a matched line whose claim is settled differently is `differing`. */
+  const lineKind = (line) => (line.outcome === 'matched' && DIFFERING_MESSAGE.test(line.message) ? 'differing' : line.outcome);
+
+  function showSettlements() {
+    const operator = state.me && state.me.role === 'operator';
+    $('#import-card').hidden = !operator;
+    $('#import-viewer-note').hidden = operator;
+    renderReconciliation();
+    loadSettlements('settlements', true).catch((err) => showError('#settlements-error', err));
+    loadSettlements('unmatched', true).catch((err) => showError('#unmatched-error', err));
+  }
+
+  /** Checks the chosen file with `dryRun=1` (stores nothing) or, confirmed, imports it. */
+  async function importStatement(dryRun) {
+    const file = dryRun ? $('#statement').files[0] : state.imported && state.imported.file;
+    showError('#import-error', null);
+    if (!file) {
+      showError('#import-error', new ApiFailure('choose-file'));
+      return;
+    }
+    const type = statementType(file);
+    if (!type) {
+      showError('#import-error', new ApiFailure('unsupported-media-type'));
+      return;
+    }
+    const button = dryRun ? $('#dry-run') : $('#confirm-import');
+    button.disabled = true;
+    button.textContent = t(dryRun ? 'checking' : 'importing');
+    try {
+      const res = await api(`/api/settlements/import${dryRun ? '?dryRun=1' : ''}`, { method: 'POST', headers: { 'content-type': type }, body: file });
+      state.imported = { file, dryRun, report: await res.json(), show: '', shown: LINES_PER_PAGE };
+      renderImport();
+      if (!dryRun) {
+        loadSummary().catch(() => undefined);
+        loadSettlements('settlements', true).catch((err) => showError('#settlements-error', err));
+        loadSettlements('unmatched', true).catch((err) => showError('#unmatched-error', err));
+      }
+      $('#import-result h3').focus();
+    } catch (err) {
+      showError('#import-error', err);
+    } finally {
+      button.disabled = false;
+      button.textContent = t(dryRun ? 'checkStatement' : 'confirmImport');
+    }
+  }
+
+  function discardImport() {
+    state.imported = null;
+    $('#import-form').reset();
+    renderImport();
+    $('#statement').focus();
+  }
+
+  function renderImport() {
+    const box = $('#import-result');
+    const run = state.imported;
+    if (!run) {
+      box.replaceChildren();
+      return;
+    }
+    const r = run.report;
+    const counts = [['countRows', r.rows, 'rows'], ['countMatched', r.matched, 'matched'], ['countDiffering', r.differing, 'differing'],
+      ['countUnmatched', r.unmatched, 'unmatched'], ['countDuplicates', r.duplicates, 'duplicates'], ['countInvalid', r.invalid, 'invalid']];
+    const lines = run.show ? r.lines.filter((l) => lineKind(l) === run.show) : r.lines;
+    const visible = lines.slice(0, run.shown);
+    const show = h('select', { id: 'line-outcome' }, h('option', { value: '' }, t('allLines')),
+      LINE_OUTCOMES.map((o) => h('option', { value: o }, word('lineOutcomes', o))));
+    show.value = run.show;
+    box.replaceChildren(...[
+      h('h3', { tabindex: '-1', 'data-dry-run': String(run.dryRun) }, t(run.dryRun ? 'dryRunResult' : 'importedResult', { name: run.file.name })),
+      h('div', { class: 'totals', role: 'group', 'aria-label': t('importCounts') }, counts.map(([label, value, key]) =>
+        h('div', { class: 'total' }, h('div', { class: 'label' }, t(label)), h('div', { class: 'value num', 'data-count': key }, String(value ?? 0))))),
+      r.differing ? flagNotes(['settled-differs']) : null,
+      run.dryRun ? h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'confirm-import', class: 'primary' }, t('confirmImport')),
+        h('button', { type: 'button', id: 'discard-import' }, t('discardImport'))) : null,
+      h('label', { class: 'inline-label' }, h('span', {}, t('showLines')), show),
+      h('table', { id: 'import-lines', class: 'cards-on-phone' },
+        h('caption', { class: 'visually-hidden' }, t('importCounts')),
+        h('thead', {}, h('tr', {}, ['lineNo', 'lineOutcome', 'lineClaim', 'lineDetail'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, visible.map(reportLine))),
+      h('p', { class: 'muted small', 'data-lines-shown': visible.length }, t('linesShown', { shown: visible.length, total: lines.length })),
+      visible.length < lines.length ? h('button', { type: 'button', id: 'import-lines-more' }, t('more')) : null,
+    ].filter(Boolean));
+  }
+
+  function reportLine(line) {
+    const kind = lineKind(line);
+    let detail;
+    if (kind === 'differing') {
+      const [, settled, currency, claimed] = DIFFERING_MESSAGE.exec(line.message);
+      detail = h('span', { 'data-settled': settled, 'data-claimed': claimed },
+        t('differingLine', { settled: moneyText(settled, currency), claimed: moneyText(claimed, currency) }), ' ',
+        h('span', { class: 'badge flag', title: word('flagMeanings', 'settled-differs') }, word('flagNames', 'settled-differs')));
+    } else if (kind === 'invalid') {
+      const column = /^(\w+):/.exec(line.message);
+      detail = h('div', {}, column ? h('strong', {}, t('invalidColumn', { column: column[1] })) : null,
+        h('div', { class: 'note' }, `${t('serverMessage')}: `, h('span', { lang: 'en' }, line.message)));
+    } else {
+      detail = t({ matched: 'matchedLine', unmatched: 'unmatchedLine', duplicate: 'duplicateLine' }[kind]);
+    }
+    return h('tr', { 'data-line': line.line, 'data-outcome': kind },
+      cell('lineNo', { class: 'num' }, String(line.line)),
+      cell('lineOutcome', {}, h('span', { class: `badge ${kind === 'matched' ? 'ok' : kind === 'differing' ? 'differs' : ''}` }, word('lineOutcomes', kind))),
+      cell('lineClaim', {}, line.claimId === null ? '—' : `#${line.claimId}`),
+      cell('lineDetail', { class: 'full' }, detail));
+  }
+
+  /** Claimed, accepted, settled and outstanding per platform, a table per currency (the summary's byPlatform). */
+  function renderReconciliation() {
+    const body = $('#reconciliation-body');
+    const currencies = state.summary ? state.summary.currencies.filter((c) => c.byPlatform.length) : [];
+    const keys = ['claimedAmount', 'acceptedAmount', 'settledAmount', 'outstandingAmount'];
+    body.replaceChildren(...(currencies.length ? currencies.map((c) => h('div', { class: 'scroll-x', 'data-currency': c.currency },
+      h('h3', {}, currencyName(c.currency)),
+      h('table', { class: 'reconciliation cards-on-phone' },
+        h('caption', { class: 'visually-hidden' }, t('reconciliationTable', { currency: c.currency })),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('platform')), h('th', { scope: 'col', class: 'num' }, t('claimCount')),
+          keys.map((k) => h('th', { scope: 'col', class: 'num' }, t(k))))),
+        h('tbody', {}, c.byPlatform.map((p) => h('tr', { 'data-platform': p.platform },
+          cell('platform', { class: 'platform-name' }, word('platforms', p.platform)),
+          cell('claimCount', { class: 'num' }, String(p.claims)),
+          keys.map((k) => cell(k, { class: 'num', 'data-col': k }, money(p[k], c.currency))))))))) : [h('p', { class: 'muted' }, t('noData'))]));
+  }
+
+  const SETTLEMENT_COLUMNS = ['settledAt', 'platform', 'reference', 'platformClaimId', 'lineClaim', 'amount', 'importedAt', 'importedBy'];
+  /** The settlement list's filter (platform, matched or not) as query parameters; the unmatched list always `unmatched=1`. */
+  function settlementQuery(list) {
+    const form = $('#settlement-filters');
+    const query = new URLSearchParams();
+    if (form.elements.platform.value) query.set('platform', form.elements.platform.value);
+    if (list === 'unmatched') query.set('unmatched', '1');
+    else if (form.elements.unmatched.value) query.set('unmatched', form.elements.unmatched.value);
+    return query;
+  }
+
+  async function loadSettlements(list, reset) {
+    const query = settlementQuery(list);
+    query.set('limit', '50');
+    const current = state.settlements[list];
+    if (!reset && current.cursor) query.set('cursor', current.cursor);
+    const page = await getJson(`/api/settlements?${query}`);
+    state.settlements[list] = { items: reset ? page.items : [...current.items, ...page.items], cursor: page.nextCursor };
+    showError(`#${list}-error`, null);
+    renderSettlements(list);
+  }
+
+  function renderSettlements(list) {
+    const { items, cursor } = state.settlements[list];
+    $(`#${list} thead tr`).replaceChildren(...SETTLEMENT_COLUMNS.map((k) => h('th', { scope: 'col', class: k === 'amount' ? 'num' : null }, t(k))));
+    $(`#${list} tbody`).replaceChildren(...items.map((s) => h('tr', { 'data-settlement': s.id },
+      cell('settledAt', {}, time(s.settledAt)),
+      cell('platform', {}, word('platforms', s.platform)),
+      cell('reference', {}, s.reference),
+      cell('platformClaimId', {}, s.platformClaimId),
+      cell('lineClaim', {}, s.claimId === null ? h('span', { class: 'badge differs' }, t('unmatchedBadge')) : `#${s.claimId}`),
+      cell('amount', { class: 'num' }, money(s.amount, s.currency)),
+      cell('importedAt', {}, time(s.importedAt)),
+      cell('importedBy', {}, s.importedBy))));
+    $(`#${list}`).hidden = items.length === 0;
+    $(`#${list}-empty`).hidden = items.length > 0;
+    $(`#${list}-more`).hidden = !cursor;
+  }
+
+  function fillSettlementFilters() {
+    const form = $('#settlement-filters');
+    fillSelect(form.elements.platform, PLATFORMS, (v) => word('platforms', v));
+    fillSelect(form.elements.unmatched, ['0', '1'], (v) => t(v === '1' ? 'unmatchedOnly' : 'matchedOnly'));
   }
 
   // ---- the detail view ----------------------------------------------------------------------------
@@ -601,8 +812,8 @@
 
   function renderClaims(claims, operator) {
     if (!claims.length) return h('p', { class: 'muted' }, '—');
-    const head = h('tr', {}, ['#', t('route'), t('platform'), t('status'), t('amount'), t('acceptedAmountCol'), t('platformClaimId'), t('lastError'), t('nextAttemptAt'), t('flags'), t('actions')]
-      .map((label, i) => h('th', { scope: 'col', class: i === 4 || i === 5 ? 'num' : null }, label)));
+    const head = h('tr', {}, ['#', t('route'), t('platform'), t('status'), t('amount'), t('acceptedAmountCol'), t('settledAmount'), t('platformClaimId'), t('lastError'), t('nextAttemptAt'), t('flags'), t('actions')]
+      .map((label, i) => h('th', { scope: 'col', class: i >= 4 && i <= 6 ? 'num' : null }, label)));
     const rows = claims.flatMap((c) => {
       const actions = [];
       const precheck = precheckField(c);
@@ -615,10 +826,11 @@
         h('tr', { 'data-claim-row': c.id, class: c.flags.length ? 'flagged' : null },
           cell(null, { class: 'num' }, `#${c.id}`), cell('route', {}, c.route), cell('platform', {}, word('platforms', c.platform)), cell('status', {}, statusBadge(c.status)),
           cell('amount', { class: 'num' }, money(c.amount, c.currency)), cell('acceptedAmountCol', { class: 'num' }, money(c.acceptedAmount, c.currency)),
+          cell('settledAmount', { class: 'num', 'data-col': 'settledAmount' }, money(c.settledAmount, c.currency), c.settledAt ? h('div', { class: 'note' }, time(c.settledAt)) : null),
           cell('platformClaimId', {}, c.platformClaimId || '—'), cell('lastError', {}, c.lastError ? h('span', { lang: 'en' }, c.lastError) : '—'),
           cell('nextAttemptAt', {}, time(c.nextAttemptAt)), cell('flags', { class: 'full' }, flagNotes(c.flags) || '—'),
           cell(null, { class: 'full' }, h('div', {}, actions))),
-        h('tr', { class: 'claim-more' }, h('td', { colspan: 11, class: 'full' },
+        h('tr', { class: 'claim-more' }, h('td', { colspan: 12, class: 'full' },
           h('details', {}, h('summary', {}, `${t('attempts')} (${c.attempts.length})`), renderAttempts(c.attempts)),
           h('details', {}, h('summary', {}, `${t('events')} (${c.events.length})`),
             h('ul', {}, c.events.map((e) => h('li', { 'data-event-source': e.source }, time(e.at),
@@ -749,6 +961,9 @@
     tz.replaceChildren(...ZONES.map((z) => h('option', { value: z }, z === DEVICE_ZONE ? `${z} (${t('timeZoneLocal')})` : z)));
     tz.value = state.tz;
     fillFilterSelects();
+    fillSettlementFilters();
+    $('#csv-note').textContent = t('exportTimes', { tz: state.tz });
+    $('#import-help').textContent = t('importHelp', { columns: STATEMENT_COLUMNS.join(', ') });
     for (const [selector, err] of state.errors) $(selector).textContent = err ? errorText(err) : '';
   }
 
@@ -760,6 +975,10 @@
     renderTotals();
     renderChart();
     renderRejected();
+    renderImport();
+    renderReconciliation();
+    renderSettlements('settlements');
+    renderSettlements('unmatched');
     renderDetail();
   }
 
@@ -801,7 +1020,42 @@
       applyFilter();
     });
     $('#clear-filters').addEventListener('click', clearFilters);
-    $('#export').addEventListener('click', exportCsv);
+    $('#export').addEventListener('click', (event) => exportFile('csv', event.currentTarget));
+    for (const button of document.querySelectorAll('button[data-export]')) button.addEventListener('click', () => exportFile(button.dataset.export, button));
+    $('#import-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      importStatement(true);
+    });
+    $('#statement').addEventListener('change', () => {
+      state.imported = null;
+      renderImport();
+    });
+    $('#import-result').addEventListener('click', (event) => {
+      const button = event.target.closest('button');
+      if (!button) return;
+      if (button.id === 'confirm-import') importStatement(false);
+      if (button.id === 'discard-import') discardImport();
+      if (button.id === 'import-lines-more') {
+        state.imported.shown += LINES_PER_PAGE;
+        renderImport();
+        $('#import-lines-more')?.focus();
+      }
+    });
+    $('#import-result').addEventListener('change', (event) => {
+      if (event.target.id !== 'line-outcome') return;
+      state.imported.show = event.target.value;
+      state.imported.shown = LINES_PER_PAGE;
+      renderImport();
+      $('#line-outcome').focus();
+    });
+    $('#settlement-filters').addEventListener('change', () => {
+      loadSettlements('settlements', true).catch((err) => showError('#settlements-error', err));
+      loadSettlements('unmatched', true).catch((err) => showError('#unmatched-error', err));
+    });
+    $('#settlement-filters').addEventListener('submit', (event) => event.preventDefault());
+    for (const list of ['settlements', 'unmatched']) {
+      $(`#${list}-more`).addEventListener('click', () => loadSettlements(list, false).catch((err) => showError(`#${list}-error`, err)));
+    }
     $('#more').addEventListener('click', () => loadList(false).catch((err) => showError('#filter-error', err)));
     $('#rejected-more').addEventListener('click', () => loadRejected(false).catch((err) => showError('#rejected-error', err)));
     $('#judgments').addEventListener('click', (event) => {
