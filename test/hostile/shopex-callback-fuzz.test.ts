@@ -18,9 +18,7 @@ import { CALLBACK_MAX_BODY_BYTES } from '../../src/callbacks/limits';
 import { parsePhpForm } from '../../src/callbacks/php-form';
 import { CALLBACK_PAYLOAD_MAX_BYTES } from '../../src/storage/callbacks/callback-repository';
 import { signShopexParams } from '../../src/verify/shopex-sign';
-import { capturedLogger } from '../support/captured-log';
-import { readAnswer } from '../support/http-answer';
-import { startTestService, TestService } from '../support/test-service';
+import { callbackFuzzService, checkLogLines, describeAnswer, inboxCount, MARKER_HEX, type TimedAnswer } from './callback-fuzz';
 import { describeFuzz, fuzzParameters, fuzzRuns } from './fuzz-settings';
 import { hostileString, hostileValue, serialize } from './hostile-json';
 
@@ -31,10 +29,6 @@ const CONFIG = {
     shopex: { baseUrl: 'http://127.0.0.1:9', certiId: '1', fromNodeId: '2', toNodeId: '3', token: TOKEN, callbackUrl: 'http://127.0.0.1:9/callbacks/shopex' },
   },
 };
-/** The longest a callback may take to be answered, even on a loaded machine. */
-const ANSWER_WITHIN_MS = 5000;
-/** A log line may hold the body's size, hash and first bytes (src/callbacks/body-summary.ts): well under this. */
-const MAX_LOG_LINE = 2048;
 
 type Encoding = 'percent' | 'raw' | 'plus';
 
@@ -112,7 +106,7 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   ),
   contentType: fc.constantFrom<string | null>('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded', null, 'text/plain', 'application/json', 'multipart/form-data; boundary=x'),
   twice: fc.boolean(),
-  marker: fc.stringMatching(/^[0-9a-f]{16}$/).map((hex) => `LEAK${hex}`),
+  marker: fc.stringMatching(MARKER_HEX).map((hex) => `LEAK${hex}`),
 });
 
 const part = (name: string, value: Buffer, how: Encoding) => `${name}=${encode(value, how)}`;
@@ -162,17 +156,9 @@ function storable(body: Buffer): boolean {
   return Buffer.byteLength(JSON.stringify(fields), 'utf8') <= CALLBACK_PAYLOAD_MAX_BYTES;
 }
 
-interface Answer {
-  status: number;
-  json: any;
-  text: string;
-  ms: number;
-}
-
 /** Throws unless the answer is ShopEx's envelope with a status that belongs to it; returns `succ` or the failure's `res`. */
-function checkEnvelope(a: Answer): string {
-  const where = `HTTP ${a.status} in ${a.ms} ms: ${a.text.slice(0, 300)}`;
-  if (a.ms > ANSWER_WITHIN_MS) throw new Error(`answered after ${ANSWER_WITHIN_MS} ms: ${where}`);
+function checkEnvelope(a: TimedAnswer): string {
+  const where = describeAnswer(a);
   const j = a.json;
   if (j === null || typeof j !== 'object') throw new Error(`not JSON: ${where}`);
   if (j.rsp === 'succ') {
@@ -186,40 +172,20 @@ function checkEnvelope(a: Answer): string {
 }
 
 describeFuzz('generated hostile ShopEx callbacks on %s', (kind) => {
-  let svc: TestService;
-  let lines: string[];
-  const seen = new Map<string, number>();
-
-  beforeAll(async () => {
-    const log = capturedLogger();
-    lines = log.lines;
-    svc = await startTestService(kind, CONFIG, { logger: log.logger });
-  });
-  afterAll(async () => {
-    console.log(`shopex callback fuzz on ${kind}: ${JSON.stringify(Object.fromEntries([...seen].sort()))}`);
-    await svc?.close();
-  });
-
-  const inboxCount = async () => Number((await svc.dataSource.query('SELECT COUNT(*) AS n FROM callback_inbox'))[0].n);
-
-  async function post(body: Buffer, contentType: string | null): Promise<Answer> {
-    const started = Date.now();
-    const res = await fetch(`${svc.baseUrl}/callbacks/shopex`, { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} });
-    const a = await readAnswer(res);
-    return { status: a.status, json: a.json, text: a.text, ms: Date.now() - started };
-  }
+  const fuzz = callbackFuzzService('shopex callback fuzz', '/callbacks/shopex', kind, CONFIG);
+  const post = fuzz.post;
 
   it(`answers ${RUNS} generated callbacks in the envelope, never 500, stores signed ones at most once and refused ones never`, async () => {
     await fc.assert(
       fc.asyncProperty(plan, async (p) => {
         const { body, signedRight, resplit } = build(p);
-        const before = await inboxCount();
-        const logFrom = lines.length;
+        const before = await inboxCount(fuzz.service().dataSource);
+        const logFrom = fuzz.logMark();
         const first = checkEnvelope(await post(body, p.contentType));
         const second = p.twice ? checkEnvelope(await post(body, p.contentType)) : first;
-        const stored = (await inboxCount()) - before;
+        const stored = (await inboxCount(fuzz.service().dataSource)) - before;
         const outcome = `${first}${signedRight ? ' signed' : ''}${resplit ? ' resplit' : ''}`;
-        seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+        fuzz.tally(outcome);
 
         if (second !== first) throw new Error(`the same body answered ${first}, then ${second}`);
         if (first !== 'succ' && stored !== 0) throw new Error(`refused (${first}) but ${stored} inbox rows stored`);
@@ -230,19 +196,15 @@ describeFuzz('generated hostile ShopEx callbacks on %s', (kind) => {
           if (first !== want) throw new Error(`a callback signed right answered ${first}, not ${want}`);
         }
         if (resplit && first === 'succ' && stored === 1) {
-          const [row] = await svc.dataSource.query('SELECT outcome FROM callback_inbox ORDER BY id DESC LIMIT 1');
+          const [row] = await fuzz.service().dataSource.query('SELECT outcome FROM callback_inbox ORDER BY id DESC LIMIT 1');
           if (row.outcome !== 'malformed') throw new Error(`a re-split callback stored as ${row.outcome}, not malformed`);
         }
-        const markerAt = body.indexOf(p.marker);
-        for (const line of lines.slice(logFrom)) {
-          if (line.length >= MAX_LOG_LINE) throw new Error(`a log line of ${line.length} characters: ${line.slice(0, 200)}`);
-          if (markerAt >= 64 && line.includes(p.marker)) throw new Error(`a log line holds the body: ${line.slice(0, 300)}`);
-        }
+        checkLogLines(fuzz.logLinesSince(logFrom), body, p.marker);
       }),
       fuzzParameters(RUNS),
     );
-    expect(seen.get('succ signed')).toBeGreaterThan(0);
-    expect(seen.get('4003')).toBeGreaterThan(0);
+    expect(fuzz.seen('succ signed')).toBeGreaterThan(0);
+    expect(fuzz.seen('4003')).toBeGreaterThan(0);
   }, 120_000);
 
   it('still answers a signed callback afterwards', async () => {
