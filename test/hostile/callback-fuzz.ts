@@ -23,9 +23,13 @@ export interface TimedAnswer {
   ms: number;
 }
 
-export async function timedPost(url: string, body: Buffer, contentType: string | null): Promise<TimedAnswer> {
+export async function timedPost(url: string, body: Buffer, contentType: string | null, headers: Record<string, string> = {}): Promise<TimedAnswer> {
+  return timedFetch(url, { method: 'POST', body, headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) } });
+}
+
+export async function timedFetch(url: string, init: RequestInit): Promise<TimedAnswer> {
   const started = Date.now();
-  const a = await readAnswer(await fetch(url, { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} }));
+  const a = await readAnswer(await fetch(url, init));
   return { status: a.status, contentType: a.headers.get('content-type') ?? '', text: a.text, json: a.json, ms: Date.now() - started };
 }
 
