@@ -2,7 +2,7 @@
  * The environment switches of the fuzz targets in test/hostile (docs/testing.md): FUZZ_RUNS (how many
  * generated cases; each target has its own default), FUZZ_SEED (replays a run), FUZZ_DATABASES (the
  * databases of the generated runs, default sqlite) and FUZZ_SECONDS (the most time one property may take:
- * fast-check stops generating after it and the run still passes on what it tried; default 15, or none
+ * fast-check stops generating after it and the run still passes on what it tried; default 12, or none
  * when FUZZ_RUNS is set, so that a long run is not cut).
  */
 import fc, { type Parameters, type Plugin } from 'fast-check';
@@ -20,7 +20,7 @@ export function fuzzRuns(defaultRuns: number): number {
   return Number(process.env.FUZZ_RUNS ?? defaultRuns);
 }
 
-const FUZZ_SECONDS = process.env.FUZZ_SECONDS !== undefined ? Number(process.env.FUZZ_SECONDS) : process.env.FUZZ_RUNS === undefined ? 15 : undefined;
+const FUZZ_SECONDS = process.env.FUZZ_SECONDS !== undefined ? Number(process.env.FUZZ_SECONDS) : process.env.FUZZ_RUNS === undefined ? 12 : undefined;
 
 /** fast-check's parameters for `runs` cases: the seed to replay, stop at the first failure, the time bound. */
 export function fuzzParameters<T>(runs: number): Parameters<T> {
