@@ -77,7 +77,8 @@ export function createApp(deps: AppDeps): Koa {
     callbackErrors(deps.logger, (_ctx, failure) => duobaoyuEdgeAnswer(failure)),
     callbackRateLimit('duobaoyu', deps.config, deps.now),
     bodyBudgetGate(callbackBodies, CALLBACK_MAX_BODY_BYTES, duobaoyuEdgeAnswer(busy)),
-    bodyParser({ enableTypes: ['json'], jsonLimit: `${CALLBACK_MAX_BODY_BYTES}b`, strict: true, extendTypes: { json: ['text/plain'] } }),
+    // A `__proto__` key is data (JSON.parse makes it an own property, reaching no prototype): a signed push holding one is stored, not refused.
+    bodyParser({ enableTypes: ['json'], jsonLimit: `${CALLBACK_MAX_BODY_BYTES}b`, strict: true, extendTypes: { json: ['text/plain'] }, onProtoPoisoning: 'ignore' } as bodyParser.Options),
     duobaoyuPushController({ config: deps.config, dataSource: deps.dataSource }),
   );
 

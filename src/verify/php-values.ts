@@ -25,26 +25,40 @@ export function phpArrayKey(key: string): PhpKey {
 
 export class PhpJsonError extends Error {}
 
-/** `json_decode($text, true)`: objects and lists as PHP arrays, integers within 64 bits as ints, other numbers as floats. */
+/** `json_decode`'s default `$depth`: arrays and objects nested deeper make it fail (null, JSON_ERROR_DEPTH). */
+export const PHP_JSON_MAX_DEPTH = 512;
+
+/**
+ * `json_decode($text, true)`: objects and lists as PHP arrays, integers within 64 bits as ints, other numbers
+ * as floats. Throws PhpJsonError for what PHP cannot decode, nesting deeper than its default depth included
+ * (so nothing built from the result recurses deeper than that).
+ */
 export function phpJsonDecode(text: string): PhpValue {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (err) {
+    if (err instanceof RangeError) throw new PhpJsonError(`nested deeper than ${PHP_JSON_MAX_DEPTH}`); // the parser ran out of stack
+    throw err;
+  }
   if (!root || errors.length > 0) throw new PhpJsonError(`not JSON (at offset ${errors[0]?.offset ?? 0})`);
-  return fromNode(root, text);
+  return fromNode(root, text, 0);
 }
 
-function fromNode(node: Node, text: string): PhpValue {
+function fromNode(node: Node, text: string, depth: number): PhpValue {
+  if ((node.type === 'object' || node.type === 'array') && depth >= PHP_JSON_MAX_DEPTH) throw new PhpJsonError(`nested deeper than ${PHP_JSON_MAX_DEPTH}`);
   switch (node.type) {
     case 'object': {
       const out: PhpArray = new Map();
       for (const property of node.children ?? []) {
         const [key, value] = property.children ?? [];
-        out.set(phpArrayKey(String(key.value)), fromNode(value, text)); // a repeated key keeps its first place, PHP's too
+        out.set(phpArrayKey(String(key.value)), fromNode(value, text, depth + 1)); // a repeated key keeps its first place, PHP's too
       }
       return out;
     }
     case 'array':
-      return new Map((node.children ?? []).map((child, i) => [BigInt(i), fromNode(child, text)] as const));
+      return new Map((node.children ?? []).map((child, i) => [BigInt(i), fromNode(child, text, depth + 1)] as const));
     case 'number': {
       const literal = text.slice(node.offset, node.offset + node.length);
       if (/^-?[0-9]+$/.test(literal) && inInt64(BigInt(literal))) return BigInt(literal);

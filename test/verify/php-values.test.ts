@@ -1,4 +1,4 @@
-import { phpFloatText, phpJsonDecode, phpJsonEncode, phpKeyCompare } from '../../src/verify/php-values';
+import { PHP_JSON_MAX_DEPTH, PhpJsonError, phpFloatText, phpJsonDecode, phpJsonEncode, phpKeyCompare } from '../../src/verify/php-values';
 
 // Expected texts are PHP 8.2's own ((string)$f with precision 14, json_encode with serialize_precision -1).
 describe('PHP float printing', () => {
@@ -33,6 +33,15 @@ describe('PHP json_decode and json_encode', () => {
   it('writes {} as [] and an object with keys 0 and 1 as a list, as PHP does', () => {
     expect(phpJsonEncode(phpJsonDecode('{}'))).toBe('[]');
     expect(phpJsonEncode(phpJsonDecode('{"0":"a","1":"b"}'))).toBe('["a","b"]');
+  });
+
+  it(`decodes arrays and objects nested ${PHP_JSON_MAX_DEPTH} deep, json_decode's default depth`, () => {
+    const text = '['.repeat(PHP_JSON_MAX_DEPTH - 1) + '{"a":1}' + ']'.repeat(PHP_JSON_MAX_DEPTH - 1);
+    expect(phpJsonEncode(phpJsonDecode(text))).toBe(text);
+  });
+
+  it.each([PHP_JSON_MAX_DEPTH + 1, 3_000, 100_000])('refuses nesting %p deep as json_decode does, without running out of stack', (depth) => {
+    expect(() => phpJsonDecode('['.repeat(depth) + ']'.repeat(depth))).toThrow(PhpJsonError);
   });
 
   it('refuses text that is not JSON', () => {
