@@ -11,7 +11,8 @@
  * - a status push never moves a claim's platform status back in time;
  * - the flags the rules imply are there: `out-of-order` when an older push was kept, `sub-fen-amount` when the
  *   latest amount has a fraction of a fen, `over-claimed` when the live claims add up to more than the judged
- *   amount, `resent-blind` when a claim was sent again blind.
+ *   amount, `resent-blind` when a claim was sent again blind; and, for every 10th work order, each flag's list
+ *   filter (SQL) finds it exactly when its detail (the pure flag functions) carries that flag.
  *
  * PROPERTY_RUNS (default 1,700 on SQLite and 300 on MariaDB: 2,000 a CI run) sets the sequences per
  * database; PROPERTY_SEED replays a run (the seed is printed on failure).
@@ -22,6 +23,7 @@ import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { toOutgoing } from '../../src/dispatch/send-claim';
 import { lookupContextFor } from '../../src/claims/held-platform-ids';
 import { leaseDueClaims } from '../../src/storage/claims/claim-leases';
+import { FLAGS } from '../../src/domain/reconciliation';
 import { createLogger } from '../../src/logging';
 import type { FaultKind } from '../fakes';
 import { TEST_DATABASES } from '../support/databases';
@@ -228,6 +230,14 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
     const liveMinor = live.reduce((n, c) => n + Number(c.amountMinor), 0);
     if (latest.claimAmountMinor !== null && liveMinor > Number(latest.claimAmountMinor)) expect(flags).toContain('over-claimed');
     if (claims.some((c) => c.resentBlindAt !== null)) expect(flags).toContain('resent-blind');
+
+    // Every 10th work order: each flag's list filter (its SQL) agrees with the flags the detail computes (its pure function).
+    if (Number(wo.id) % 10 === 0) {
+      for (const flag of FLAGS) {
+        const listed = await api(`/api/judgments?flag=${flag}&q=${encodeURIComponent(id)}`);
+        expect({ flag, listed: listed.items.some((i: { workOrderId: number }) => i.workOrderId === Number(wo.id)) }).toEqual({ flag, listed: flags.has(flag) });
+      }
+    }
 
     await expectNoSharedPlatformRecord();
   }
