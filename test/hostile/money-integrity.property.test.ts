@@ -114,11 +114,19 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
   /** One sequence on a work order of its own; returns nothing, throws on a broken invariant. */
   async function runSequence(steps: Step[]): Promise<void> {
     const id = `PROP_${kind}_${sequence++}`;
-    const sent: Array<{ query: string; body: Buffer }> = [];
+    const sent: Array<{ query: string; body: Buffer; version: number; timestampMs: number }> = [];
     // The model of revision placement (docs/http-contract.md): the latest revision, the versions stored, whether an older push was kept.
     let latest: { version: number; pushedAt: number } | null = null;
     const stored = new Set<number>();
     let olderKept = false;
+    /** Where a push of `version` stamped `pushedAt` goes: duplicate, replay, out of order, or the new latest. */
+    const place = (version: number, pushedAt: number) => {
+      if (latest !== null && version === latest.version) return; // duplicate
+      if (latest !== null && pushedAt <= latest.pushedAt && stored.has(version)) return; // replay of an earlier revision
+      if (latest !== null && pushedAt < latest.pushedAt) olderKept = true; // kept out of order, changes nothing
+      else latest = { version, pushedAt };
+      stored.add(version);
+    };
     const statusSeen = new Map<number, number>();
 
     for (const s of steps) {
@@ -130,22 +138,17 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
           j.judgeResult.claimAmount = VERSIONS[s.version].amount;
           j.judgeResult.established = VERSIONS[s.version].established;
           const timestampMs = Math.floor(Date.now() / 1000) * 1000 - s.ageSeconds * 1000;
-          const push = signedPush(JSON.stringify(j), { timestampMs });
-          const answer = await post(push);
-          expect(answer.errorId).toBe('success');
+          const push = { ...signedPush(JSON.stringify(j), { timestampMs }), version: s.version, timestampMs };
+          expect((await post(push)).errorId).toBe('success');
           sent.push(push);
-          if (latest === null || (s.version !== latest.version && timestampMs >= latest.pushedAt && !(timestampMs === latest.pushedAt && stored.has(s.version)))) {
-            latest = { version: s.version, pushedAt: timestampMs };
-          } else if (s.version !== latest.version && !stored.has(s.version)) {
-            olderKept = true; // older than the latest and not a replay of a stored revision
-          }
-          stored.add(s.version);
+          place(push.version, push.timestampMs);
           break;
         }
         case 'replay': {
           if (sent.length === 0) break;
-          const answer = await post(sent[s.of % sent.length]);
-          expect(answer.errorId).toBe('success');
+          const push = sent[s.of % sent.length]; // the captured request again: same body, timestamp and sign
+          expect((await post(push)).errorId).toBe('success');
+          place(push.version, push.timestampMs);
           break;
         }
         case 'fault':
