@@ -1,15 +1,23 @@
 import { type EntityManager, In } from 'typeorm';
 import { Claim, ClaimAttempt, ClaimEvent } from '../../entities';
 import { rowInsert } from '../row-insert';
+import { isSqlite } from '../transactions';
 import type { ClaimChange, ClaimEventRow, EventSource } from './claim-changes';
 
 /** The SQL of the claim aggregate (claims, their events and attempts); every write runs inside the caller's transaction. */
 
-/** The claims of these work orders, by work order. */
+/**
+ * The claims of these work orders, by work order, locked until the caller's transaction ends (MySQL/MariaDB
+ * `FOR UPDATE`; SQLite's one writer holds the whole database). A revision plans its claims from this read:
+ * unlocked, a claim read as unsent could be leased, sent and stored `submitted` meanwhile, and the plan's
+ * update would set it back to `pending` and have it sent again. Locked, the dispatcher's lease skips it
+ * (`SKIP LOCKED`) and a result being written is waited for and seen.
+ */
 export async function claimsOfWorkOrders(em: EntityManager, workOrderIds: readonly number[]): Promise<Map<number, Claim[]>> {
   const byWorkOrder = new Map<number, Claim[]>();
   if (workOrderIds.length === 0) return byWorkOrder;
-  for (const claim of await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) } })) {
+  const lock = isSqlite(em.connection) ? {} : { lock: { mode: 'pessimistic_write' as const } };
+  for (const claim of await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) }, ...lock })) {
     byWorkOrder.set(claim.workOrderId, [...(byWorkOrder.get(claim.workOrderId) ?? []), claim]);
   }
   return byWorkOrder;
