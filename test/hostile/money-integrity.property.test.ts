@@ -23,6 +23,7 @@ import { createPlatformClients } from '../../src/dispatch/platform-clients';
 import { toOutgoing } from '../../src/dispatch/send-claim';
 import { lookupContextFor } from '../../src/claims/held-platform-ids';
 import { leaseDueClaims } from '../../src/storage/claims/claim-leases';
+import { amountToMinorUnits } from '../../src/domain/money';
 import { FLAGS } from '../../src/domain/reconciliation';
 import { createLogger } from '../../src/logging';
 import type { FaultKind } from '../fakes';
@@ -152,7 +153,7 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
           break;
         }
         case 'fault':
-          fakeOf(s.platform).failNext(1, s.fault);
+          fakes[s.platform].failNext(1, s.fault);
           await dispatchRound();
           break;
         case 'dispatch':
@@ -189,10 +190,6 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
   async function post(push: { query: string; body: Buffer }): Promise<{ errorId: string }> {
     const res = await fetch(`${svc.baseUrl}/qimen?${push.query}`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: push.body });
     return (await res.json()) as { errorId: string };
-  }
-
-  function fakeOf(platform: Platform) {
-    return fakes[platform];
   }
 
   async function dispatchRound(): Promise<void> {
@@ -268,13 +265,7 @@ describe.each(TEST_DATABASES)('money integrity over random sequences on %s', (ki
     const [claimed] = await query<{ total: number | string | null }>(
       "SELECT SUM(amountMinor) AS total FROM claim WHERE status IN ('submitted', 'accepted', 'rejected', 'completed')");
     const cny = summary.currencies.find((c: { currency: string }) => c.currency === 'CNY');
-    expect(minor(cny.judgedClaimAmount)).toBe(Number(judged.total ?? 0));
-    expect(minor(cny.claimedAmount)).toBe(Number(claimed.total ?? 0));
+    expect(amountToMinorUnits(cny.judgedClaimAmount).minor).toBe(Number(judged.total ?? 0));
+    expect(amountToMinorUnits(cny.claimedAmount).minor).toBe(Number(claimed.total ?? 0));
   }, 900_000);
 });
-
-/** "1234.56" (or a number) in fen. */
-function minor(amount: string | number): number {
-  const [whole, frac = ''] = String(amount).split('.');
-  return Number(whole) * 100 + Math.sign(Number(whole) || 1) * Number((frac + '00').slice(0, 2));
-}

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil } from '../support/bounded-wait';
 import { BuiltChild, freePort, spawnService } from '../support/built-service';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
@@ -21,16 +22,6 @@ function childrenOf(pid: number): number[] {
   } catch {
     return []; // pgrep exits 1 when there are none
   }
-}
-
-/** Polls `check` every 100 ms for up to `ms`. */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not within ${ms} ms: ${what}`);
 }
 
 onMysql('two service processes on one port (WEB_CONCURRENCY=2)', () => {
@@ -66,7 +57,7 @@ onMysql('two service processes on one port (WEB_CONCURRENCY=2)', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     primary = spawnService('main', { DATABASE_URL: db.url, CLAIM_RELAY_CONFIG: configPath, PORT: String(port), WEB_CONCURRENCY: '2', METRICS: 'on', LOG_LEVEL: 'info' });
-    await eventually(() => primary.output().includes('every service process is ready'), 'both processes serving', 60_000);
+    await pollUntil('both processes serving', () => primary.output().includes('every service process is ready'), 60_000);
     expect(childrenOf(primary.pid!)).toHaveLength(2);
   }, 90_000);
 
@@ -89,7 +80,7 @@ onMysql('two service processes on one port (WEB_CONCURRENCY=2)', () => {
     // The database gauges are the one database's, not summed: 40 claims, however many processes.
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(sumOf(parseExposition(text), 'claim_relay_claims')).toBe(40);
-    await eventually(() => fakes.glitzcloud.orders.length >= 40, '40 claims filed');
+    await pollUntil('40 claims filed', () => fakes.glitzcloud.orders.length >= 40);
     await new Promise((r) => setTimeout(r, 500));
     expect(new Set(fakes.glitzcloud.orders.map((o) => o.connect_order_sn)).size).toBe(fakes.glitzcloud.orders.length);
     expect(fakes.glitzcloud.orders).toHaveLength(40);
@@ -98,11 +89,11 @@ onMysql('two service processes on one port (WEB_CONCURRENCY=2)', () => {
   it('replaces a process killed with -9 and keeps answering on the port', async () => {
     const [victim] = childrenOf(primary.pid!);
     process.kill(victim, 'SIGKILL');
-    await eventually(() => {
+    await pollUntil('a new process in place of the killed one', () => {
       const now = childrenOf(primary.pid!);
       return now.length === 2 && !now.includes(victim);
-    }, 'a new process in place of the killed one');
-    await eventually(() => primary.output().includes('service process ready again'), 'the new process serving');
+    });
+    await pollUntil('the new process serving', () => primary.output().includes('service process ready again'));
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => push(100 + i)));
     expect(answers.filter((a) => a !== 'success')).toEqual([]);
     expect(primary.output()).toMatch(/service process exited; starting another/);
