@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { Claim, ClaimAttempt, WorkOrder } from '../../src/entities';
-import { spawnService, waitReady } from '../support/built-service';
+import { freePort, spawnService, waitReady } from '../support/built-service';
 import { createTestDatabase, TEST_DATABASES, TestDatabase } from '../support/databases';
 import { Fakes, fakesConfig, startFakes } from '../support/platform-fakes';
 import { signedPush, specExample, TEST_APP } from '../support/qimen-push';
@@ -19,10 +19,11 @@ onMysql('kill -9 of the service in the middle of pushes and dispatch', () => {
   let dataSource: DataSource;
   let configFile: string;
   let child: ChildProcess | null = null;
-  const port = 3900 + (process.pid % 90);
+  let port: number;
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql');
+    port = await freePort();
     fakes = await startFakes();
     const config = { qimen: { apps: [TEST_APP] }, ...fakesConfig(fakes, { only: ['glitzcloud-loss'], retrySchedule: ['1s', '1s', '1s', '1s', '1s'] }) };
     config.dispatch.leaseSeconds = 2;
