@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseAddress } from '../../ormconfig';
 import type { CsvExportJob, CsvExportMessage, CsvThreadRequest } from './csv-export.worker';
+import { gate } from './gate';
 import { workerScript } from './worker-script';
 
 /**
@@ -35,27 +36,6 @@ export const CSV_EXPORTS_AT_ONCE = 2;
 
 /** The worker's script (compiled: src/api/worker-script.ts). */
 export const csvWorkerScript = (): string => workerScript('csv-export.worker.js');
-
-/** A counting gate: `enter` resolves when fewer than `limit` holders are in; `leave` lets the next in. */
-function gate(limit: number) {
-  let inside = 0;
-  const waiting: Array<() => void> = [];
-  return {
-    enter: () => new Promise<void>((admitted) => {
-      if (inside < limit) {
-        inside++;
-        admitted();
-      } else waiting.push(admitted);
-    }),
-    leave: () => {
-      const next = waiting.shift();
-      if (next) next();
-      else inside--;
-    },
-    inside: () => inside,
-    waiting: () => waiting.length,
-  };
-}
 
 const exportsRunning = gate(CSV_EXPORTS_AT_ONCE);
 

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from './api-error';
+import { gate } from './gate';
 import type { StatementRow } from './statement-columns';
 import type { ThreadError, XlsxThreadData, XlsxThreadMessage, XlsxThreadRequest } from './statement-xlsx.worker';
 import { workerScript } from './worker-script';
@@ -20,6 +21,9 @@ export const XLSX_BATCH_ROWS = 500;
 /** A thread that sends nothing this long after being asked for a batch is stopped and the reading fails. */
 export const XLSX_BATCH_WAIT_MS = 120_000;
 
+/** At most this many statements are read at once (more wait for a turn): each thread may take its cap. */
+export const XLSX_READS_AT_ONCE = 2;
+
 export type XlsxReadLimits = { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
 
 export interface XlsxReadOptions {
@@ -37,11 +41,12 @@ export interface XlsxReadOptions {
   script?: string;
 }
 
+const readsRunning = gate(XLSX_READS_AT_ONCE);
 let live = 0;
 let started = 0;
 
-/** XLSX reading threads now running, and started so far. */
-export const xlsxReadThreads = () => ({ live, started });
+/** XLSX reading threads now running, readings waiting for a turn, and threads started so far. */
+export const xlsxReadThreads = () => ({ live, waiting: readsRunning.waiting(), started });
 
 /** The thread's failure as the caller sees it: the reader's ApiError as it was thrown, a heap cap as a 413. */
 function failure(err: ThreadError | Error, limits: XlsxReadLimits): Error {
@@ -57,18 +62,26 @@ function failure(err: ThreadError | Error, limits: XlsxReadLimits): Error {
 type ThreadEvent = { message: XlsxThreadMessage } | { error: Error } | { exit: number } | { stalled: true };
 
 /**
- * The rows of an XLSX statement, read in a thread of its own (started when the first row is asked for) and
+ * The rows of an XLSX statement, read in a thread of its own (started when the first row is asked for and
+ * the reading's turn has come: XLSX_READS_AT_ONCE) and
  * handed over a batch at a time: the next batch is asked for when one arrives, so the thread reads while
  * this one is used, and is never more than one batch ahead. The thread is stopped when the rows end, fail,
  * or are no longer wanted (a `break` or a thrown error in the caller's for-await).
  */
 export async function* xlsxRowsInThread(path: string, options: XlsxReadOptions = {}): AsyncGenerator<StatementRow> {
   const { limits = XLSX_READ_LIMITS, batchRows = XLSX_BATCH_ROWS, scratchDir, script = workerScript('statement-xlsx.worker.js') } = options;
-  const worker = new Worker(script, {
-    workerData: { path, batchRows } satisfies XlsxThreadData,
-    resourceLimits: limits,
-    env: scratchDir ? { ...process.env, TMPDIR: scratchDir } : process.env,
-  });
+  await readsRunning.enter();
+  let worker: Worker;
+  try {
+    worker = new Worker(script, {
+      workerData: { path, batchRows } satisfies XlsxThreadData,
+      resourceLimits: limits,
+      env: scratchDir ? { ...process.env, TMPDIR: scratchDir } : process.env,
+    });
+  } catch (err) {
+    readsRunning.leave();
+    throw err;
+  }
   live++;
   started++;
   const events: ThreadEvent[] = [];
@@ -110,5 +123,6 @@ export async function* xlsxRowsInThread(path: string, options: XlsxReadOptions =
   } finally {
     await worker.terminate();
     live--;
+    readsRunning.leave();
   }
 }

@@ -6,7 +6,8 @@ import { types } from 'node:util';
 import { ApiError } from '../../src/api/api-error';
 import { readStatement } from '../../src/api/statement-reader';
 import { xlsxRows } from '../../src/api/statement-xlsx';
-import { xlsxReadThreads } from '../../src/api/statement-xlsx-thread';
+import { XLSX_READS_AT_ONCE, xlsxReadThreads } from '../../src/api/statement-xlsx-thread';
+import { pollUntil } from '../support/bounded-wait';
 
 const HEADER = ['reference', 'platform', 'platformClaimId', 'amount', 'currency', 'settledAt', 'note'];
 const LINES = 1234;
@@ -59,7 +60,7 @@ describe('XLSX statements read in a worker thread', () => {
     // A Date that crossed the thread is of the process's main realm, not of jest's vm context: types.isDate sees it.
     expect(types.isDate(viaThread[7].cells.settledAt)).toBe(true);
     expect(viaThread[7]).toEqual({ row: 9, cells: { platform: 'appintf', platformClaimId: 'R-7', amount: 0.07, currency: 'CNY', settledAt: new Date(Date.UTC(2026, 2, 1, 0, 0, 7)), reference: 'L-7' } });
-    expect(xlsxReadThreads()).toEqual({ started: before.started + 1, live: before.live });
+    expect(xlsxReadThreads()).toEqual({ started: before.started + 1, live: before.live, waiting: 0 });
   });
 
   it('refuses a file that is not a workbook with the 400 of an unreadable XLSX', async () => {
@@ -89,7 +90,25 @@ describe('XLSX statements read in a worker thread', () => {
       break;
     }
     expect(read).toBe(2);
-    expect(xlsxReadThreads()).toEqual({ started: before.started + 1, live: before.live });
+    expect(xlsxReadThreads()).toEqual({ started: before.started + 1, live: before.live, waiting: 0 });
+  });
+
+  it(`reads at most ${XLSX_READS_AT_ONCE} statements at once; the others wait for a turn and then read whole`, async () => {
+    const path = await statementXlsx('turns.xlsx', LINES);
+    const before = xlsxReadThreads();
+    let mostLive = 0;
+    const readings = Array.from({ length: XLSX_READS_AT_ONCE + 1 }, async () => {
+      let rows = 0;
+      for await (const row of readStatement(path, 'xlsx', { batchRows: 100 })) {
+        mostLive = Math.max(mostLive, xlsxReadThreads().live);
+        rows += row.row > 0 ? 1 : 0;
+      }
+      return rows;
+    });
+    await pollUntil('one reading waits for its turn', () => xlsxReadThreads().waiting === 1, 10_000);
+    expect(await Promise.all(readings)).toEqual(Array(XLSX_READS_AT_ONCE + 1).fill(LINES));
+    expect(mostLive).toBe(before.live + XLSX_READS_AT_ONCE);
+    expect(xlsxReadThreads()).toEqual({ started: before.started + XLSX_READS_AT_ONCE + 1, live: before.live, waiting: 0 });
   });
 
   it('fails alone, with a 413 naming the cap, when the workbook needs more than the thread\'s heap cap', async () => {
