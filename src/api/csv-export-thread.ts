@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseAddress } from '../../ormconfig';
 import type { CsvExportJob, CsvExportMessage, CsvThreadRequest } from './csv-export.worker';
+import { gate } from './gate';
+import { workerScript } from './worker-script';
 
 /**
  * CSV exports run in worker threads, each with a heap of its own capped by these limits. In the service's
@@ -34,37 +34,8 @@ export const CSV_THREAD_IDLE_MS = 30_000;
 /** At most this many exports run at once (more wait for a turn), and at most this many idle threads are kept. */
 export const CSV_EXPORTS_AT_ONCE = 2;
 
-/**
- * The worker's script. Built, it sits next to this file. Under ts-jest this file is TypeScript and Node
- * cannot run the worker's TypeScript in a thread, so tests run the compiled copy in dist/ of the same
- * source (jest's global setup builds it first: test/global-setup.ts).
- */
-export function csvWorkerScript(): string {
-  const beside = join(__dirname, 'csv-export.worker.js');
-  if (existsSync(beside) || !__filename.endsWith('.ts')) return beside;
-  return resolve(__dirname, '../../dist/src/api/csv-export.worker.js');
-}
-
-/** A counting gate: `enter` resolves when fewer than `limit` holders are in; `leave` lets the next in. */
-function gate(limit: number) {
-  let inside = 0;
-  const waiting: Array<() => void> = [];
-  return {
-    enter: () => new Promise<void>((admitted) => {
-      if (inside < limit) {
-        inside++;
-        admitted();
-      } else waiting.push(admitted);
-    }),
-    leave: () => {
-      const next = waiting.shift();
-      if (next) next();
-      else inside--;
-    },
-    inside: () => inside,
-    waiting: () => waiting.length,
-  };
-}
+/** The worker's script (compiled: src/api/worker-script.ts). */
+export const csvWorkerScript = (): string => workerScript('csv-export.worker.js');
 
 const exportsRunning = gate(CSV_EXPORTS_AT_ONCE);
 

@@ -378,7 +378,7 @@ export const OPENAPI_DOCUMENT = {
       E403: apiError('forbidden: the role may not', 'forbidden'),
       E404: apiError('not-found', 'not-found'),
       E409: apiError('conflict: the claim is not in a status the action allows', 'conflict'),
-      E413: apiError('body-too-large: the statement is over finance.maxStatementBytes', 'body-too-large'),
+      E413: apiError('body-too-large: the statement is over finance.maxStatementBytes, or its XLSX workbook needs more memory than an import may use to read it', 'body-too-large'),
       E415: apiError('unsupported-media-type: the body is neither text/csv nor XLSX', 'unsupported-media-type'),
       E502: apiError('platform-refused: the platform refused the cancel (or it cannot be asked yet); the claim is unchanged', 'platform-refused'),
       E503: apiError('server-busy: the request\'s body would pass finance.maxInFlightBodyBytes; send it again', 'server-busy'),

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { importStatement, reportJson } from '../commands/import-statement';
 import { formatMinorUnits } from '../domain/money';
@@ -40,7 +41,7 @@ export function settlementsRoutes(fin: FinanceContext): Router {
     const file = await spoolStatement(ctx.req, maxBytes);
     try {
       const caller = ctx.state.caller as Caller;
-      const report = await importStatement(dataSource, readStatement(file.path, format), {
+      const report = await importStatement(dataSource, readStatement(file.path, format, { scratchDir: dirname(file.path) }), {
         dryRun, actor: caller, at: fin.now(), file: { sha256: file.sha256, bytes: file.bytes, format }, platforms: PLATFORMS, requestId: ctx.state.requestId,
       });
       // Written a thousand lines at a time: a 100,000-line report is never one string.

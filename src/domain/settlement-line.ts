@@ -4,6 +4,7 @@
  * service's exact decimals (src/domain/decimal.ts), never through a binary float; a spreadsheet number
  * cell is read through its shortest decimal text (`String(n)`).
  */
+import { types } from 'node:util';
 import { decimalExceeds, decimalPlaces, parseDecimal, scaledHalfUp } from './decimal';
 import { MAX_MAJOR_AMOUNT } from './money';
 
@@ -13,6 +14,12 @@ export type StatementColumn = (typeof STATEMENT_COLUMNS)[number];
 
 /** A cell as the readers give it: text, a number (XLSX), a date (XLSX date cell: its wall-clock time), or nothing. */
 export type Cell = string | number | Date | null;
+
+/**
+ * A date cell, of whichever realm: an XLSX's dates come from a worker thread, and a Date that crossed a
+ * thread is of the process's main realm, which `instanceof Date` does not see in a vm context (jest's).
+ */
+const isDateCell = (cell: Cell): cell is Date => types.isDate(cell);
 
 export interface SettlementLine {
   platform: string;
@@ -65,7 +72,7 @@ function utcParts(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): Date 
  * `yyyy-MM-dd HH:mm:ss` in Beijing time; a spreadsheet date cell is its wall-clock time in Beijing.
  */
 export function parseSettledAt(cell: Cell): Date | null {
-  if (cell instanceof Date) {
+  if (isDateCell(cell)) {
     if (Number.isNaN(cell.getTime())) return null;
     // A date cell has no zone: its (UTC-read) wall-clock time, to the second, is Beijing time.
     return new Date(Math.round(cell.getTime() / 1000) * 1000 - BEIJING_OFFSET_MS);
@@ -89,7 +96,7 @@ export function parseSettledAt(cell: Cell): Date | null {
 function cellText(cell: Cell): string {
   if (cell === null) return '';
   if (typeof cell === 'number') return String(cell);
-  if (cell instanceof Date) return cell.toISOString();
+  if (isDateCell(cell)) return cell.toISOString();
   return cell.trim();
 }
 
@@ -108,7 +115,7 @@ export function readSettlementLine(cells: Readonly<Record<StatementColumn, Cell>
   const decimals = currencyDecimals(currency);
   const amountMinor = parseDecimalAmount(cellText(cells.amount), decimals);
   if (amountMinor === null) return { ok: false, message: `amount: must be a decimal amount with at most ${decimals} decimals in ${currency}` };
-  const settledAt = parseSettledAt(typeof cells.settledAt === 'string' || cells.settledAt instanceof Date ? cells.settledAt : cellText(cells.settledAt));
+  const settledAt = parseSettledAt(typeof cells.settledAt === 'string' || isDateCell(cells.settledAt) ? cells.settledAt : cellText(cells.settledAt));
   if (!settledAt) return { ok: false, message: 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)' };
   return { ok: true, line: { platform, platformClaimId, reference, amountMinor, currency, settledAt } };
 }
