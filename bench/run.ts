@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
+import { clusterSize } from '../src/cluster/cluster-size';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
 import { financeScenario, financeSection, financeTables, financeTargetsParagraph, FinanceRun } from './finance-scale';
 import { exampleBody } from './fixture';
@@ -13,7 +14,7 @@ import { startDelayProxy } from './delay-proxy';
 import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
-  startNode, stopChild, waitForLine, waitForOk, freshDatabase, freshMigratedDatabase } from './support';
+  startNode, stopChild, treeCpuSecondsOf, waitForLine, waitForOk, freshDatabase, freshMigratedDatabase } from './support';
 
 /**
  * `npm run bench`: claim-relay against MariaDB under load, next to a bare Koa route (the ceiling of HTTP +
@@ -101,7 +102,12 @@ const FINANCE = {
 const FINANCE_FULL = FINANCE.judgments === 1_000_000;
 
 /** The sections after the main tables, in this order; each is written by a run of its scenario. */
-const SECTION_KEYS = ['## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood', '## J database farther away'] as const;
+const SECTION_KEYS = [
+  '## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood', '## J database farther away',
+  '## L one service process per core',
+] as const;
+/** Service processes of A (WEB_CONCURRENCY passes through to the service: src/cluster/cluster-size.ts). */
+const SERVICE_PROCESSES = clusterSize(process.env, MYSQL).processes;
 /** Each answer of MariaDB held this long on its way to the service and the raw writer (0: straight loopback). */
 const DB_DELAY_MS = Number(process.env.BENCH_DB_DELAY_MS ?? 0);
 /** The MariaDB the service and the raw writer use: MYSQL, or the delay proxy in front of it. */
@@ -173,7 +179,7 @@ interface Watched {
 /** autocannon against 127.0.0.1:port for `seconds`, each request built by `build()`; answers are checked. */
 async function load(label: string, port: number, watched: Watched, connections: number, seconds: number, build: () => Built): Promise<LoadFigures> {
   const cpuBefore = {
-    server: cpuSecondsOf(watched.server.pid), mariadb: watched.mariadbPid ? cpuSecondsOf(watched.mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(),
+    server: treeCpuSecondsOf(watched.server.pid), mariadb: watched.mariadbPid ? cpuSecondsOf(watched.mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(),
   };
   const wallStarted = process.hrtime.bigint();
   let ok = 0;
@@ -214,7 +220,7 @@ async function load(label: string, port: number, watched: Watched, connections: 
     ],
   });
   const wall = Number(process.hrtime.bigint() - wallStarted) / 1e9;
-  const serverAfter = cpuSecondsOf(watched.server.pid);
+  const serverAfter = treeCpuSecondsOf(watched.server.pid);
   const mariadbAfter = watched.mariadbPid ? cpuSecondsOf(watched.mariadbPid) : null;
   const self = process.cpuUsage(cpuBefore.self);
   const machineAfter = machineBusySeconds();
@@ -540,6 +546,11 @@ function existingSection(key: SectionKey): string | null {
 function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart: string): Partial<Record<SectionKey, string>> {
   const fresh: Partial<Record<SectionKey, string>> = {};
   if (report.dispatch && DISPATCH_FULL) fresh['## E claim dispatch'] = dispatchSection(report.dispatch);
+  if (SERVICE_PROCESSES > 1) {
+    // Only the comparison of A and G is about the processes; the other sections stay one-process figures.
+    if (SCALE === 1 && report.raw && DB_DELAY_MS === 0) fresh['## L one service process per core'] = clusterSection(report, best, loadAtStart);
+    return fresh;
+  }
   if (DB_DELAY_MS > 0) {
     // Only the comparison of A and G holds for a database farther away; the other sections stay loopback figures.
     if (SCALE === 1 && report.raw) fresh['## J database farther away'] = farSection(report, best, loadAtStart);
@@ -562,6 +573,22 @@ function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: st
     `Written by \`BENCH_DB_DELAY_MS=${DB_DELAY_MS} BENCH_SCENARIOS=A,G npm run bench\`, ${new Date().toISOString()}; load average ${loadAtStart} at the start.`,
     `The service and the raw writer reach MariaDB through a loopback proxy that holds each of its answers ${DB_DELAY_MS} ms`,
     '(every round trip that much longer, as with a database on another machine); the load is as in A and G.',
+    '',
+    rawTable(report.raw!, report.unique, best),
+    '',
+    rawTargetsParagraph(report.raw!, best),
+  ].join('\n');
+}
+
+/** L: A against G with the service run as WEB_CONCURRENCY processes (src/cluster/). */
+function clusterSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
+  return [
+    '## L one service process per core',
+    '',
+    `Written by \`WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY} BENCH_SCENARIOS=A,G npm run bench\`, ${new Date().toISOString()}; ${cpus().length} cores; load average ${loadAtStart} at the start.`,
+    `The service runs as ${SERVICE_PROCESSES} processes behind one port (node:cluster; each with its own pool of ${RAW.pool} connections and its own`,
+    'dispatch worker); its CPU is the sum over the primary and the processes it forked. The load and G are as in section G, on the same',
+    'machine: the service processes, MariaDB and the load generator share its cores.',
     '',
     rawTable(report.raw!, report.unique, best),
     '',
@@ -668,7 +695,8 @@ function rawTable(raw: RawRun, unique: UniqueRun[], best: UniqueRun | undefined)
   for (const a of unique) {
     const share = `${((100 * a.storedPerSec) / ceiling.perSecond).toFixed(0)}%`;
     rows.push([
-      `A unique pushes, the service${a === best ? ' (best)' : ''}`, String(a.connections), String(RAW.pool), a.seconds.toFixed(1), fmt.int(a.storedPerSec),
+      `A unique pushes, the service${SERVICE_PROCESSES > 1 ? ` (${SERVICE_PROCESSES} processes)` : ''}${a === best ? ' (best)' : ''}`, String(a.connections),
+      SERVICE_PROCESSES > 1 ? `${RAW.pool} each` : String(RAW.pool), a.seconds.toFixed(1), fmt.int(a.storedPerSec),
       fmt.int(a.storedPerSec * 3), fmt.ms(a.p50), fmt.ms(a.p99), fmt.ms(a.max), fmt.int(a.non2xx + a.envelopeFailures + a.errors),
       a.queriesPerPush.toFixed(1), a.fsyncsPerPush.toFixed(2), cpuCell(a), cpuMsPerPush(a.cpu, a.seconds, a.stored), a === best ? `**${share}**` : share,
     ]);
@@ -1126,6 +1154,8 @@ async function main(): Promise<void> {
       );
       children.push(service);
       await waitForOk(service, servicePort, '/readyz', 60_000);
+      // Each connection goes to one of the processes in turn: ready when every one of several in a row says so.
+      if (SERVICE_PROCESSES > 1) await everyProcessReady(service, servicePort, 4 * SERVICE_PROCESSES);
       log(`service ready on port ${servicePort} (pid ${service.pid})${profileDir ? `, CPU profile to ${profileDir}` : ''}`);
 
       // 2. The bare Koa server.
@@ -1333,7 +1363,7 @@ async function main(): Promise<void> {
     if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);
     if (report.dispatch) process.stdout.write(`\n${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
     if (report.finance) process.stdout.write(`\n${financeTables(report.finance)}\n\n${financeTargetsParagraph(report.finance)}\n\n`);
-    if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1 && DB_DELAY_MS === 0) {
+    if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1 && DB_DELAY_MS === 0 && SERVICE_PROCESSES === 1) {
       await writeBenchmarksMd(db, report, best, loadAtStart);
       log('wrote BENCHMARKS.md');
     } else {
@@ -1352,6 +1382,18 @@ async function main(): Promise<void> {
     // 12. Children stopped, databases dropped, whatever happened.
     await cleanup();
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Waits until `inRow` new connections one after another each get /readyz 200 (bounded at 60 s). */
+async function everyProcessReady(service: Child, port: number, inRow: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let run = 0;
+  while (run < inRow) {
+    if (Date.now() > deadline) throw new Error(`service: not every process answered /readyz 200 within 60 s:\n${service.tail()}`);
+    const answer = await httpRequest(port, 'GET', '/readyz', undefined, 2000).catch(() => null);
+    run = answer?.status === 200 ? run + 1 : 0;
+    if (run === 0) await sleep(100);
   }
 }
 

@@ -176,6 +176,27 @@ export function cpuSecondsOf(pid: number): number | null {
   }
 }
 
+/** The pids of a process's children, from /proc/<pid>/task/<tid>/children (empty when it is gone). */
+function childPidsOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds of a process and all its live descendants: the service with WEB_CONCURRENCY > 1 is a primary
+ * that serves nothing and one forked process per core that do the work (null when the process is gone).
+ */
+export function treeCpuSecondsOf(pid: number, depth = 0): number | null {
+  const own = cpuSecondsOf(pid);
+  if (own === null || depth > 4) return own;
+  return childPidsOf(pid).reduce<number>((sum, child) => sum + (treeCpuSecondsOf(child, depth + 1) ?? 0), own);
+}
+
 /** The pid of the first process whose command name is one of `names` (e.g. the local mariadbd), or null. */
 export function findPid(names: string[]): number | null {
   for (const entry of readdirSync('/proc')) {
@@ -221,7 +242,7 @@ export interface CpuCores {
  * machine used (from /proc/stat, minus the three).
  */
 export function cpuMeter(pids: () => number[], mariadbPid: number | null): () => CpuCores & { wall: number } {
-  const sum = () => pids().reduce<number | null>((s, pid) => { const c = cpuSecondsOf(pid); return s === null || c === null ? null : s + c; }, 0);
+  const sum = () => pids().reduce<number | null>((s, pid) => { const c = treeCpuSecondsOf(pid); return s === null || c === null ? null : s + c; }, 0);
   const before = { server: sum(), mariadb: mariadbPid ? cpuSecondsOf(mariadbPid) : null, self: process.cpuUsage(), machine: machineBusySeconds(), at: process.hrtime.bigint() };
   return () => {
     const wall = Number(process.hrtime.bigint() - before.at) / 1e9;
