@@ -565,14 +565,13 @@ function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart:
   return fresh;
 }
 
-/** J: A against G with every MariaDB answer held DB_DELAY_MS (bench/delay-proxy.ts). */
-function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
+/** A section that sets A beside G under other conditions: its title, how it was run, what differs. */
+function comparisonSection(title: string, command: string, what: string[], report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
   return [
-    '## J database farther away',
+    title,
     '',
-    `Written by \`BENCH_DB_DELAY_MS=${DB_DELAY_MS} BENCH_SCENARIOS=A,G npm run bench\`, ${new Date().toISOString()}; load average ${loadAtStart} at the start.`,
-    `The service and the raw writer reach MariaDB through a loopback proxy that holds each of its answers ${DB_DELAY_MS} ms`,
-    '(every round trip that much longer, as with a database on another machine); the load is as in A and G.',
+    `Written by \`${command} npm run bench\`, ${new Date().toISOString()}; ${cpus().length} cores; load average ${loadAtStart} at the start.`,
+    ...what,
     '',
     rawTable(report.raw!, report.unique, best),
     '',
@@ -580,20 +579,21 @@ function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: st
   ].join('\n');
 }
 
+/** J: A against G with every MariaDB answer held DB_DELAY_MS (bench/delay-proxy.ts). */
+function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
+  return comparisonSection('## J database farther away', `BENCH_DB_DELAY_MS=${DB_DELAY_MS} BENCH_SCENARIOS=A,G`, [
+    `The service and the raw writer reach MariaDB through a loopback proxy that holds each of its answers ${DB_DELAY_MS} ms`,
+    '(every round trip that much longer, as with a database on another machine); the load is as in A and G.',
+  ], report, best, loadAtStart);
+}
+
 /** L: A against G with the service run as WEB_CONCURRENCY processes (src/cluster/). */
 function clusterSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
-  return [
-    '## L one service process per core',
-    '',
-    `Written by \`WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY} BENCH_SCENARIOS=A,G npm run bench\`, ${new Date().toISOString()}; ${cpus().length} cores; load average ${loadAtStart} at the start.`,
+  return comparisonSection('## L one service process per core', `WEB_CONCURRENCY=${process.env.WEB_CONCURRENCY} BENCH_SCENARIOS=A,G`, [
     `The service runs as ${SERVICE_PROCESSES} processes behind one port (node:cluster; each with its own pool of ${RAW.pool} connections and its own`,
     'dispatch worker); its CPU is the sum over the primary and the processes it forked. The load and G are as in section G, on the same',
     'machine: the service processes, MariaDB and the load generator share its cores.',
-    '',
-    rawTable(report.raw!, report.unique, best),
-    '',
-    rawTargetsParagraph(report.raw!, best),
-  ].join('\n');
+  ], report, best, loadAtStart);
 }
 
 /** I: what a flood of badly signed big bodies costs the service (bench/body-flood.ts). */
