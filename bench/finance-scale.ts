@@ -312,9 +312,12 @@ async function measureFinance({ env, database, url, opts, service, port, probe }
 
 /**
  * GET `path` with the finance token under autocannon (env.connections, env.seconds) when one request alone
- * took at most SLOW_MS (`aloneMs`); else up to SLOW_SAMPLES requests one after another (bounded by SLOW_BOUND_MS).
+ * took at most SLOW_MS (`aloneMs`); else up to SLOW_SAMPLES requests one after another (started within SLOW_BOUND_MS,
+ * each given up after `sampleTimeoutMs`).
  */
-export async function loadOrSample(port: number, path: string, aloneMs: number, env: Pick<FinanceEnv, 'connections' | 'seconds' | 'mariadbPid'>, servicePid: number): Promise<PathLoad> {
+export async function loadOrSample(
+  port: number, path: string, aloneMs: number, env: Pick<FinanceEnv, 'connections' | 'seconds' | 'mariadbPid'>, servicePid: number, sampleTimeoutMs = 60_000,
+): Promise<PathLoad> {
   const m = cpuMeter(() => [servicePid], env.mariadbPid);
   if (aloneMs <= SLOW_MS) {
     const result = await autocannon({
@@ -332,8 +335,8 @@ export async function loadOrSample(port: number, path: string, aloneMs: number, 
   const started = Date.now();
   while (times.length + failed < SLOW_SAMPLES && Date.now() - started < SLOW_BOUND_MS) {
     const t = process.hrtime.bigint();
-    // A request with no answer within getJson's bound counts as failed (the caller drains the query it left).
-    const answer = await getJson(port, path).catch(() => null);
+    // A request with no answer within its bound counts as failed (the caller drains the query it left).
+    const answer = await getJson(port, path, sampleTimeoutMs).catch(() => null);
     if (answer?.status === 200) times.push(Number(process.hrtime.bigint() - t) / 1e6);
     else failed++;
   }
