@@ -11,9 +11,9 @@ import { JudgmentFilter, resolveJudgmentFilter } from '../src/api/judgment-filte
 import { judgmentPageQuery } from '../src/api/judgment-list';
 import { reconciliationRules } from '../src/domain/reconciliation';
 import { TEST_APP } from '../test/support/qimen-push';
-import { MILLION_CLAIM_STATUSES, MILLION_TENANTS, millionReceivedAt, MillionSeeded, millionWaybill, seedMillion } from './seed-million';
+import { MILLION_CLAIM_STATUSES, MILLION_FILED_STATUSES, MILLION_TENANTS, millionReceivedAt, MillionSeeded, millionWaybill, seedMillion } from './seed-million';
 import {
-  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, resetPeakRss, startNode, stopChild, waitForOk, freshMigratedDatabase } from './support';
+  Child, cpuCoresCell, CpuCores, cpuMeter, fmt, freePort, LOOPBACK, markdownTable, memoryOf, MiB, PeakMemory, resetPeakRss, rssSampler, startNode, stopChild, waitForOk, freshMigratedDatabase } from './support';
 
 /**
  * Scenario H of `npm run bench`: the finance API on 1,000,000
@@ -57,7 +57,7 @@ export interface FinanceEnv {
   log: (msg: string) => void;
 }
 
-export interface FinanceLoad {
+export interface FinanceLoad extends PathLoad {
   label: string;
   path: string;
   /** Judgments the filter matches (COUNT on the database). */
@@ -69,6 +69,10 @@ export interface FinanceLoad {
   /** The page query alone (the SQL loadJudgmentPage runs, sent by the bench): ms, and MariaDB's plan for it. */
   sqlMs: number;
   plan: string;
+}
+
+/** One GET path under load (or, too slow for that, requested in turn). */
+export interface PathLoad {
   /** false: too slow to load concurrently; p50/p99/max are of sequential requests. */
   loaded: boolean;
   connections: number;
@@ -83,21 +87,13 @@ export interface FinanceLoad {
   cpu: CpuCores;
 }
 
-export interface FinanceCsv {
+export interface FinanceCsv extends PeakMemory {
   path: string;
   status: number;
   rows: number;
   bytes: number;
   firstByteMs: number;
   ms: number;
-  rssBefore: number;
-  hwmBefore: number;
-  hwmAfter: number;
-  rssAfter: number;
-  /** VmRSS sampled every 20 ms during the export. */
-  sampledPeak: number;
-  /** Whether VmHWM could be reset before the export (else "before" is the peak since the service started). */
-  hwmReset: boolean;
   cpu: CpuCores;
 }
 
@@ -115,21 +111,35 @@ export interface FinanceRun {
   loads: FinanceLoad[];
   /** The whole scenario: database, seeding, service, measurements (ms). */
   totalMs: number;
+  /** The seeded database, left for K to reuse (the run's cleanup drops it). */
+  seeded: SeededFinance;
 }
 
 const NEWEST = new Date('2026-10-31T00:00:00.000Z');
 const STEP_MS = 60_000;
 const iso = (d: Date) => d.toISOString();
 
-export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
-  const started = Date.now();
-  const { admin, log } = env;
-  const database = `claim_relay_bench_finance_${process.pid}`;
-  const url = await freshMigratedDatabase(admin, env.mysql, database, env.databases);
+/** The seed of H (and K): the options of bench/seed-million.ts for `judgments` judgments. */
+export function financeSeedOptions(judgments: number, boundMs: number, log: (msg: string) => void) {
+  return { judgments, newestAt: NEWEST, stepMs: STEP_MS, claimEvery: 3, packageEvery: 10, packagesPer: 2, batch: 5000, derivedChunk: 50_000, boundMs, log };
+}
 
-  // 1. Seed.
-  const N = env.judgments;
-  const opts = { judgments: N, newestAt: NEWEST, stepMs: STEP_MS, claimEvery: 3, packageEvery: 10, packagesPer: 2, batch: 5000, derivedChunk: 50_000, boundMs: env.seedBoundMs, log };
+/** A seeded database: where it is, how it was seeded, its size on disk and the MariaDB it is on. */
+export interface SeededFinance {
+  database: string;
+  url: string;
+  opts: ReturnType<typeof financeSeedOptions>;
+  seed: MillionSeeded;
+  dataMiB: Record<string, number>;
+  mariadb: string;
+  bufferPool: number;
+}
+
+/** A fresh migrated database `database`, seeded by bench/seed-million.ts (registered in env.databases: the caller's cleanup drops it). */
+export async function seedFinanceDatabase(env: Pick<FinanceEnv, 'admin' | 'mysql' | 'databases' | 'judgments' | 'seedBoundMs' | 'log'>, database: string): Promise<SeededFinance> {
+  const { admin, log } = env;
+  const url = await freshMigratedDatabase(admin, env.mysql, database, env.databases);
+  const opts = financeSeedOptions(env.judgments, env.seedBoundMs, log);
   const connect = () => createConnection({ uri: url, charset: 'utf8mb4', timezone: 'Z', connectTimeout: 5000 });
   const writer = await connect();
   const follower = await connect();
@@ -147,17 +157,22 @@ export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
   );
   const dataMiB = Object.fromEntries(sizes.filter((r) => Number(r.mib) >= 1).map((r) => [String(r.t), Number(r.mib)]));
   const [[pool]] = await admin.query<RowDataPacket[]>("SELECT @@innodb_buffer_pool_size AS b, VERSION() AS v");
+  return { database, url, opts, seed, dataMiB, mariadb: String(pool.v), bufferPool: Number(pool.b) };
+}
+
+export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
+  const started = Date.now();
+  const { log } = env;
+  const database = `claim_relay_bench_finance_${process.pid}`;
+  const seeded = await seedFinanceDatabase(env, database);
+  const { url, opts, seed, dataMiB } = seeded;
+  const N = env.judgments;
+  const connect = () => createConnection({ uri: url, charset: 'utf8mb4', timezone: 'Z', connectTimeout: 5000 });
 
   // 2. The service on it, finance token in its config, dispatch off (the seeded claims are not to be sent).
   const configPath = join(env.tmp, 'finance-config.json');
   writeFileSync(configPath, JSON.stringify({ qimen: { apps: [TEST_APP] }, finance: { tokens: [{ name: 'bench', token: FINANCE_TOKEN, role: 'viewer' }] } }));
-  const port = await freePort();
-  const service = startNode('finance service', env.serviceScript, {
-    ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', CLAIM_RELAY_CONFIG: configPath, DISPATCH_IN_PROCESS: '0',
-  }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [], env.root);
-  env.children.push(service);
-  await waitForOk(service, port, '/readyz', 60_000);
-  log(`  service on the seeded database, port ${port} (pid ${service.pid})`);
+  const { child: service, port } = await startFinanceService(env, 'finance service', url, configPath);
 
   // 3. The measurements, on the bench's own connection to the seeded database too (counts, the page SQL timed and explained).
   const probe = await connect();
@@ -165,10 +180,22 @@ export async function financeScenario(env: FinanceEnv): Promise<FinanceRun> {
     const { csv, csvWarm, loads } = await measureFinance({ env, database, url, opts, service, port, probe });
     if (service.lines() > 0) log(`the finance service wrote ${service.lines()} log lines at warn or above; last:\n${service.tail()}`);
     await stopChild(service);
-    return { date: new Date().toISOString(), mariadb: String(pool.v), bufferPool: Number(pool.b), judgments: N, seed, dataMiB, csv, csvWarm, loads, totalMs: Date.now() - started };
+    return { date: new Date().toISOString(), mariadb: seeded.mariadb, bufferPool: seeded.bufferPool, judgments: N, seed, dataMiB, csv, csvWarm, loads, totalMs: Date.now() - started, seeded };
   } finally {
     await probe.end().catch(() => undefined);
   }
+}
+
+/** The service on a seeded database with the config at `configPath` (its finance tokens), dispatch off: the seeded claims are not to be sent. */
+export async function startFinanceService(env: Pick<FinanceEnv, 'serviceScript' | 'root' | 'children' | 'log'>, name: string, url: string, configPath: string): Promise<{ child: Child; port: number }> {
+  const port = await freePort();
+  const child = startNode(name, env.serviceScript, {
+    ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', CLAIM_RELAY_CONFIG: configPath, DISPATCH_IN_PROCESS: '0',
+  }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [], env.root);
+  env.children.push(child);
+  await waitForOk(child, port, '/readyz', 60_000);
+  env.log(`  ${name} on the seeded database, port ${port} (pid ${child.pid})`);
+  return { child, port };
 }
 
 interface MeasureContext {
@@ -269,47 +296,56 @@ async function measureFinance({ env, database, url, opts, service, port, probe }
       .map((r) => `${r.select_type === 'PRIMARY' || r.select_type === 'SIMPLE' ? '' : `${String(r.select_type).toLowerCase()} `}${r.table} ${r.type}` +
         `${r.key ? ` ${r.key}` : ''}${r.rows ? ` ~${fmt.int(Number(r.rows))} rows` : ''}${/filesort/i.test(String(r.Extra)) ? ' + filesort' : ''}`)
       .join('; ');
-    const m = cpuMeter(() => [service.pid], env.mariadbPid);
-    let load: FinanceLoad;
-    if (alone <= SLOW_MS) {
-      log(`H GET ${f.path}: ${fmt.int(matches)} judgments match, ${firstPage} on the first page (alone ${fmt.ms(alone)} ms, its SQL ${fmt.ms(sqlMs)} ms); ` +
-        `${env.connections} connections, ${env.seconds} s`);
-      const result = await autocannon({
-        url: `http://${LOOPBACK}:${port}${f.path}`, connections: env.connections, duration: env.seconds, timeout: 10,
-        headers: { authorization: `Bearer ${FINANCE_TOKEN}` },
-      });
-      load = {
-        label: f.label, path: f.path, matches, firstPage, aloneMs: alone, sqlMs, plan, loaded: true, connections: env.connections, seconds: result.duration,
-        reqPerSec: result.requests.average, completed: result.requests.total, non2xx: result.non2xx, errors: result.errors + result.timeouts,
-        p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, cpu: m(),
-      };
-      if (load.completed === 0) load = { ...load, p50: NaN, p99: NaN, max: NaN };
-    } else {
-      log(`H GET ${f.path}: ${fmt.int(matches)} judgments match; one request alone took ${fmt.int(alone)} ms (its SQL ${fmt.int(sqlMs)} ms): ` +
-        `too slow to load with ${env.connections} connections, timed with up to ${SLOW_SAMPLES} requests one after another instead`);
-      const times: number[] = [];
-      let failed = 0;
-      const started = Date.now();
-      while (times.length + failed < SLOW_SAMPLES && Date.now() - started < SLOW_BOUND_MS) {
-        const t = process.hrtime.bigint();
-        const answer = await getJson(port, f.path);
-        if (answer.status === 200) times.push(Number(process.hrtime.bigint() - t) / 1e6);
-        else failed++;
-      }
-      const cpu = m();
-      times.sort((a, b) => a - b);
-      load = {
-        label: f.label, path: f.path, matches, firstPage, aloneMs: alone, sqlMs, plan, loaded: false, connections: 1, seconds: cpu.wall,
-        reqPerSec: times.length / cpu.wall, completed: times.length, non2xx: failed, errors: 0, p50: times[Math.floor((times.length - 1) / 2)] ?? NaN,
-        p99: times[times.length - 1] ?? NaN, max: times[times.length - 1] ?? NaN, cpu,
-      };
-    }
+    const verb = alone <= SLOW_MS
+      ? `${fmt.int(matches)} judgments match, ${firstPage} on the first page (alone ${fmt.ms(alone)} ms, its SQL ${fmt.ms(sqlMs)} ms); ${env.connections} connections, ${env.seconds} s`
+      : `${fmt.int(matches)} judgments match; one request alone took ${fmt.int(alone)} ms (its SQL ${fmt.int(sqlMs)} ms): ` +
+        `too slow to load with ${env.connections} connections, timed with up to ${SLOW_SAMPLES} requests one after another instead`;
+    log(`H GET ${f.path}: ${verb}`);
+    const load: FinanceLoad = { label: f.label, path: f.path, matches, firstPage, aloneMs: alone, sqlMs, plan, ...(await loadOrSample(port, f.path, alone, env, service.pid)) };
     loads.push(load);
     log(`  ${load.reqPerSec < 10 ? load.reqPerSec.toFixed(2) : fmt.int(load.reqPerSec)} req/s, p50 ${fmt.ms(load.p50)} ms, p99 ${fmt.ms(load.p99)} ms, max ${fmt.ms(load.max)} ms; ${load.non2xx} non-2xx, ${load.errors} errors; ` +
       `CPU cores ${cpuCoresCell(load.cpu)}; plan: ${plan}`);
     await drainQueries(env.admin, database, log);
   }
   return { csv, csvWarm, loads };
+}
+
+/**
+ * GET `path` with the finance token under autocannon (env.connections, env.seconds) when one request alone
+ * took at most SLOW_MS (`aloneMs`); else up to SLOW_SAMPLES requests one after another (started within SLOW_BOUND_MS,
+ * each given up after `sampleTimeoutMs`).
+ */
+export async function loadOrSample(
+  port: number, path: string, aloneMs: number, env: Pick<FinanceEnv, 'connections' | 'seconds' | 'mariadbPid'>, servicePid: number, sampleTimeoutMs = 60_000,
+): Promise<PathLoad> {
+  const m = cpuMeter(() => [servicePid], env.mariadbPid);
+  if (aloneMs <= SLOW_MS) {
+    const result = await autocannon({
+      url: `http://${LOOPBACK}:${port}${path}`, connections: env.connections, duration: env.seconds, timeout: 10,
+      headers: { authorization: `Bearer ${FINANCE_TOKEN}` },
+    });
+    const load: PathLoad = {
+      loaded: true, connections: env.connections, seconds: result.duration, reqPerSec: result.requests.average, completed: result.requests.total,
+      non2xx: result.non2xx, errors: result.errors + result.timeouts, p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, cpu: m(),
+    };
+    return load.completed === 0 ? { ...load, p50: NaN, p99: NaN, max: NaN } : load;
+  }
+  const times: number[] = [];
+  let failed = 0;
+  const started = Date.now();
+  while (times.length + failed < SLOW_SAMPLES && Date.now() - started < SLOW_BOUND_MS) {
+    const t = process.hrtime.bigint();
+    // A request with no answer within its bound counts as failed (the caller drains the query it left).
+    const answer = await getJson(port, path, sampleTimeoutMs).catch(() => null);
+    if (answer?.status === 200) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    else failed++;
+  }
+  const cpu = m();
+  times.sort((a, b) => a - b);
+  return {
+    loaded: false, connections: 1, seconds: cpu.wall, reqPerSec: times.length / cpu.wall, completed: times.length, non2xx: failed, errors: 0,
+    p50: times[Math.floor((times.length - 1) / 2)] ?? NaN, p99: times[times.length - 1] ?? NaN, max: times[times.length - 1] ?? NaN, cpu,
+  };
 }
 
 /**
@@ -334,7 +370,7 @@ async function pageSqls(url: string, filters: JudgmentFilter[]): Promise<string[
 }
 
 /** Waits (at most 60 s) until no query runs on `database` (requests autocannon gave up on), then kills what still runs. */
-async function drainQueries(admin: Connection, database: string, log: (m: string) => void): Promise<void> {
+export async function drainQueries(admin: Connection, database: string, log: (m: string) => void): Promise<void> {
   const running = async () =>
     (await admin.query<RowDataPacket[]>(
       "SELECT id FROM information_schema.processlist WHERE db = ? AND command = 'Query' AND id <> CONNECTION_ID()", [database],
@@ -351,15 +387,16 @@ async function drainQueries(admin: Connection, database: string, log: (m: string
   }
 }
 
-function getJson(port: number, path: string): Promise<{ status: number; body: string }> {
+/** GETs `path` with the finance token; fails when no answer came within `timeoutMs`. */
+export function getJson(port: number, path: string, timeoutMs = 60_000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: LOOPBACK, port, path, headers: { authorization: `Bearer ${FINANCE_TOKEN}` }, agent: false, timeout: 60_000 }, (res) => {
+    const req = request({ host: LOOPBACK, port, path, headers: { authorization: `Bearer ${FINANCE_TOKEN}` }, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within 60 s`)));
+    req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
     req.end();
   });
@@ -370,10 +407,9 @@ function streamGet(port: number, path: string, serverPid: number): Promise<{ sta
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const since = () => Number(process.hrtime.bigint() - started) / 1e6;
-    let peakRss = memoryOf(serverPid).rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(serverPid).rss)), 20);
+    const peakRss = rssSampler(serverPid);
     const fail = (err: Error) => {
-      clearInterval(sampler);
+      peakRss();
       reject(err);
     };
     const req = request({ host: LOOPBACK, port, path, headers: { authorization: `Bearer ${FINANCE_TOKEN}` }, agent: false, timeout: 300_000 }, (res) => {
@@ -385,11 +421,7 @@ function streamGet(port: number, path: string, serverPid: number): Promise<{ sta
         bytes += chunk.length;
         for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
       });
-      res.on('end', () => {
-        clearInterval(sampler);
-        peakRss = Math.max(peakRss, memoryOf(serverPid).rss);
-        resolve({ status: res.statusCode ?? 0, bytes, lines, firstByteMs, ms: since(), peakRss });
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, lines, firstByteMs, ms: since(), peakRss: peakRss() }));
       res.on('error', fail);
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer within 300 s`)));
@@ -468,8 +500,8 @@ export function financeSection(run: FinanceRun, env: { connections: number; seco
     `  ${(s.analyzeMs / 1000).toFixed(1)} s): ${Object.entries(s.rows).map(([t, n]) => `${t} ${fmt.int(n)}`).join(', ')}. On disk (data + indexes): ` +
       `${Object.entries(run.dataMiB).map(([t, m]) => `${t} ${m.toFixed(0)} MiB`).join(', ')}.`,
     `  One judgment a minute (about ${fmt.int(run.judgments / 1440 / 365)} years), ${MILLION_TENANTS.length} tenants in turn, WAREHOUSE / DELIVERY, every revision column the`,
-    `  spec example fills; a claim for every 3rd judgment (status ${MILLION_CLAIM_STATUSES.join(' / ')} in turn, submitted ones with their event),`,
-    '  2 package numbers for every 10th.',
+    `  spec example fills; a claim for every 3rd judgment (status ${MILLION_CLAIM_STATUSES.join(' / ')} in turn, submitted ones with their event,`,
+    `  ${MILLION_FILED_STATUSES.join(' and ')} ones with a platform claim id), 2 package numbers for every 10th.`,
     '- The service (`node dist/src/main.js`, default pool, LOG_LEVEL=warn, DISPATCH_IN_PROCESS=0) on that database with a viewer token;',
     '  each path is requested once before measuring (warm code paths), and the CSV of the 1,000 newest judgments is exported once.',
     `- CSV: the export alone on the service, streamed and counted by the bench (nothing kept). VmHWM is reset to VmRSS right before`,

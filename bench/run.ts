@@ -6,6 +6,7 @@ import { createConnection, Connection, RowDataPacket } from 'mysql2/promise';
 import { clusterSize } from '../src/cluster/cluster-size';
 import { signedPush, TEST_APP } from '../test/support/qimen-push';
 import { financeScenario, financeSection, financeTables, financeTargetsParagraph, FinanceRun } from './finance-scale';
+import { settlementScenario, settlementSection, SettlementRun } from './settlement-scale';
 import { exampleBody } from './fixture';
 import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
@@ -22,14 +23,17 @@ import {
  * E claim dispatch (worker processes draining seeded claims to the fake platforms), F mixed pushes (80% unique,
  * 15% duplicate, 5% bad signature), G the raw database ceiling of a unique push (a plain mysql2 script,
  * bench/raw-ceiling.ts, next to A), H the finance API on 1,000,000 judgments (bench/finance-scale.ts: seeding
- * and measuring take about 3 minutes; BENCH_SCENARIOS=A,B,C,D,E,F,G leaves it out).
+ * and measuring take about 3 minutes; BENCH_SCENARIOS=A,B,C,D,E,F,G leaves it out), K statement imports (settlements) of
+ * 100,000 lines on H's data set and the reconciliation view on them (bench/settlement-scale.ts; on H's database when H
+ * ran, else seeded for K).
  * Writes BENCHMARKS.md at the repo root. Everything runs on loopback; every load is bounded in time.
  *
  * Environment (all optional):
- *   BENCH_SCENARIOS=A,…,H     run only these (default: all). BENCHMARKS.md is written whole only by a run of A–D
- *                             at scale 1; a run of E (default claims/workers), F, G or H (1,000,000 judgments) at
+ *   BENCH_SCENARIOS=A,…,K     run only these (default: all). BENCHMARKS.md is written whole only by a run of A–D
+ *                             at scale 1; a run of E (default claims/workers), F, G, H or K (default data) at
  *                             scale 1 writes its own section, keeping the rest
- *   BENCH_FINANCE_JUDGMENTS=1000000  judgments seeded for H;  BENCH_SEED_BOUND_S=360  H's seeding stops after this
+ *   BENCH_FINANCE_JUDGMENTS=1000000  judgments seeded for H and K;  BENCH_SEED_BOUND_S=360  their seeding stops after this
+ *   BENCH_STATEMENT_LINES=100000     lines of K's statement (K writes its section at 1,000,000 judgments, 100,000 lines)
  *   BENCH_CONNECTIONS=32,64   connection counts tried in scenario A (B and C use A's best)
  *   BENCH_DURATION_SCALE=1    multiplies the load durations (e.g. 0.2 for a quick smoke run)
  *   BENCH_CPU_PROF=/tmp/dir   run the service (and E's workers, H's service) with --cpu-prof, writing the .cpuprofiles there
@@ -38,6 +42,7 @@ import {
  *   BENCH_MYSQL=mysql://root@127.0.0.1:3306   the MariaDB server
  *   BENCH_DB_DELAY_MS=0       the service and the raw writer reach MariaDB through a proxy that holds each answer this
  *                             long (a database farther away than loopback); such a run writes only section J
+ *   WEB_CONCURRENCY=2         the service runs as that many processes (src/cluster/); such a run of A,G writes only section L
  */
 
 const ROOT = resolve(__dirname, '../..');
@@ -49,7 +54,7 @@ const SCALE = Number(process.env.BENCH_DURATION_SCALE ?? 1);
 const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE, mixed: 15 * SCALE, raw: 15 * SCALE, finance: 10 * SCALE };
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,64').split(',').map(Number).filter((n) => n > 0);
 /** Every scenario by default, H included (it took under 3 minutes of a run: see its section of BENCHMARKS.md). */
-const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H,I';
+const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H,I,K';
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS).toUpperCase().split(',').map((s) => s.trim()));
 /**
  * The scenarios run with the service on the bench database; E runs worker processes on a database of its own,
@@ -100,11 +105,15 @@ const FINANCE = {
 };
 /** An H run on the default data set writes its section of BENCHMARKS.md. */
 const FINANCE_FULL = FINANCE.judgments === 1_000_000;
+/** K: the statement's lines (BENCH_STATEMENT_LINES, default 100,000), imported on H's data set. */
+const STATEMENT_LINES = Number(process.env.BENCH_STATEMENT_LINES ?? 100_000);
+/** A K run on the default data set and statement writes its section of BENCHMARKS.md. */
+const SETTLEMENT_FULL = FINANCE_FULL && STATEMENT_LINES === 100_000;
 
 /** The sections after the main tables, in this order; each is written by a run of its scenario. */
 const SECTION_KEYS = [
   '## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood', '## J database farther away',
-  '## L one service process per core',
+  '## K settlements on', '## L one service process per core',
 ] as const;
 /** Service processes of A (WEB_CONCURRENCY passes through to the service: src/cluster/cluster-size.ts). */
 const SERVICE_PROCESSES = clusterSize(process.env, MYSQL).processes;
@@ -562,6 +571,11 @@ function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart:
     fresh['## H finance on'] = financeSection(report.finance, { connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.financeLoadAtStart ?? loadAtStart });
   }
   if (report.flood) fresh['## I unauthenticated body flood'] = floodSection(report.flood);
+  if (SCALE === 1 && SETTLEMENT_FULL && report.settlement) {
+    fresh['## K settlements on'] = settlementSection(report.settlement, {
+      connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.settlementLoadAtStart ?? loadAtStart,
+    });
+  }
   return fresh;
 }
 
@@ -887,6 +901,8 @@ interface Report {
   raw?: RawRun;
   finance?: FinanceRun;
   financeLoadAtStart?: string;
+  settlement?: SettlementRun;
+  settlementLoadAtStart?: string;
   /** µs of CPU the metrics cost a stored push (bench/metrics-cost.ts), on and with METRICS=off. */
   metricsCost?: { onUs: number; offUs: number };
 }
@@ -1051,7 +1067,8 @@ async function writeBenchmarksMd(db: Connection, report: Report, best: UniqueRun
     '  small JSON (bench/bare-koa.ts): the ceiling of HTTP + body reading on this machine.',
     '- **C duplicate pushes**: one already-stored body repeated (re-signed per request): the duplicate fast path.',
     `- **D big push**: one push with ${fmt.int(BIG_PACKAGES)} package numbers; RSS from /proc/<pid>/status of the service.`,
-    '- **E claim dispatch**, **F mixed pushes**, **G raw database ceiling** (A next to it) and **H finance on 1,000,000 judgments**:',
+    '- **E claim dispatch**, **F mixed pushes**, **G raw database ceiling** (A next to it), **H finance on 1,000,000 judgments** and',
+    '  **K settlements on 1,000,000 judgments**:',
     '  sections of their own below, each also written by a run of its scenario alone (`BENCH_SCENARIOS=F npm run bench`).',
     '',
     loadTable(report, best),
@@ -1352,7 +1369,16 @@ async function main(): Promise<void> {
       });
     }
 
-    // 11. Report.
+    // 11. K: statement imports and the reconciliation view, on H's database when H ran (same data set), else its own.
+    if (SCENARIOS.has('K')) {
+      report.settlementLoadAtStart = loadavg()[0].toFixed(2);
+      report.settlement = await settlementScenario({
+        admin: db, mysql: MYSQL, children, databases, tmp, mariadbPid, root: ROOT, serviceScript: SERVICE_SCRIPT, judgments: FINANCE.judgments,
+        seconds: SECONDS.finance, connections: FINANCE.connections, seedBoundMs: FINANCE.seedBoundMs, lines: STATEMENT_LINES, log,
+      }, report.finance?.seeded);
+    }
+
+    // 12. Report.
     if (['A', 'B', 'C', 'D'].some((s) => SCENARIOS.has(s))) {
       process.stdout.write(
         `\n${loadTable(report, best)}\n\n${report.unique.length ? `${servedTable(report.unique, best, report.halfRate)}\n\n` : ''}` +
@@ -1363,6 +1389,8 @@ async function main(): Promise<void> {
     if (report.raw) process.stdout.write(`\n${rawTable(report.raw, report.unique, best)}\n\n${rawTargetsParagraph(report.raw, best)}\n\n`);
     if (report.dispatch) process.stdout.write(`\n${dispatchMarkdownTable(report.dispatch)}\n\n${dispatchTargetsParagraph(report.dispatch)}\n\n`);
     if (report.finance) process.stdout.write(`\n${financeTables(report.finance)}\n\n${financeTargetsParagraph(report.finance)}\n\n`);
+    // K's whole section (its prose says what was measured: the figures of a smaller run are for notes too).
+    if (report.settlement) process.stdout.write(`\n${settlementSection(report.settlement, { connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.settlementLoadAtStart ?? loadAtStart })}\n`);
     if (['A', 'B', 'C', 'D'].every((s) => SCENARIOS.has(s)) && SCALE === 1 && DB_DELAY_MS === 0 && SERVICE_PROCESSES === 1) {
       await writeBenchmarksMd(db, report, best, loadAtStart);
       log('wrote BENCHMARKS.md');
@@ -1379,7 +1407,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    // 12. Children stopped, databases dropped, whatever happened.
+    // 13. Children stopped, databases dropped, whatever happened.
     await cleanup();
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

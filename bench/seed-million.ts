@@ -6,7 +6,8 @@ import type { Connection } from 'mysql2/promise';
  * MySQL/MariaDB database, fast:
  *   - work_order: multi-row INSERTs of `batch` rows built as SQL text by this process (identity and content
  *     hashes are real sha256s, so the unique identity index grows as it does in production);
- *   - judgment_revision (every column the spec example fills), claim (one per `claimEvery` judgments),
+ *   - judgment_revision (every column the spec example fills), claim (one per `claimEvery` judgments; the
+ *     filed ones, submitted and completed, hold the platform's id millionPlatformClaimId, so statements match them),
  *     claim_event (one `pending → submitted` event per submitted claim) and responsibility_package
  *     (`packagesPer` numbers for one judgment in `packageEvery`): INSERT … SELECT from the work orders, in id
  *     ranges of `derivedChunk`, on a second connection that follows the first (both of MariaDB's threads work);
@@ -33,6 +34,8 @@ export interface MillionSeedOptions {
 export const MILLION_TENANTS = ['MAOCHAO', '天猫国际', 'TMALL_HK', 'TAOBAO', 'LAZADA', 'DARAZ', 'TRENDYOL', 'ALIEXPRESS', 'MIRAVIA', 'FLIGGY'];
 export const MILLION_PARTIES = ['WAREHOUSE', 'DELIVERY'];
 export const MILLION_CLAIM_STATUSES = ['pending', 'submitted', 'completed', 'dead'];
+/** The statuses whose claims hold a platform claim id (the platform took them). */
+export const MILLION_FILED_STATUSES = ['submitted', 'completed'];
 
 export interface MillionSeeded {
   rows: Record<string, number>;
@@ -53,6 +56,20 @@ export function millionReceivedAt(opts: Pick<MillionSeedOptions, 'judgments' | '
 
 /** The waybill number of row i, as the revision stores it. */
 export const millionWaybill = (i: number) => `75${String(i).padStart(12, '0')}`;
+
+/** The platform's claim id of work order i's claim, when it is filed. */
+const PLATFORM_CLAIM_ID_PREFIX = 'PCL';
+export const millionPlatformClaimId = (i: number) => `${PLATFORM_CLAIM_ID_PREFIX}${i}`;
+
+/** Work order i's claim (every `claimEvery`-th): its status, platform and amount, as the seed's SQL makes them. */
+export function millionClaimOf(opts: Pick<MillionSeedOptions, 'claimEvery'>, i: number): { status: string; platform: string; amountMinor: number } | null {
+  if (i % opts.claimEvery !== 0) return null;
+  return {
+    status: MILLION_CLAIM_STATUSES[Math.floor(i / opts.claimEvery) % MILLION_CLAIM_STATUSES.length],
+    platform: i % 2 === 0 ? 'glitzcloud' : 'duobaoyu',
+    amountMinor: 1000 + (i % 997),
+  };
+}
 
 /** `writer` writes the work orders; `follower` derives the other tables from them, range by range. */
 export async function seedMillion(writer: Connection, follower: Connection, opts: MillionSeedOptions): Promise<MillionSeeded> {
@@ -127,11 +144,14 @@ export async function seedMillion(writer: Connection, follower: Connection, opts
     `w.responsibilityParty, ${money(claimMinor)}, ${claimMinor}, '仓内拣选导致临期', 'REFUND', 'CN_USER_10001', CONCAT('PAY_H', w.id), NULL, ` +
     `${money(paymentMinor)}, ${paymentMinor}, 'SUCCESS', NULL FROM work_order w WHERE w.id BETWEEN ? AND ?`;
   const statuses = MILLION_CLAIM_STATUSES.map((s) => `'${s}'`).join(', ');
+  const claimStatus = `ELT(1 + (w.id DIV ${opts.claimEvery}) % ${MILLION_CLAIM_STATUSES.length}, ${statuses})`;
+  const filed = MILLION_FILED_STATUSES.map((s) => `'${s}'`).join(', ');
   const claimSql =
-    'INSERT INTO claim (workOrderId, route, platform, status, revision, amountMinor, currency, fields, attempts, nextAttemptAt, mayExistOnPlatform, createdAt, updatedAt, plannedAmountMinor, plannedCurrency) ' +
-    `SELECT w.id, 'bench-route', IF(w.id % 2 = 0, 'glitzcloud', 'duobaoyu'), ELT(1 + (w.id DIV ${opts.claimEvery}) % ${MILLION_CLAIM_STATUSES.length}, ${statuses}), ` +
-    `1, ${claimMinor}, 'CNY', '{}', IF(ELT(1 + (w.id DIV ${opts.claimEvery}) % ${MILLION_CLAIM_STATUSES.length}, ${statuses}) = 'pending', 0, 1), NULL, 0, ` +
-    `w.receivedAt, w.receivedAt + INTERVAL 1 MINUTE, ${claimMinor}, 'CNY' FROM work_order w WHERE w.id BETWEEN ? AND ? AND w.id % ${opts.claimEvery} = 0`;
+    'INSERT INTO claim (workOrderId, route, platform, status, revision, amountMinor, currency, fields, attempts, nextAttemptAt, mayExistOnPlatform, createdAt, updatedAt, plannedAmountMinor, plannedCurrency, platformClaimId) ' +
+    `SELECT w.id, 'bench-route', IF(w.id % 2 = 0, 'glitzcloud', 'duobaoyu'), ${claimStatus}, ` +
+    `1, ${claimMinor}, 'CNY', '{}', IF(${claimStatus} = 'pending', 0, 1), NULL, 0, ` +
+    `w.receivedAt, w.receivedAt + INTERVAL 1 MINUTE, ${claimMinor}, 'CNY', IF(${claimStatus} IN (${filed}), CONCAT('${PLATFORM_CLAIM_ID_PREFIX}', w.id), NULL) ` +
+    `FROM work_order w WHERE w.id BETWEEN ? AND ? AND w.id % ${opts.claimEvery} = 0`;
   const eventSql =
     'INSERT INTO claim_event (claimId, fromStatus, toStatus, source, reason, payload, createdAt) ' +
     `SELECT c.id, 'pending', 'submitted', 'dispatcher', 'sent to the platform', NULL, c.updatedAt FROM claim c ` +

@@ -263,6 +263,19 @@ export function cpuCoresCell(c: CpuCores): string {
   return `${f(c.server)} / ${f(c.mariadb)} / ${f(c.loadgen)} / ${f(c.other)}`;
 }
 
+/** A process's memory around one measured request (bytes). */
+export interface PeakMemory {
+  /** VmRSS right before. */
+  rssBefore: number;
+  /** VmHWM right before: reset to VmRSS when `hwmReset`, else the peak since the process started. */
+  hwmBefore: number;
+  hwmAfter: number;
+  rssAfter: number;
+  /** The highest VmRSS sampled every 20 ms during the request. */
+  sampledPeak: number;
+  hwmReset: boolean;
+}
+
 /** Resets the process's VmHWM to its current VmRSS (Linux: "5" into /proc/<pid>/clear_refs); false when refused. */
 export function resetPeakRss(pid: number): boolean {
   try {
@@ -271,6 +284,16 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Samples a process's VmRSS every 20 ms from now on; the returned function stops and answers the highest seen (a last sample included). */
+export function rssSampler(pid: number): () => number {
+  let peak = memoryOf(pid).rss;
+  const timer = setInterval(() => (peak = Math.max(peak, memoryOf(pid).rss)), 20);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, memoryOf(pid).rss);
+  };
 }
 
 /**
