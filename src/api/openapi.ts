@@ -305,6 +305,12 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: json(ref('Summary')), ...responses('E400', 'E401') },
       }),
     },
+    '/api/reconciliation': {
+      get: api('getReconciliation', "Per currency and platform: the claims' claimed, accepted, completed, settled and outstanding amounts (the summary's byPlatform, read from the claims alone unless the filter names judgments)", {
+        parameters: FILTERS,
+        responses: { 200: json(ref('Reconciliation')), ...responses('E400', 'E401') },
+      }),
+    },
     '/api/summary/daily': {
       get: api('getDailySummary', "Amounts per day of received time in the viewer's time zone", {
         parameters: [...FILTERS, query('utcOffsetMinutes', { type: 'integer', minimum: -840, maximum: 840, default: 0 }, 'the viewer\'s offset from UTC (Beijing: 480)')],
@@ -474,6 +480,12 @@ export const OPENAPI_DOCUMENT = {
             byPlatform: { type: 'array', items: object({ platform: str(), ...claimMeasures }) },
             byStatus: { type: 'array', items: object({ status: str(), claims: { type: 'integer' }, amount: money('every claim in this status') }) },
           }),
+        },
+      }),
+      Reconciliation: object({
+        currencies: {
+          type: 'array',
+          items: object({ currency: str(), byPlatform: { type: 'array', items: object({ platform: str(), ...claimMeasures }) } }),
         },
       }),
       DailySummary: object({

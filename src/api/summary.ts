@@ -1,12 +1,12 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { formatMinorTotal, minorFromSum } from '../domain/money-totals';
-import { Claim, JudgmentRevision, WorkOrder } from '../entities';
+import { Claim, JudgmentRevision, Settlement, WorkOrder } from '../entities';
 import type { FinanceContext } from './finance-context';
 import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 import { sqlDialect } from './sql-dialect';
-import { settledSumSql } from '../storage/settlements/settlement-repository';
+import { SETTLES_CLAIM } from '../storage/settlements/settlement-repository';
 
 /**
  * GET /api/summary and /api/summary/daily. Every amount is a SUM over integer fen columns, read as text
@@ -29,14 +29,23 @@ function judgmentQuery(fin: FinanceContext, filter: JudgmentFilter, rules: Recon
   return applyJudgmentFilter(qb, filter, rules);
 }
 
-/** Claims of the filtered judgments that themselves meet the filter's claim conditions. */
-function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
-  const qb = fin.dataSource
-    .getRepository(Claim)
-    .createQueryBuilder('c')
-    .innerJoin(WorkOrder, 'w', 'w.id = c.workOrderId')
-    .innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
-  applyJudgmentFilter(qb, filter, rules);
+/** Whether the filter names anything of the judgment (its work order or latest revision), not only of its claims. */
+function filtersJudgments(filter: JudgmentFilter): boolean {
+  return Boolean(filter.from || filter.to || filter.tenantId || filter.responsibilityParty || filter.currency || filter.q || (filter.flag && !isClaimFlag(filter.flag)));
+}
+
+/**
+ * Claims of the filtered judgments that themselves meet the filter's claim conditions. The judgment tables are
+ * joined only when the filter or the caller (`withJudgments`: it groups by them) needs them: a claim meeting the claim conditions belongs to a
+ * work order with such a claim, so without judgment conditions the claims alone answer (an unfiltered view
+ * reads the claim table, not a million work orders and revisions).
+ */
+function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { withJudgments: boolean }) {
+  const qb = fin.dataSource.getRepository(Claim).createQueryBuilder('c');
+  if (opts.withJudgments || filtersJudgments(filter)) {
+    qb.innerJoin(WorkOrder, 'w', 'w.id = c.workOrderId').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
+    applyJudgmentFilter(qb, filter, rules);
+  }
   if (filter.status) qb.andWhere('c.status = :cStatus', { cStatus: filter.status });
   if (filter.platform) qb.andWhere('c.platform = :cPlatform', { cPlatform: filter.platform });
   if (filter.flag && isClaimFlag(filter.flag)) {
@@ -44,6 +53,49 @@ function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: Reconcil
     qb.andWhere(cond.sql, cond.params);
   }
   return qb;
+}
+
+/** A group of claims (one currency, party, platform and status): their count and sums in minor units. */
+export interface ClaimGroup {
+  currency: string;
+  party: string | null;
+  platform: string;
+  status: string;
+  claims: number;
+  amount: bigint;
+  /** The platform's accepted amount where it gave one, else the amount claimed. */
+  settled: bigint;
+  /** What statement lines settle of these claims. */
+  lines: bigint;
+}
+
+/**
+ * The filtered claims grouped by currency, platform, status (and the judgment's responsibility party when
+ * `byParty`), in two grouped queries: the claims' own sums, then what statement lines settle of them (a join
+ * driven by the lines, one look-up each in the claim's unique (platform, platformClaimId)), added per group.
+ */
+export async function claimGroups(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { byParty: boolean }): Promise<ClaimGroup[]> {
+  const d = sqlDialect(fin.dataSource);
+  const grouped = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) => {
+    // In the order of IDX_claim_reconciliation, so that MariaDB reads the groups off the index in order.
+    qb.addSelect('c.platform', 'platform').addSelect('c.currency', 'currency').addSelect('c.status', 'status')
+      .groupBy('c.platform').addGroupBy('c.currency').addGroupBy('c.status');
+    if (opts.byParty) qb.addSelect('w.responsibilityParty', 'party').addGroupBy('w.responsibilityParty');
+    return qb;
+  };
+  type Row = { currency: string; party?: string | null; platform: string; status: string };
+  const key = (r: Row) => JSON.stringify([r.currency, r.party ?? null, r.platform, r.status]);
+  const claimRows = await grouped(claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).select('COUNT(*)', 'claims'))
+    .addSelect(d.sumText('c.amountMinor'), 'amount')
+    .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
+    .getRawMany<Row & { claims: unknown; amount: unknown; settled: unknown }>();
+  const lineRows = await grouped(claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).innerJoin(Settlement, 's', SETTLES_CLAIM('s', 'c')).select(d.sumText('s.amountMinor'), 'lines'))
+    .getRawMany<Row & { lines: unknown }>();
+  const lines = new Map(lineRows.map((r) => [key(r), minorFromSum(r.lines)]));
+  return claimRows.map((r) => ({
+    currency: r.currency, party: r.party ?? null, platform: r.platform, status: r.status, claims: Number(r.claims),
+    amount: minorFromSum(r.amount), settled: minorFromSum(r.settled), lines: lines.get(key(r)) ?? 0n,
+  }));
 }
 
 interface Measures {
@@ -85,6 +137,15 @@ function addClaims(m: Measures, row: { status: string; claims: number; amount: b
   if (row.status === 'completed') m.completedAmount += row.settled;
 }
 
+/** Adds a claim group to its platform's measures. */
+function addToPlatform(platforms: Map<string, PlatformMeasures>, row: ClaimGroup) {
+  const pl = bucket(platforms, row.platform, () => ({ ...emptyMeasures(), amount: 0n, settledAmount: 0n, settledOfAccepted: 0n }));
+  pl.amount += row.amount;
+  pl.settledAmount += row.lines;
+  if (ACCEPTED_STATUSES.includes(row.status)) pl.settledOfAccepted += row.lines;
+  addClaims(pl, row);
+}
+
 function bucket<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
   if (!value) map.set(key, (value = make()));
@@ -107,22 +168,7 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
     .addGroupBy('w.responsibilityParty')
     .getRawMany<{ currency: string; party: string | null; judgments: unknown; judged: unknown; paid: unknown }>();
 
-  const claimRows = (
-    await claimQuery(fin, filter, rules)
-      .select('c.currency', 'currency')
-      .addSelect('w.responsibilityParty', 'party')
-      .addSelect('c.platform', 'platform')
-      .addSelect('c.status', 'status')
-      .addSelect('COUNT(*)', 'claims')
-      .addSelect(d.sumText('c.amountMinor'), 'amount')
-      .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
-      .addSelect(d.sumText(settledSumSql('c')), 'lines')
-      .groupBy('c.currency')
-      .addGroupBy('w.responsibilityParty')
-      .addGroupBy('c.platform')
-      .addGroupBy('c.status')
-      .getRawMany<{ currency: string; party: string | null; platform: string; status: string; claims: unknown; amount: unknown; settled: unknown; lines: unknown }>()
-  ).map((row) => ({ ...row, claims: Number(row.claims), amount: minorFromSum(row.amount), settled: minorFromSum(row.settled), lines: minorFromSum(row.lines) }));
+  const claimRows = await claimGroups(fin, filter, rules, { byParty: true });
 
   const flagCounts = await flagCountsByCurrency(fin, filter, rules);
 
@@ -145,11 +191,7 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
     const t = totalsOf(row.currency);
     addClaims(t, row);
     addClaims(bucket(t.parties, partyKey(row.party), emptyMeasures), row);
-    const pl = bucket(t.platforms, row.platform, () => ({ ...emptyMeasures(), amount: 0n, settledAmount: 0n, settledOfAccepted: 0n }));
-    pl.amount += row.amount;
-    pl.settledAmount += row.lines;
-    if (ACCEPTED_STATUSES.includes(row.status)) pl.settledOfAccepted += row.lines;
-    addClaims(pl, row);
+    addToPlatform(t.platforms, row);
     const st = bucket(t.statuses, row.status, () => ({ claims: 0, amount: 0n }));
     st.claims += row.claims;
     st.amount += row.amount;
@@ -163,6 +205,22 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
       byResponsibilityParty: sorted(t.parties).map(([party, m]) => ({ responsibilityParty: party === '' ? null : party, ...presentMeasures(m) })),
       byPlatform: sorted(t.platforms).map(([platform, m]) => ({ platform, ...presentClaimMeasures(m) })),
       byStatus: sorted(t.statuses).map(([status, m]) => ({ status, claims: m.claims, amount: formatMinorTotal(m.amount) })),
+    })),
+  };
+}
+
+/**
+ * GET /api/reconciliation: per currency, each platform's claims and their claimed, accepted, completed, settled
+ * and outstanding amounts (the summary's byPlatform, without its judgment totals and flag counts, so an
+ * unfiltered view reads the claims and the statement lines only).
+ */
+export async function reconciliation(fin: FinanceContext, filter: JudgmentFilter) {
+  const currencies = new Map<string, Map<string, PlatformMeasures>>();
+  for (const row of await claimGroups(fin, filter, fin.rules(), { byParty: false })) addToPlatform(bucket(currencies, row.currency, () => new Map()), row);
+  return {
+    currencies: sorted(currencies).map(([currency, platforms]) => ({
+      currency,
+      byPlatform: sorted(platforms).map(([platform, m]) => ({ platform, ...presentClaimMeasures(m) })),
     })),
   };
 }
@@ -196,7 +254,7 @@ export async function dailySummary(fin: FinanceContext, filter: JudgmentFilter, 
     .groupBy('r.currency')
     .addGroupBy('bucket')
     .getRawMany<{ currency: string; bucket: string; judgments: unknown; judged: unknown; paid: unknown }>();
-  const claimed = await claimQuery(fin, filter, rules)
+  const claimed = await claimQuery(fin, filter, rules, { withJudgments: true })
     .select('c.currency', 'currency')
     .addSelect(d.localDay('w.receivedAt', 'dayShift'), 'bucket')
     .addSelect('c.status', 'status')

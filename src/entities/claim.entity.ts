@@ -16,6 +16,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('UQ_claim_platform_id', ['platform', 'platformClaimId'], { unique: true })
 @Index('IDX_claim_poll', ['nextPollAt'])
 @Index('IDX_claim_work_order_status', ['workOrderId', 'status'])
+@Index('IDX_claim_reconciliation', ['platform', 'currency', 'status', 'amountMinor', 'acceptedAmountMinor'])
 export class Claim {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -91,6 +91,34 @@ describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
     }
   });
 
+  /** The reconciliation view's answer for a query, and the summary's byPlatform for the same query. */
+  const bothViews = async (query: string) => {
+    const summary = await get(`/api/summary${query}`);
+    return {
+      reconciliation: await get(`/api/reconciliation${query}`),
+      fromSummary: { currencies: summary.currencies.map((c: any) => ({ currency: c.currency, byPlatform: c.byPlatform })) },
+    };
+  };
+
+  it('answers the reconciliation view per currency and platform, as the summary counts it', async () => {
+    const { reconciliation, fromSummary } = await bothViews('');
+    expect(reconciliation).toEqual({ currencies: [{ currency: 'CNY', byPlatform: CNY.byPlatform }, { currency: 'USD', byPlatform: USD.byPlatform }] });
+    expect(reconciliation).toEqual(fromSummary);
+  });
+
+  it('narrows the reconciliation view by claim conditions and by judgment conditions alike', async () => {
+    for (const query of ['?status=dead', '?platform=appintf', '?flag=claim-failed', '?tenantId=TMALL', '?currency=USD', '?flag=share-uncovered', '?from=2026-01-03', '?from=2030-01-01']) {
+      const { reconciliation, fromSummary } = await bothViews(query);
+      expect([query, reconciliation]).toEqual([query, fromSummary]);
+    }
+    expect((await get('/api/reconciliation?platform=appintf')).currencies).toEqual([{ currency: 'CNY', byPlatform: [CNY.byPlatform[0]] }]);
+  });
+
+  it('answers 400 naming the field for a bad reconciliation filter', async () => {
+    const { status, json } = await call(svc.baseUrl, '/api/reconciliation?platform=nowhere', { token: TOKENS.viewer });
+    expect([status, json.message.split(':')[0]]).toEqual([400, 'platform']);
+  });
+
   // Last: it adds the world's statements.
   it('totals per platform what the statements settled and what is still outstanding of the accepted amount', async () => {
     await settleWorld(svc, ids); // C's completed 60.00 on glitzcloud settled 59.50
@@ -99,5 +127,6 @@ describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
       expect.objectContaining({ platform: 'appintf', acceptedAmount: '15.00', settledAmount: '0.00', outstandingAmount: '15.00' }),
       expect.objectContaining({ platform: 'glitzcloud', acceptedAmount: '60.00', settledAmount: '59.50', outstandingAmount: '0.50' }),
     ]);
+    expect((await get('/api/reconciliation')).currencies[0].byPlatform).toEqual(cny.byPlatform);
   });
 });

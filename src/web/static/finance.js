@@ -36,6 +36,7 @@
     items: [],
     nextCursor: null,
     summary: null,
+    reconciliation: null,
     daily: null,
     chartCurrency: null,
     currencies: new Set(['CNY']),
@@ -292,11 +293,19 @@
     state.nextCursor = page.nextCursor;
     renderTable();
   }
+  /** The totals (the summary) and the reconciliation view (its own, faster query), each shown when it arrives. */
   async function loadSummary() {
-    state.summary = await getJson(`/api/summary?${state.query}`);
-    learnChoices(state.summary);
-    renderTotals();
-    renderReconciliation();
+    await Promise.all([
+      getJson(`/api/summary?${state.query}`).then((summary) => {
+        state.summary = summary;
+        learnChoices(state.summary);
+        renderTotals();
+      }),
+      getJson(`/api/reconciliation?${state.query}`).then((reconciliation) => {
+        state.reconciliation = reconciliation;
+        renderReconciliation();
+      }),
+    ]);
   }
   async function loadDaily() {
     const query = new URLSearchParams(state.query);
@@ -616,10 +625,10 @@
       cell('lineDetail', { class: 'full' }, detail));
   }
 
-  /** Claimed, accepted, settled and outstanding per platform, a table per currency (the summary's byPlatform). */
+  /** Claimed, accepted, settled and outstanding per platform, a table per currency (GET /api/reconciliation). */
   function renderReconciliation() {
     const body = $('#reconciliation-body');
-    const currencies = state.summary ? state.summary.currencies.filter((c) => c.byPlatform.length) : [];
+    const currencies = state.reconciliation ? state.reconciliation.currencies.filter((c) => c.byPlatform.length) : [];
     const keys = ['claimedAmount', 'acceptedAmount', 'settledAmount', 'outstandingAmount'];
     body.replaceChildren(...(currencies.length ? currencies.map((c) => h('div', { class: 'scroll-x', 'data-currency': c.currency },
       h('h3', {}, currencyName(c.currency)),
