@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import type { ImportReport } from '../src/commands/import-statement';
 import { formatMinorTotal } from '../src/domain/money-totals';
-import { settledSumSql } from '../src/storage/settlements/settlement-repository';
+import { SETTLES_CLAIM } from '../src/storage/settlements/settlement-repository';
 import { TEST_APP } from '../test/support/qimen-push';
 import { drainQueries, FINANCE_TOKEN, FinanceEnv, getJson, loadOrSample, PathLoad, SeededFinance, seedFinanceDatabase, startFinanceService } from './finance-scale';
 import { MILLION_FILED_STATUSES, millionClaimOf, millionPlatformClaimId } from './seed-million';
@@ -24,7 +24,7 @@ import { Child, cpuCoresCell, CpuCores, cpuMeter, fmt, LOOPBACK, markdownTable, 
  *      checked against what the bench built, and the service's peak RSS growth: VmHWM reset to VmRSS just
  *      before (/proc/<pid>/clear_refs), VmRSS also sampled every 20 ms;
  *   2. the settlement table emptied before the next format, so both import the same lines into the same state.
- * Then the reconciliation view of the finance page (GET /api/summary with the page's default, no filter: its
+ * Then the reconciliation view of the finance page (GET /api/reconciliation with the page's default, no filter: its
  * per-platform settled and outstanding amounts) on the data the last import left: one request alone, then
  * autocannon (env.connections, env.seconds), or requests in turn when one alone is too slow (as H does).
  */
@@ -35,7 +35,7 @@ const STATEMENT_FORMATS = [
   { format: 'xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
 ] as const;
 type StatementFormat = (typeof STATEMENT_FORMATS)[number]['format'];
-const VIEW_PATH = '/api/summary';
+const VIEW_PATH = '/api/reconciliation';
 /** The warm-up statement: the first lines of the measured one (a dry run: nothing stored). */
 const WARM_LINES = 100;
 const UPLOAD_TIMEOUT_MS = 600_000;
@@ -92,7 +92,7 @@ export interface ViewPhase extends PathLoad {
   aloneMs: number;
   /** The SQL still running in MariaDB when the request alone was given up (its first 1,000 characters). */
   stuckSql: string[];
-  /** The settlement index MariaDB's plan takes for a claim's settled sum (settledSumSql), from EXPLAIN just before. */
+  /** How MariaDB's plan joins the statement lines to their claims for the settled sums, from EXPLAIN just before. */
   settlementIndex: string;
 }
 
@@ -383,11 +383,10 @@ async function measureViewPhase(env: SettlementEnv, { database, service, stateme
   return { ...load, label, aloneMs: alone.ms, stuckSql: [], settlementIndex };
 }
 
-/** The index (or scan) MariaDB's plan takes on settlement for the service's per-claim settled sum (src/storage/settlements). */
+/** How MariaDB's plan joins the statement lines to their claims for the view's settled sums (src/api/summary.ts claimGroups). */
 async function settledSumIndex(probe: Connection): Promise<string> {
-  const [rows] = await probe.query<RowDataPacket[]>(`EXPLAIN SELECT ${settledSumSql('c')} FROM claim c`);
-  const own = rows.find((r) => r.table === 'c_sl');
-  return own ? `${own.key ?? `no index (${own.type})`}, ~${fmt.int(Number(own.rows))} rows per claim` : 'no plan';
+  const [rows] = await probe.query<RowDataPacket[]>(`EXPLAIN SELECT SUM(s.amountMinor) FROM claim c INNER JOIN settlement s ON ${SETTLES_CLAIM('s', 'c')} GROUP BY c.platform, c.currency, c.status`);
+  return rows.length ? rows.map((r) => `${r.table} ${r.type}${r.key ? ` ${r.key}` : ''} ~${fmt.int(Number(r.rows))}`).join('; ') : 'no plan';
 }
 
 /** POSTs a statement file with the operator token, keeping the answer, sampling the server's VmRSS every 20 ms. */
@@ -516,14 +515,14 @@ export function settlementSection(run: SettlementRun, env: { connections: number
     '  VmHWM is reset to VmRSS right before each upload (/proc/<pid>/clear_refs), so "growth" is the upload\'s own peak over what the',
     '  service held before it (the dry run\'s leftovers included for the import after it); VmRSS is also sampled every 20 ms.',
     `- The reconciliation view: the finance page's per-platform table comes from \`GET ${VIEW_PATH}\` with the page's filter, by default none`,
-    '  (every judgment; its `byPlatform` settled and outstanding amounts). On the data the XLSX import left, with a viewer token, twice: right',
+    '  (every claim; per currency and platform the settled and outstanding amounts). On the data the XLSX import left, with a viewer token, twice: right',
     '  after the import (MariaDB\'s statistics of the settlement table as the import left them), then after the bench ran ANALYZE TABLE',
     '  settlement. Each time its first request alone (the per-platform settled amounts checked against the statement), then autocannon',
     `  with ${env.connections} connections for ${env.seconds} s, or, when one request alone takes over 2 s, up to 3 requests in turn (as H). A request, alone or in`,
     `  turn, is given up after ${VIEW_ALONE_BOUND_MS / 1000} s (its query then killed). "Before any statement line": its first request on the CSV service, before`,
     '  the CSV dry run.',
-    '  "Settled sums through": the index MariaDB\'s plan takes on settlement for one claim\'s settled sum (EXPLAIN, just before, of the',
-    '  service\'s own settledSumSql of src/storage/settlements/settlement-repository.ts, the correlated sum the view runs per claim).',
+    '  "Settled sums through": how MariaDB\'s plan joins the lines to their claims for the settled sums (EXPLAIN, just before, of the',
+    '  join of claimGroups in src/api/summary.ts: each table, its access type, index and estimated rows).',
     '',
     settlementTables(run),
     '',

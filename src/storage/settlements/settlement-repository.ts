@@ -13,9 +13,6 @@ import { rowInsert } from '../row-insert';
 export const SETTLES_CLAIM = (s: string, c: string) =>
   `${c}.platform = ${s}.platform AND ${c}.platformClaimId = ${s}.platformClaimId AND ${c}.currency = ${s}.currency`;
 
-/** The sum of the minor units of the statement lines that settle claim `c` (0 for none), as an SQL expression. */
-export const settledSumSql = (c: string, s = `${c}_sl`) => `COALESCE((SELECT SUM(${s}.amountMinor) FROM settlement ${s} WHERE ${SETTLES_CLAIM(s, c)}), 0)`;
-
 /** What the statement lines settle for one claim: their sum and the latest settled time. */
 export interface SettledTotal {
   amountMinor: number;
