@@ -131,7 +131,11 @@ const MESSAGES = {
  */
 async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>): Promise<Pending[]> {
   const byPlatform = new Map<string, Pending[]>();
-  for (const p of lines) byPlatform.set(p.line.platform, [...(byPlatform.get(p.line.platform) ?? []), p]);
+  for (const p of lines) {
+    const own = byPlatform.get(p.line.platform);
+    if (own) own.push(p);
+    else byPlatform.set(p.line.platform, [p]);
+  }
   const store: Pending[] = [];
   const inBatch = new Set<string>();
   for (const [platform, own] of byPlatform) {
