@@ -19,6 +19,7 @@ import { Child, fmt, freePort, freshMigratedDatabase, LOOPBACK, memoryOf, MiB, r
  * process, and prints the process's peak RSS growth (VmHWM reset to VmRSS right before reading, read
  * after) and the time taken. Every line has a platformClaimId and a reference of its own, so the XLSX
  * holds two shared strings per line, as a platform's statement does.
+ * BENCH_STATEMENT_READER=0 skips the reader alone; BENCH_STATEMENT_FORMATS=csv reads one format only.
  * Then (unless BENCH_STATEMENT_SERVICE=0) imports each file through the built service, a fresh one on a
  * fresh database per file (SQLite, or with BENCH_MYSQL_URL=mysql://root@127.0.0.1:3306 a MariaDB database
  * made, migrated and dropped here): the service's peak RSS growth over its RSS before the request, and the
@@ -30,6 +31,10 @@ const LINES = Number(process.env.BENCH_STATEMENT_LINES ?? 100_000);
 const HEAP_MB = process.env.BENCH_XLSX_HEAP_MB ? Number(process.env.BENCH_XLSX_HEAP_MB) : undefined;
 /** The XLSX thread's young-generation cap in MB, to try others (default: the service's). */
 const YOUNG_MB = process.env.BENCH_XLSX_YOUNG_MB ? Number(process.env.BENCH_XLSX_YOUNG_MB) : undefined;
+/** Node options for the service, space-separated (`--trace-gc`, `--require ./sampler.js`), to see where its memory goes. */
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** Only these formats, comma-separated (default: xlsx,csv). */
+const FORMATS = (process.env.BENCH_STATEMENT_FORMATS ?? 'xlsx,csv').split(',').filter(Boolean) as StatementFormat[];
 
 interface Reading {
   format: StatementFormat;
@@ -126,7 +131,7 @@ async function importThroughService(dir: string, format: StatementFormat, file: 
   const port = await freePort();
   const child: Child = startNode('claim-relay', join(ROOT, 'dist/src/main.js'), {
     ...process.env, PORT: String(port), DATABASE_URL: url, CLAIM_RELAY_CONFIG: config, DISPATCH_IN_PROCESS: '0', LOG_LEVEL: 'warn',
-  });
+  }, SERVICE_NODE_ARGS);
   try {
     await waitForOk(child, port, '/readyz', 60_000);
     await sleep(2000); // start-up settles
@@ -156,14 +161,14 @@ async function main(): Promise<void> {
     const files = { xlsx: join(dir, 'statement.xlsx'), csv: join(dir, 'statement.csv') };
     await writeXlsx(files.xlsx);
     await writeCsv(files.csv);
-    for (const f of ['xlsx', 'csv'] as const) {
+    for (const f of process.env.BENCH_STATEMENT_READER === '0' ? [] : FORMATS) {
       const out = execFileSync(process.execPath, ['--expose-gc', __filename, '--read', f, files[f]], { encoding: 'utf8', timeout: 600_000 });
       const r = JSON.parse(out) as Reading;
       console.log(`${f.toUpperCase()} ${fmt.int(r.rows)} lines (${(statSync(files[f]).size / MiB).toFixed(1)} MiB): ${(r.ms / 1000).toFixed(1)} s, ` +
         `peak RSS growth ${fmt.mib(r.growth)}${r.hwmReset ? '' : ' (VmHWM NOT reset)'}, RSS before ${fmt.mib(r.rssBefore)}`);
     }
     if (process.env.BENCH_STATEMENT_SERVICE === '0') return;
-    for (const f of ['xlsx', 'csv'] as const) {
+    for (const f of FORMATS) {
       const r = await importThroughService(dir, f, files[f]);
       console.log(`service import of the ${f.toUpperCase()} (${r.database}): HTTP ${r.status}, ${(r.ms / 1000).toFixed(1)} s, ` +
         `peak RSS growth ${fmt.mib(r.hwmAfter - r.rssBefore)}${r.hwmReset ? '' : ' (VmHWM NOT reset)'}, RSS before ${fmt.mib(r.rssBefore)}`);

@@ -58,6 +58,7 @@ interface Pending {
  */
 export async function importStatement(dataSource: DataSource, rows: AsyncIterable<StatementRow>, opts: ImportOptions): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, matched: 0, unmatched: 0, duplicates: 0, invalid: 0, differing: 0, lines: new LineOutcomes() };
+  /** A dry run's earlier lines to store (an import finds its earlier batches stored, so it keeps none). */
   const seen = new Set<string>();
   /** Per claim, what this file's matched lines add (the dry run's view of the totals). */
   const added = new Map<number, number>();
@@ -73,7 +74,7 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
       storeThese = await matchBatch(dataSource, report.lines, lines, seen);
       for (const p of storeThese) seen.add(keyOf(p.line));
     } else {
-      storeThese = await storeBatch(dataSource, report.lines, lines, seen, opts);
+      storeThese = await storeBatch(dataSource, report.lines, lines, opts);
       stored += storeThese.length;
     }
     for (const p of lines) count(report, report.lines.get(p.index).outcome);
@@ -127,11 +128,15 @@ const MESSAGES = {
 
 /**
  * Decides each line of a batch (sets its outcome) against what is stored, what the file held before it
- * (`seen`) and the batch's earlier lines; answers the lines to store (matched and unmatched).
+ * (`seen`, in a dry run) and the batch's earlier lines; answers the lines to store (matched and unmatched).
  */
-async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>): Promise<Pending[]> {
+async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: ReadonlySet<string>): Promise<Pending[]> {
   const byPlatform = new Map<string, Pending[]>();
-  for (const p of lines) byPlatform.set(p.line.platform, [...(byPlatform.get(p.line.platform) ?? []), p]);
+  for (const p of lines) {
+    const own = byPlatform.get(p.line.platform);
+    if (own) own.push(p);
+    else byPlatform.set(p.line.platform, [p]);
+  }
   const store: Pending[] = [];
   const inBatch = new Set<string>();
   for (const [platform, own] of byPlatform) {
@@ -157,17 +162,23 @@ async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lin
   return store;
 }
 
+const NOTHING_SEEN: ReadonlySet<string> = new Set();
+
 /** Matches and stores one batch in a transaction; a concurrent import of the same lines (unique reference) makes it run again. */
-async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pending[], seen: Set<string>, opts: ImportOptions): Promise<Pending[]> {
+async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pending[], opts: ImportOptions): Promise<Pending[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const store = await inTransaction(dataSource, async (em) => {
-        const decided = await matchBatch(em, log, lines, seen);
-        await insertSettlements(em, decided.map(({ line }) => ({ ...line, importedAt: opts.at, importedBy: opts.actor.name.slice(0, 128), fileSha256: opts.file.sha256 })));
+      return await inTransaction(dataSource, async (em) => {
+        // The file's earlier batches are committed: their lines come back as stored, no set of them is kept.
+        const decided = await matchBatch(em, log, lines, NOTHING_SEEN);
+        const importedBy = opts.actor.name.slice(0, 128);
+        // Field by field rather than `{ ...line, … }`: a spread's copy is several times the size of a literal.
+        await insertSettlements(em, decided.map(({ line }) => ({
+          platform: line.platform, platformClaimId: line.platformClaimId, reference: line.reference, amountMinor: line.amountMinor,
+          currency: line.currency, settledAt: line.settledAt, importedAt: opts.at, importedBy, fileSha256: opts.file.sha256,
+        })));
         return decided;
       });
-      for (const p of store) seen.add(keyOf(p.line));
-      return store;
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
     }

@@ -37,9 +37,17 @@ const MAX_ID = 128;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+/** A known currency's decimals, once asked for: a formatter is costly to make (and to collect), the known codes a few hundred. */
+const DECIMALS = new Map<string, number>();
+
 /** The decimals a currency's amounts may carry: its own minor unit (JPY 0, CNY 2), at most the service's 2. */
 export function currencyDecimals(currency: string): number {
-  return Math.min(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
+  let decimals = DECIMALS.get(currency);
+  if (decimals === undefined) {
+    decimals = Math.min(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
+    if (KNOWN_CURRENCIES.has(currency)) DECIMALS.set(currency, decimals);
+  }
+  return decimals;
 }
 
 /**

@@ -23,7 +23,12 @@ export interface SettledTotal {
 export async function settledTotals(dataSource: DataSource, claims: readonly Pick<Claim, 'id' | 'platform' | 'platformClaimId' | 'currency'>[]): Promise<Map<number, SettledTotal>> {
   const totals = new Map<number, SettledTotal>();
   const byPlatform = new Map<string, Array<(typeof claims)[number]>>();
-  for (const c of claims) if (c.platformClaimId !== null) byPlatform.set(c.platform, [...(byPlatform.get(c.platform) ?? []), c]);
+  for (const c of claims) {
+    if (c.platformClaimId === null) continue;
+    const own = byPlatform.get(c.platform);
+    if (own) own.push(c);
+    else byPlatform.set(c.platform, [c]);
+  }
   for (const [platform, own] of byPlatform) {
     const claimOf = new Map(own.map((c) => [c.platformClaimId!, c]));
     const lines = await dataSource.getRepository(Settlement).find({
