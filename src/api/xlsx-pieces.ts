@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { currencyMinorDigits } from '../domain/money';
 import { timeHeader, wallClock } from './export-time';
 
 /**
@@ -29,18 +30,9 @@ const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 const PERCENT_FORMAT = '0.00';
 const INTEGER_FORMAT = '0';
 
-/** How many decimals a currency's amounts have (ISO 4217 minor units: JPY 0, CNY 2; an unknown code 2). */
-export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
 /** The number format of an amount in this currency: `#,##0` (JPY), `#,##0.00` (CNY). */
 export function moneyFormat(currency: string | null): string {
-  const digits = currency ? currencyDigits(currency) : 2;
+  const digits = currency ? currencyMinorDigits(currency) : 2;
   return digits === 0 ? '#,##0' : `#,##0.${'0'.repeat(digits)}`;
 }
 

@@ -47,3 +47,24 @@ export function shareOfBasisPoints(minor: number, bp: number): number {
   const denominator = 10_000n;
   return Number((numerator * 2n + denominator) / (denominator * 2n));
 }
+
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** Whether `code` is an ISO 4217 currency code this runtime knows (CNY, JPY, …). */
+export const isKnownCurrency = (code: string) => KNOWN_CURRENCIES.has(code);
+
+/** Minor-unit digits of known currencies, once asked for: a formatter is costly to make (and to collect). */
+const MINOR_DIGITS = new Map<string, number>();
+
+/** How many decimals a currency's own minor unit has (JPY 0, CNY 2); 2 for a code Intl does not know. */
+export function currencyMinorDigits(currency: string): number {
+  let digits = MINOR_DIGITS.get(currency);
+  if (digits !== undefined) return digits;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    digits = 2;
+  }
+  if (KNOWN_CURRENCIES.has(currency)) MINOR_DIGITS.set(currency, digits);
+  return digits;
+}

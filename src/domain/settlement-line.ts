@@ -6,7 +6,7 @@
  */
 import { types } from 'node:util';
 import { decimalExceeds, decimalPlaces, parseDecimal, scaledHalfUp } from './decimal';
-import { MAX_MAJOR_AMOUNT } from './money';
+import { currencyMinorDigits, isKnownCurrency, MAX_MAJOR_AMOUNT } from './money';
 
 /** The columns a statement's header row must name (any order; other columns are ignored). */
 export const STATEMENT_COLUMNS = ['platform', 'platformClaimId', 'amount', 'currency', 'settledAt', 'reference'] as const;
@@ -35,19 +35,9 @@ export type LineReading = { ok: true; line: SettlementLine } | { ok: false; mess
 
 const MAX_ID = 128;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-
-/** A known currency's decimals, once asked for: a formatter is costly to make (and to collect), the known codes a few hundred. */
-const DECIMALS = new Map<string, number>();
-
 /** The decimals a currency's amounts may carry: its own minor unit (JPY 0, CNY 2), at most the service's 2. */
 export function currencyDecimals(currency: string): number {
-  let decimals = DECIMALS.get(currency);
-  if (decimals === undefined) {
-    decimals = Math.min(2, new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
-    if (KNOWN_CURRENCIES.has(currency)) DECIMALS.set(currency, decimals);
-  }
-  return decimals;
+  return Math.min(2, currencyMinorDigits(currency));
 }
 
 /**
@@ -119,7 +109,7 @@ export function readSettlementLine(cells: Readonly<Record<StatementColumn, Cell>
     if (value.length > MAX_ID) return { ok: false, message: `${field}: must be at most ${MAX_ID} characters` };
   }
   const currency = cellText(cells.currency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !KNOWN_CURRENCIES.has(currency)) return { ok: false, message: 'currency: must be an ISO 4217 code (CNY)' };
+  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) return { ok: false, message: 'currency: must be an ISO 4217 code (CNY)' };
   const decimals = currencyDecimals(currency);
   const amountMinor = parseDecimalAmount(cellText(cells.amount), decimals);
   if (amountMinor === null) return { ok: false, message: `amount: must be a decimal amount with at most ${decimals} decimals in ${currency}` };

@@ -18,7 +18,9 @@ export async function claimsOfWorkOrders(em: EntityManager, workOrderIds: readon
   if (workOrderIds.length === 0) return byWorkOrder;
   const lock = isSqlite(em.connection) ? {} : { lock: { mode: 'pessimistic_write' as const } };
   for (const claim of await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) }, ...lock })) {
-    byWorkOrder.set(claim.workOrderId, [...(byWorkOrder.get(claim.workOrderId) ?? []), claim]);
+    const own = byWorkOrder.get(claim.workOrderId);
+    if (own) own.push(claim);
+    else byWorkOrder.set(claim.workOrderId, [claim]);
   }
   return byWorkOrder;
 }
