@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { DataSource, In } from 'typeorm';
 import { judgmentFlags } from '../domain/reconciliation';
 import { AuditLog, Claim, ClaimAttempt, ClaimEvent, JudgmentRevision, RawPush, WorkOrder } from '../entities';
-import { readRawPushBody } from '../storage/raw-push-store';
+import { readRawPushBody, storedRequestOf } from '../storage/raw-push-store';
 import { badRequest, notFound } from './api-error';
 import { presentAudit } from './audit';
 import type { FinanceContext } from './finance-context';
@@ -20,7 +20,7 @@ export async function presentRawPush(dataSource: DataSource, raw: RawPush) {
   const body = (await readRawPushBody(dataSource, raw.id)).toString('utf8');
   return {
     receivedAt: raw.receivedAt.toISOString(), method: raw.method, appKey: raw.appKey, verification: raw.verification,
-    query: JSON.parse(raw.query), headers: JSON.parse(raw.headers), bodyBytes: raw.bodyBytes, body,
+    ...storedRequestOf(raw), bodyBytes: raw.bodyBytes, body,
   };
 }
 

@@ -9,7 +9,7 @@ import { readVerifiedPush, type ReadPush } from '../commands/accept-verified-pus
 import { QimenError } from '../errors/qimen-errors';
 import { JudgmentRevision, RawPush } from '../entities';
 import { QIMEN_HANDLERS } from '../handlers';
-import { readRawPushBody, receivedPushOf } from '../storage/raw-push-store';
+import { readRawPushBody, receivedPushOf, storedRequestOf } from '../storage/raw-push-store';
 import { CliIo, printTable, progress } from './output';
 import { type Clock, systemClock } from '../clock';
 
@@ -35,7 +35,7 @@ export async function exportPushes(dataSource: DataSource, io: CliIo, workOrderI
     const p = byId.get(rev.rawPushId)!;
     const line: ExportedPush = {
       receivedAt: p.receivedAt.toISOString(), method: p.method, appKey: p.appKey, verification: p.verification,
-      query: JSON.parse(p.query), headers: JSON.parse(p.headers), bodyBase64: (await readRawPushBody(dataSource, p.id)).toString('base64'),
+      ...storedRequestOf(p), bodyBase64: (await readRawPushBody(dataSource, p.id)).toString('base64'),
     };
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
   }

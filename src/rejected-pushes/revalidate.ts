@@ -8,7 +8,7 @@ import { RawPush, RejectedPush } from '../entities';
 import { QimenError } from '../errors/qimen-errors';
 import { QIMEN_HANDLERS } from '../handlers';
 import { PackageIndexer } from '../storage/package-index';
-import { readRawPushBody, receivedPushOf } from '../storage/raw-push-store';
+import { readRawPushBody, receivedPushOf, storedRequestOf } from '../storage/raw-push-store';
 
 export interface RevalidateOptions {
   /** Only these rejected pushes (ids); all those still refused otherwise. */
@@ -47,7 +47,7 @@ export async function revalidateRejectedPushes(dataSource: DataSource, io: CliIo
   const results: Revalidated[] = [];
   for (const row of rejected) {
     const raw = await dataSource.getRepository(RawPush).findOneByOrFail({ id: row.rawPushId });
-    const push = receivedPushOf({ ...raw, query: JSON.parse(raw.query), headers: JSON.parse(raw.headers) }, await readRawPushBody(dataSource, raw.id));
+    const push = receivedPushOf({ ...raw, ...storedRequestOf(raw) }, await readRawPushBody(dataSource, raw.id));
     try {
       if (opts.dryRun) {
         readVerifiedPush(QIMEN_HANDLERS, push);

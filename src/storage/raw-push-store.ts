@@ -71,6 +71,11 @@ export function rawPushRow(push: ReceivedPush, encoded: EncodedBody): Partial<Ra
   };
 }
 
+/** A stored push's query (without `sign`) and headers, as the objects they were stored from (the one place that reads them back). */
+export function storedRequestOf(raw: Pick<RawPush, 'query' | 'headers'>): { query: Record<string, string>; headers: Record<string, string | string[]> } {
+  return { query: JSON.parse(raw.query) as Record<string, string>, headers: JSON.parse(raw.headers) as Record<string, string | string[]> };
+}
+
 /** A stored (or exported) push as the ReceivedPush it was: its query (without `sign`), headers and body. */
 export function receivedPushOf(
   stored: { receivedAt: Date | string; method: string; appKey: string; query: Record<string, string>; headers: ReceivedPush['headers']; verification: string },
