@@ -71,6 +71,11 @@ export async function resolveJudgmentFilter(dataSource: DataSource, filter: Judg
  * Adds the filter to a query over work_order `w` joined to its latest revision `r`. Every value is a
  * named parameter; claim conditions (status, platform, a claim flag) must hold for one and the same claim.
  */
+/** Whether the filter names anything of the judgment (its work order or latest revision), not only of its claims: the conditions below on `w` and `r`. */
+export function filtersJudgments(f: JudgmentFilter): boolean {
+  return Boolean(f.from || f.to || f.tenantId || f.responsibilityParty || f.currency || f.q || (f.flag && !isClaimFlag(f.flag)));
+}
+
 /**
  * How claim conditions (status, platform, claim flag) are checked: `semijoin` (`w.id IN (SELECT … FROM
  * claim …)`) suits totals and rare matches; `per-row` suits one newest-first page when many claims match,

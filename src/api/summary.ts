@@ -3,7 +3,7 @@ import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { formatMinorTotal, minorFromSum } from '../domain/money-totals';
 import { Claim, JudgmentRevision, Settlement, WorkOrder } from '../entities';
 import type { FinanceContext } from './finance-context';
-import { applyJudgmentFilter, JudgmentFilter } from './judgment-filter';
+import { applyJudgmentFilter, filtersJudgments, JudgmentFilter } from './judgment-filter';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 import { sqlDialect } from './sql-dialect';
 import { SETTLES_CLAIM } from '../storage/settlements/settlement-repository';
@@ -27,11 +27,6 @@ const ACCEPTED_STATUSES = ['accepted', 'completed'];
 function judgmentQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
   const qb = fin.dataSource.getRepository(WorkOrder).createQueryBuilder('w').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
   return applyJudgmentFilter(qb, filter, rules);
-}
-
-/** Whether the filter names anything of the judgment (its work order or latest revision), not only of its claims. */
-function filtersJudgments(filter: JudgmentFilter): boolean {
-  return Boolean(filter.from || filter.to || filter.tenantId || filter.responsibilityParty || filter.currency || filter.q || (filter.flag && !isClaimFlag(filter.flag)));
 }
 
 /**

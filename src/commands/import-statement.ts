@@ -7,6 +7,7 @@ import { readSettlementLine, SettlementLine } from '../domain/settlement-line';
 import { isUniqueViolation } from '../storage/database-errors';
 import { claimsByPlatformIds, ClaimToSettle, insertSettlements, settledTotals, storedReferences } from '../storage/settlements/settlement-repository';
 import { inTransaction } from '../storage/transactions';
+import { groupBy } from '../group-by';
 import type { StatementRow } from '../api/statement-reader';
 import { LineOutcomes } from './line-outcomes';
 
@@ -131,12 +132,7 @@ const MESSAGES = {
  * (`seen`, in a dry run) and the batch's earlier lines; answers the lines to store (matched and unmatched).
  */
 async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: ReadonlySet<string>): Promise<Pending[]> {
-  const byPlatform = new Map<string, Pending[]>();
-  for (const p of lines) {
-    const own = byPlatform.get(p.line.platform);
-    if (own) own.push(p);
-    else byPlatform.set(p.line.platform, [p]);
-  }
+  const byPlatform = groupBy(lines, (p) => p.line.platform);
   const store: Pending[] = [];
   const inBatch = new Set<string>();
   for (const [platform, own] of byPlatform) {

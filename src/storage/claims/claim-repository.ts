@@ -1,5 +1,6 @@
 import { type EntityManager, In } from 'typeorm';
 import { Claim, ClaimAttempt, ClaimEvent } from '../../entities';
+import { groupBy } from '../../group-by';
 import { rowInsert } from '../row-insert';
 import { isSqlite } from '../transactions';
 import type { ClaimChange, ClaimEventRow, EventSource } from './claim-changes';
@@ -14,15 +15,9 @@ import type { ClaimChange, ClaimEventRow, EventSource } from './claim-changes';
  * (`SKIP LOCKED`) and a result being written is waited for and seen.
  */
 export async function claimsOfWorkOrders(em: EntityManager, workOrderIds: readonly number[]): Promise<Map<number, Claim[]>> {
-  const byWorkOrder = new Map<number, Claim[]>();
-  if (workOrderIds.length === 0) return byWorkOrder;
+  if (workOrderIds.length === 0) return new Map();
   const lock = isSqlite(em.connection) ? {} : { lock: { mode: 'pessimistic_write' as const } };
-  for (const claim of await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) }, ...lock })) {
-    const own = byWorkOrder.get(claim.workOrderId);
-    if (own) own.push(claim);
-    else byWorkOrder.set(claim.workOrderId, [claim]);
-  }
-  return byWorkOrder;
+  return groupBy(await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) }, ...lock }), (claim) => claim.workOrderId);
 }
 
 /** Inserts claim events in one statement. */

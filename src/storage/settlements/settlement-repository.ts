@@ -1,5 +1,6 @@
 import { type DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { Claim, Settlement } from '../../entities';
+import { groupBy } from '../../group-by';
 import { rowInsert } from '../row-insert';
 
 /**
@@ -22,13 +23,7 @@ export interface SettledTotal {
 /** The settled totals of these claims (claims without a platform id, or without a line, are absent). */
 export async function settledTotals(dataSource: DataSource, claims: readonly Pick<Claim, 'id' | 'platform' | 'platformClaimId' | 'currency'>[]): Promise<Map<number, SettledTotal>> {
   const totals = new Map<number, SettledTotal>();
-  const byPlatform = new Map<string, Array<(typeof claims)[number]>>();
-  for (const c of claims) {
-    if (c.platformClaimId === null) continue;
-    const own = byPlatform.get(c.platform);
-    if (own) own.push(c);
-    else byPlatform.set(c.platform, [c]);
-  }
+  const byPlatform = groupBy(claims.filter((c) => c.platformClaimId !== null), (c) => c.platform);
   for (const [platform, own] of byPlatform) {
     const claimOf = new Map(own.map((c) => [c.platformClaimId!, c]));
     const lines = await dataSource.getRepository(Settlement).find({
