@@ -2,7 +2,6 @@ import { DataSource, In } from 'typeorm';
 import { AGREED_CLAIM_STATUSES, ClaimFacts, claimFlags, ReconciliationRules } from '../domain/reconciliation';
 import { formatMinorUnits } from '../domain/money';
 import { Claim, ClaimEvent } from '../entities';
-import { settledTotals } from '../storage/settlements/settlement-repository';
 import { presentClaim } from './present';
 
 /** A claim with what its flags are computed from: the facts beyond its own row (entered-status times, settled total). */
@@ -14,21 +13,19 @@ export interface ClaimWithFacts {
 }
 
 /**
- * The facts of these claims, in their order: three queries whatever their number (submitted times,
- * accepted times, statement lines).
+ * The facts of these claims, in their order: two queries whatever their number (submitted times,
+ * accepted times); what statement lines settle is kept on the claim.
  */
 export async function loadClaimFacts(dataSource: DataSource, claims: Claim[]): Promise<ClaimWithFacts[]> {
   const submitted = await enteredSince(dataSource, claims, ['submitted']);
   const agreed = await enteredSince(dataSource, claims, AGREED_CLAIM_STATUSES);
-  const settled = await settledTotals(dataSource, claims);
   return claims.map((claim) => ({
     claim,
-    settledAt: settled.get(claim.id)?.settledAt ?? null,
+    settledAt: claim.settledAt,
     facts: {
       ...claim,
       submittedAt: claim.status === 'submitted' ? (submitted.get(claim.id) ?? claim.updatedAt) : null,
       agreedAt: (AGREED_CLAIM_STATUSES as readonly string[]).includes(claim.status) ? (agreed.get(claim.id) ?? claim.updatedAt) : null,
-      settledAmountMinor: settled.get(claim.id)?.amountMinor ?? null,
     },
   }));
 }

@@ -1,5 +1,4 @@
 import { AGREED_CLAIM_STATUSES, CLAIM_FLAGS, ClaimFlag, Flag, LIVE_CLAIM_STATUSES, ReconciliationRules } from '../domain/reconciliation';
-import { SETTLES_CLAIM } from '../storage/settlements/settlement-repository';
 
 /**
  * The reconciliation flags of src/domain/reconciliation.ts as SQL conditions, for filtering and counting.
@@ -23,13 +22,6 @@ const enteredSince = (c: string, e: string, statuses: readonly string[]) => {
     ` AND (${e}.fromStatus IS NULL OR ${e}.fromStatus NOT IN (${set}))), ${c}.updatedAt)`;
 };
 
-/** The ids of the claims statement lines settle; `differing`: only those whose lines add up to another amount than claimed (one uncorrelated set, see the header). */
-const settledClaimIds = (key: string, differing: boolean) => {
-  const [sc, s] = [`${key}_sc`, `${key}_s`];
-  return `SELECT ${sc}.id FROM claim ${sc} INNER JOIN settlement ${s} ON ${SETTLES_CLAIM(s, sc)} GROUP BY ${sc}.id`
-    + (differing ? ` HAVING SUM(${s}.amountMinor) <> MAX(COALESCE(${sc}.amountMinor, 0))` : '');
-};
-
 /** A claim-level flag on the claim aliased `c`. */
 export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRules, key: string): SqlCondition {
   switch (flag) {
@@ -50,11 +42,11 @@ export function claimFlagSql(flag: ClaimFlag, c: string, rules: ReconciliationRu
         params: {},
       };
     case 'settled-differs':
-      return { sql: `${c}.id IN (${settledClaimIds(key, true)})`, params: {} };
+      return { sql: `(${c}.settledAmountMinor IS NOT NULL AND ${c}.settledAmountMinor <> COALESCE(${c}.amountMinor, 0))`, params: {} };
     case 'unsettled-stale':
       return {
         sql: `(${c}.status IN (${AGREED_CLAIM_STATUSES.map((s) => `'${s}'`).join(', ')}) AND ${enteredSince(c, `${key}_ag`, AGREED_CLAIM_STATUSES)} < :${key}UnsettledBefore`
-          + ` AND ${c}.id NOT IN (${settledClaimIds(key, false)}))`,
+          + ` AND ${c}.settledAmountMinor IS NULL)`,
         params: { [`${key}UnsettledBefore`]: rules.unsettledBefore },
       };
   }

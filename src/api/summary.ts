@@ -1,12 +1,11 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { FLAGS, Flag, ReconciliationRules } from '../domain/reconciliation';
 import { formatMinorTotal, minorFromSum } from '../domain/money-totals';
-import { Claim, JudgmentRevision, Settlement, WorkOrder } from '../entities';
+import { Claim, JudgmentRevision, WorkOrder } from '../entities';
 import type { FinanceContext } from './finance-context';
 import { applyJudgmentFilter, filtersJudgments, JudgmentFilter } from './judgment-filter';
 import { claimFlagSql, isClaimFlag, judgmentFlagSql } from './reconciliation-sql';
 import { sqlDialect } from './sql-dialect';
-import { SETTLES_CLAIM } from '../storage/settlements/settlement-repository';
 
 /**
  * GET /api/summary and /api/summary/daily. Every amount is a SUM over integer fen columns, read as text
@@ -66,30 +65,22 @@ export interface ClaimGroup {
 
 /**
  * The filtered claims grouped by currency, platform, status (and the judgment's responsibility party when
- * `byParty`), in two grouped queries: the claims' own sums, then what statement lines settle of them (a join
- * driven by the lines, one look-up each in the claim's unique (platform, platformClaimId)), added per group.
+ * `byParty`), in one grouped query; what statement lines settle is kept on each claim (settledAmountMinor).
  */
 export async function claimGroups(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { byParty: boolean }): Promise<ClaimGroup[]> {
   const d = sqlDialect(fin.dataSource);
-  const grouped = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) => {
-    // In the order of IDX_claim_reconciliation, so that MariaDB reads the groups off the index in order.
-    qb.addSelect('c.platform', 'platform').addSelect('c.currency', 'currency').addSelect('c.status', 'status')
-      .groupBy('c.platform').addGroupBy('c.currency').addGroupBy('c.status');
-    if (opts.byParty) qb.addSelect('w.responsibilityParty', 'party').addGroupBy('w.responsibilityParty');
-    return qb;
-  };
-  type Row = { currency: string; party?: string | null; platform: string; status: string };
-  const key = (r: Row) => JSON.stringify([r.currency, r.party ?? null, r.platform, r.status]);
-  const claimRows = await grouped(claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).select('COUNT(*)', 'claims'))
+  // In the order of IDX_claim_reconciliation, so that MariaDB reads the groups off the index in order.
+  const qb = claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).select('COUNT(*)', 'claims')
+    .addSelect('c.platform', 'platform').addSelect('c.currency', 'currency').addSelect('c.status', 'status')
     .addSelect(d.sumText('c.amountMinor'), 'amount')
     .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
-    .getRawMany<Row & { claims: unknown; amount: unknown; settled: unknown }>();
-  const lineRows = await grouped(claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).innerJoin(Settlement, 's', SETTLES_CLAIM('s', 'c')).select(d.sumText('s.amountMinor'), 'lines'))
-    .getRawMany<Row & { lines: unknown }>();
-  const lines = new Map(lineRows.map((r) => [key(r), minorFromSum(r.lines)]));
-  return claimRows.map((r) => ({
+    .addSelect(d.sumText('c.settledAmountMinor'), 'lines')
+    .groupBy('c.platform').addGroupBy('c.currency').addGroupBy('c.status');
+  if (opts.byParty) qb.addSelect('w.responsibilityParty', 'party').addGroupBy('w.responsibilityParty');
+  const rows = await qb.getRawMany<{ currency: string; party?: string | null; platform: string; status: string; claims: unknown; amount: unknown; settled: unknown; lines: unknown }>();
+  return rows.map((r) => ({
     currency: r.currency, party: r.party ?? null, platform: r.platform, status: r.status, claims: Number(r.claims),
-    amount: minorFromSum(r.amount), settled: minorFromSum(r.settled), lines: lines.get(key(r)) ?? 0n,
+    amount: minorFromSum(r.amount), settled: minorFromSum(r.settled), lines: minorFromSum(r.lines),
   }));
 }
 

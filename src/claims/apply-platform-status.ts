@@ -3,6 +3,7 @@ import { platformUpdate } from '../domain/claim-state';
 import { Claim, ClaimStatus } from '../entities';
 import type { MappedClaimStatus } from '../platforms/shared/claim-status';
 import { type EventSource, recordClaimEvent } from './claim-events';
+import { updateClaim } from '../storage/claims/claim-repository';
 import { FINAL_STATUSES } from '../domain/claim-state';
 
 export interface PlatformReport {
@@ -46,12 +47,12 @@ export async function applyPlatformReport(em: EntityManager, claim: Claim, repor
   };
   if (verdict === 'same') {
     const fills = Object.entries(details).some(([k, v]) => !sameValue((claim as unknown as Record<string, unknown>)[k], v));
-    if (fills) await em.update(Claim, { id: claim.id }, { ...details, updatedAt: report.at });
+    if (fills) await updateClaim(em, { id: claim.id }, { ...details, updatedAt: report.at });
     return 'same';
   }
   const to = report.status as ClaimStatus;
   const final = FINAL_STATUSES.includes(to) || to === 'rejected';
-  const result = await em.update(Claim, { id: claim.id, status: claim.status }, {
+  const result = await updateClaim(em, { id: claim.id, status: claim.status }, {
     ...details,
     status: to,
     updatedAt: report.at,

@@ -5,7 +5,7 @@ import { formatMinorUnits } from '../domain/money';
 import { Claim } from '../entities';
 import { readSettlementLine, SettlementLine } from '../domain/settlement-line';
 import { isUniqueViolation } from '../storage/database-errors';
-import { claimsByPlatformIds, ClaimToSettle, insertSettlements, settledTotals, storedReferences } from '../storage/settlements/settlement-repository';
+import { addToSettledTotals, claimsByPlatformIds, ClaimToSettle, insertSettlements, SettledAddition, storedReferences } from '../storage/settlements/settlement-repository';
 import { inTransaction } from '../storage/transactions';
 import { groupBy } from '../group-by';
 import type { StatementRow } from '../api/statement-reader';
@@ -72,7 +72,7 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
     if (lines.length === 0) return;
     let storeThese: Pending[];
     if (opts.dryRun) {
-      storeThese = await matchBatch(dataSource, report.lines, lines, seen);
+      storeThese = (await matchBatch(dataSource, report.lines, lines, seen, false)).store;
       for (const p of storeThese) seen.add(keyOf(p.line));
     } else {
       storeThese = await storeBatch(dataSource, report.lines, lines, opts);
@@ -127,17 +127,25 @@ const MESSAGES = {
   unmatched: 'no claim of this platform holds this platformClaimId (yet); the line is kept',
 };
 
+/** A batch's decision: the lines to store (matched and unmatched) and what the matched ones add to their claims. */
+interface BatchDecision {
+  store: Pending[];
+  additions: SettledAddition[];
+}
+
 /**
  * Decides each line of a batch (sets its outcome) against what is stored, what the file held before it
- * (`seen`, in a dry run) and the batch's earlier lines; answers the lines to store (matched and unmatched).
+ * (`seen`, in a dry run) and the batch's earlier lines. In an import's transaction (`forUpdate`) the claims
+ * matched stay locked until it commits (see claimsByPlatformIds).
  */
-async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: ReadonlySet<string>): Promise<Pending[]> {
+async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lines: Pending[], seen: ReadonlySet<string>, forUpdate: boolean): Promise<BatchDecision> {
   const byPlatform = groupBy(lines, (p) => p.line.platform);
   const store: Pending[] = [];
+  const additions = new Map<number, SettledAddition>();
   const inBatch = new Set<string>();
   for (const [platform, own] of byPlatform) {
     const storedRefs = await storedReferences(em, platform, own.map((p) => p.line.reference));
-    const claims = await claimsByPlatformIds(em, platform, own.map((p) => p.line.platformClaimId));
+    const claims = await claimsByPlatformIds(em, platform, own.map((p) => p.line.platformClaimId), { forUpdate });
     for (const p of own) {
       const key = keyOf(p.line);
       if (storedRefs.has(p.line.reference) || seen.has(key) || inBatch.has(key)) {
@@ -150,12 +158,19 @@ async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lin
         continue;
       }
       inBatch.add(key);
-      if (claim) log.set(p.index, 'matched', claim.id, '');
-      else log.set(p.index, 'unmatched', null, MESSAGES.unmatched);
+      if (claim) {
+        log.set(p.index, 'matched', claim.id, '');
+        const addition = additions.get(claim.id);
+        if (!addition) additions.set(claim.id, { claim, amountMinor: p.line.amountMinor, latestAt: p.line.settledAt });
+        else {
+          addition.amountMinor += p.line.amountMinor;
+          if (p.line.settledAt > addition.latestAt) addition.latestAt = p.line.settledAt;
+        }
+      } else log.set(p.index, 'unmatched', null, MESSAGES.unmatched);
       store.push(p);
     }
   }
-  return store;
+  return { store, additions: [...additions.values()] };
 }
 
 const NOTHING_SEEN: ReadonlySet<string> = new Set();
@@ -166,14 +181,15 @@ async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pend
     try {
       return await inTransaction(dataSource, async (em) => {
         // The file's earlier batches are committed: their lines come back as stored, no set of them is kept.
-        const decided = await matchBatch(em, log, lines, NOTHING_SEEN);
+        const { store, additions } = await matchBatch(em, log, lines, NOTHING_SEEN, true);
         const importedBy = opts.actor.name.slice(0, 128);
         // Field by field rather than `{ ...line, … }`: a spread's copy is several times the size of a literal.
-        await insertSettlements(em, decided.map(({ line }) => ({
+        await insertSettlements(em, store.map(({ line }) => ({
           platform: line.platform, platformClaimId: line.platformClaimId, reference: line.reference, amountMinor: line.amountMinor,
           currency: line.currency, settledAt: line.settledAt, importedAt: opts.at, importedBy, fileSha256: opts.file.sha256,
         })));
-        return decided;
+        await addToSettledTotals(em, additions);
+        return store;
       });
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 3) throw err;
@@ -192,11 +208,10 @@ async function markDiffering(dataSource: DataSource, report: ImportReport, added
   for (let i = 0; i < ids.length; i += IMPORT_BATCH_LINES) {
     const claims: ClaimToSettle[] = await dataSource.getRepository(Claim).find({
       where: { id: In(ids.slice(i, i + IMPORT_BATCH_LINES)) },
-      select: { id: true, platform: true, platformClaimId: true, currency: true, amountMinor: true },
+      select: { id: true, platform: true, platformClaimId: true, currency: true, amountMinor: true, settledAmountMinor: true, settledAt: true },
     });
-    const totals = await settledTotals(dataSource, claims);
     for (const c of claims) {
-      const settled = (totals.get(c.id)?.amountMinor ?? 0) + (dryRun ? (added.get(c.id) ?? 0) : 0);
+      const settled = (c.settledAmountMinor ?? 0) + (dryRun ? (added.get(c.id) ?? 0) : 0);
       const claimed = c.amountMinor ?? 0;
       if (settled !== claimed) differs.set(c.id, `settled ${formatMinorUnits(settled)} ${c.currency} in all, claimed ${formatMinorUnits(claimed)}`);
     }

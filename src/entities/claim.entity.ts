@@ -16,7 +16,7 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 @Index('UQ_claim_platform_id', ['platform', 'platformClaimId'], { unique: true })
 @Index('IDX_claim_poll', ['nextPollAt'])
 @Index('IDX_claim_work_order_status', ['workOrderId', 'status'])
-@Index('IDX_claim_reconciliation', ['platform', 'currency', 'status', 'amountMinor', 'acceptedAmountMinor'])
+@Index('IDX_claim_reconciliation', ['platform', 'currency', 'status', 'amountMinor', 'acceptedAmountMinor', 'settledAmountMinor'])
 export class Claim {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;
@@ -118,6 +118,18 @@ export class Claim {
 
   @Column({ type: 'varchar', length: 3, nullable: true })
   plannedCurrency: string | null;
+
+  /**
+   * What the platform's statement lines settle of this claim (the lines of its platform, platformClaimId and
+   * currency): their sum in minor units and their latest settled time; null while no line settles it. Kept
+   * with the lines by src/storage/settlements/settlement-repository.ts, in the transaction that stores a line
+   * or gives the claim its platform id or currency.
+   */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintToNumber })
+  settledAmountMinor: number | null;
+
+  @Column({ ...UTC_DATETIME, nullable: true })
+  settledAt: Date | null;
 
   /** When to ask the platform for the claim's status next (platforms without a push); null: not polled. */
   @Column({ ...UTC_DATETIME, nullable: true })

@@ -7,6 +7,7 @@ import { parseDuration } from '../config/duration';
 import { Claim } from '../entities';
 import { platformEntry, type PlatformObservation } from '../platforms';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
+import { updateClaim } from '../storage/claims/claim-repository';
 import { inTransaction } from '../storage/transactions';
 import type { Clock } from '../clock';
 
@@ -43,7 +44,7 @@ export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<A
         reason: `poll: the platform reports ${observed.platformStatus} (${mapped})`, payload: observed,
       });
     } else if (observed && observed.platformClaimId !== claim.platformClaimId) {
-      await em.update(Claim, { id: claim.id }, { platformClaimId: observed.platformClaimId });
+      await updateClaim(em, { id: claim.id }, { platformClaimId: observed.platformClaimId });
     }
     const fresh = await em.findOneByOrFail(Claim, { id: claim.id });
     const initial = parseDuration(ctx.pollInitial)! / 1000;

@@ -1,4 +1,6 @@
 import { Claim, ClaimEvent, Settlement, WorkOrder } from '../../src/entities';
+import { updateClaim } from '../../src/storage/claims/claim-repository';
+import { inTransaction } from '../../src/storage/transactions';
 import { specExample } from '../support/qimen-push';
 import type { TestService } from '../support/test-service';
 import { readAnswer } from '../support/http-answer';
@@ -106,11 +108,12 @@ export async function buildWorld(svc: TestService): Promise<Record<WorldRow['key
 export async function settleWorld(svc: TestService, ids: Record<WorldRow['key'], number>): Promise<void> {
   const claims = svc.dataSource.getRepository(Claim);
   const c = await claims.findOneByOrFail({ workOrderId: ids.C, route: 'warehouse-share' });
-  await claims.update({ id: c.id }, { platformClaimId: 'G-C' });
   const at = new Date();
   await svc.dataSource.getRepository(Settlement).insert({
     platform: 'glitzcloud', reference: 'STATEMENT-C-1', platformClaimId: 'G-C', amountMinor: 5950, currency: 'CNY', settledAt: at, importedAt: at, importedBy: 'fin-op', fileSha256: '0'.repeat(64),
   });
+  // The line was imported before the claim learnt the platform's id; learning it counts the line.
+  await inTransaction(svc.dataSource, (em) => updateClaim(em, { id: c.id }, { platformClaimId: 'G-C' }));
   const b = await claims.findOneByOrFail({ workOrderId: ids.B, route: 'whole-refund' });
   await svc.dataSource.getRepository(ClaimEvent).insert({ claimId: b.id, fromStatus: 'submitted', toStatus: 'accepted', source: 'poll', reason: 'test', payload: null, createdAt: new Date(Date.now() - 40 * DAY) });
 }

@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { AuditLog, Claim, ClaimEvent, Settlement } from '../../src/entities';
+import { updateClaim } from '../../src/storage/claims/claim-repository';
+import { inTransaction } from '../../src/storage/transactions';
 import { TEST_DATABASES } from '../support/databases';
 import { readAnswer } from '../support/http-answer';
 import { specExample } from '../support/qimen-push';
@@ -56,6 +58,8 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
   const csv = (...lines: string[]) => [HEADER, ...lines].join('\r\n');
   const claimOf = async (id: number) => (await call(svc.baseUrl, `/api/claims?limit=500`, { token: TOKENS.viewer })).json.items.find((c: any) => c.id === id);
   const count = (entity: typeof Settlement | typeof AuditLog) => svc.dataSource.getRepository(entity).count();
+  /** The claim learns the platform's id as every path that learns one writes it (a send's answer, a callback, a poll). */
+  const learnPlatformId = (id: number, platformClaimId: string) => inTransaction(svc.dataSource, (em) => updateClaim(em, { id }, { platformClaimId }));
 
   it('answers a dry run with each line matched, unmatched, duplicate or invalid, and stores nothing', async () => {
     const id = await acceptedClaim('A');
@@ -115,9 +119,42 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
     await upload(csv('appintf,R-LATER,89.90,CNY,2026-03-01,L-9'));
     const unmatched = await call(svc.baseUrl, '/api/settlements?unmatched=1', { token: TOKENS.viewer });
     expect(unmatched.json.items).toEqual([expect.objectContaining({ reference: 'L-9', platformClaimId: 'R-LATER', claimId: null, amount: '89.90', currency: 'CNY', importedBy: 'fin-op' })]);
-    await svc.dataSource.getRepository(Claim).update({ id }, { platformClaimId: 'R-LATER' });
+    await learnPlatformId(id, 'R-LATER');
     expect((await call(svc.baseUrl, '/api/settlements?unmatched=1', { token: TOKENS.viewer })).json.items).toEqual([]);
     expect((await call(svc.baseUrl, '/api/settlements?unmatched=0', { token: TOKENS.viewer })).json.items[0].claimId).toBe(id);
+    expect(await claimOf(id)).toEqual(expect.objectContaining({ settledAmount: '89.90', settledAt: '2026-03-01T00:00:00.000Z' }));
+  });
+
+  it("stops counting a claim's lines while the claim is in another currency, and counts them again when it is back", async () => {
+    const id = await acceptedClaim('A');
+    await upload(csv('appintf,R-A,89.90,CNY,2026-03-01,L-1'));
+    const setCurrency = (currency: string) => inTransaction(svc.dataSource, (em) => updateClaim(em, { id }, { currency }));
+    await setCurrency('USD');
+    expect(await claimOf(id)).toEqual(expect.objectContaining({ currency: 'USD', settledAmount: null, settledAt: null }));
+    await setCurrency('CNY');
+    expect(await claimOf(id)).toEqual(expect.objectContaining({ currency: 'CNY', settledAmount: '89.90', settledAt: '2026-03-01T00:00:00.000Z' }));
+  });
+
+  it("keeps each claim's settled total equal to its stored lines while statements import and claims learn their platform ids at once", async () => {
+    const orders = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const ids = new Map<string, number>();
+    for (const order of orders) ids.set(order, await acceptedClaim(order));
+    // Half the claims do not know their platform id yet: they learn it while the statements import.
+    const late = orders.filter((_o, i) => i % 2 === 1);
+    for (const order of late) await svc.dataSource.getRepository(Claim).update({ id: ids.get(order)! }, { platformClaimId: null });
+    const statements = [1, 2, 3, 4].map((n) => csv(...orders.map((order, i) => `appintf,R-${order},${n}.${String(i).padStart(2, '0')},CNY,2026-03-0${n},S${n}-${order}`)));
+    const [answers] = await Promise.all([
+      Promise.all(statements.map((body) => upload(body))),
+      Promise.all(late.map((order) => learnPlatformId(ids.get(order)!, `R-${order}`))),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    for (const [i, order] of orders.entries()) {
+      const lines = await svc.dataSource.getRepository(Settlement).findBy({ platformClaimId: `R-${order}` });
+      expect(lines).toHaveLength(4);
+      const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ id: ids.get(order)! });
+      // 1.0i + 2.0i + 3.0i + 4.0i: 10 units and 4 × i hundredths.
+      expect({ order, settled: claim.settledAmountMinor, at: claim.settledAt?.toISOString() }).toEqual({ order, settled: 1000 + 4 * i, at: '2026-03-04T00:00:00.000Z' });
+    }
   });
 
   it('flags a claim settled-differs when its lines add up to another amount, and says so in the report', async () => {

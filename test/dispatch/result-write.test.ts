@@ -52,9 +52,9 @@ describe.each(TEST_DATABASES)('a claim result whose write fails on %s', (kind) =
     return new DispatchWorker({ dataSource, config, clients: createPlatformClients(config), logger, now: opts.now ?? (() => new Date(Date.now() + 1000)) });
   }
 
-  /** A one-connection pool to the service's MariaDB database that waits at most 1 s for a row lock. */
+  /** A one-connection pool to the service's MariaDB database (TypeORM's driver of the same flavour) that waits at most 1 s for a row lock. */
   async function impatientDataSource(): Promise<DataSource> {
-    const options = dataSourceOptions(String((svc.dataSource.options as { url: string }).url)) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
+    const options = dataSourceOptions(String((svc.dataSource.options as { url: string }).url), svc.dataSource.options.type as 'mysql' | 'mariadb') as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
     const impatient = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 } }).initialize();
     extra.push(() => impatient.destroy());
     await impatient.query('SET SESSION innodb_lock_wait_timeout = 1');

@@ -1,7 +1,8 @@
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, In, type UpdateResult } from 'typeorm';
 import { Claim, ClaimAttempt, ClaimEvent } from '../../entities';
 import { groupBy } from '../../group-by';
 import { rowInsert } from '../row-insert';
+import { settleFromStoredLines } from '../settlements/settlement-repository';
 import { isSqlite } from '../transactions';
 import type { ClaimChange, ClaimEventRow, EventSource } from './claim-changes';
 
@@ -18,6 +19,17 @@ export async function claimsOfWorkOrders(em: EntityManager, workOrderIds: readon
   if (workOrderIds.length === 0) return new Map();
   const lock = isSqlite(em.connection) ? {} : { lock: { mode: 'pessimistic_write' as const } };
   return groupBy(await em.find(Claim, { where: { workOrderId: In([...workOrderIds]) }, ...lock }), (claim) => claim.workOrderId);
+}
+
+/**
+ * Updates one claim (`where` names its id, and may fence on its status or lease owner). A patch that gives
+ * the claim a platform id or another currency also sets what the stored statement lines of that id settle
+ * of it, in the same transaction.
+ */
+export async function updateClaim(em: EntityManager, where: FindOptionsWhere<Claim> & { id: number }, patch: Partial<Claim>): Promise<UpdateResult> {
+  const result = await em.update(Claim, where, patch);
+  if (result.affected && (patch.platformClaimId !== undefined || patch.currency !== undefined)) await settleFromStoredLines(em, where.id);
+  return result;
 }
 
 /** Inserts claim events in one statement. */
@@ -41,10 +53,10 @@ export async function applyClaimChanges(em: EntityManager, changes: readonly Cla
   for (const change of changes) {
     if (change.kind === 'create') continue;
     if (change.kind === 'record') {
-      await em.update(Claim, { id: change.claim.id }, change.patch);
+      await updateClaim(em, { id: change.claim.id }, change.patch);
       continue;
     }
-    if (change.kind === 'update') await em.update(Claim, { id: change.claim.id }, change.patch);
+    if (change.kind === 'update') await updateClaim(em, { id: change.claim.id }, change.patch);
     const to = change.kind === 'update' ? (change.patch.status ?? change.claim.status) : change.claim.status;
     events.push({ claimId: change.claim.id, from: change.claim.status, to, source, reason: change.reason, at: change.at });
   }
@@ -68,7 +80,7 @@ export interface AttemptResult {
  */
 export async function recordAttemptResult(em: EntityManager, result: AttemptResult): Promise<boolean> {
   await em.update(ClaimAttempt, { id: result.attemptId }, result.attempt);
-  const updated = await em.update(Claim, { id: result.claimId, leaseOwner: result.workerId }, result.claim);
+  const updated = await updateClaim(em, { id: result.claimId, leaseOwner: result.workerId }, result.claim);
   if (!updated.affected) return false;
   if (result.event) await insertClaimEvents(em, [result.event]);
   return true;
