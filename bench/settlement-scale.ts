@@ -234,6 +234,8 @@ export async function settlementScenario(env: SettlementEnv, reuse: SeededFinanc
     for (const [i, { format, contentType }] of STATEMENT_FORMATS.entries()) {
       // Each format imports the same lines into the same state, on a service of its own.
       await probe.query('DELETE FROM settlement');
+      // The claims keep what their lines settle: with the lines gone, so is that.
+      await probe.query('UPDATE claim SET settledAmountMinor = NULL, settledAt = NULL WHERE settledAmountMinor IS NOT NULL');
       const service = await startFinanceService(env, 'settlement service', seeded.url, configPath);
       try {
         const warm = await upload(service.port, true, files[format].warm, contentType, service.child.pid);

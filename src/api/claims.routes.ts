@@ -65,6 +65,7 @@ export function claimsRoutes(fin: FinanceContext): Router {
         });
         return after;
       });
+      fin.views.clear();
       // The claim as GET /api/claims shows it, flags included (the OpenAPI Claim schema).
       [ctx.body] = await presentClaimsWithFlags(dataSource, [updated], fin.rules());
     });

@@ -471,6 +471,7 @@ export const OPENAPI_DOCUMENT = {
         },
       }),
       Summary: object({
+        asOf: time('when these figures were read: at most finance.viewCacheSeconds before the answer, unless the finance API changed them since'),
         currencies: {
           type: 'array',
           items: object({
@@ -483,6 +484,7 @@ export const OPENAPI_DOCUMENT = {
         },
       }),
       Reconciliation: object({
+        asOf: time('when these figures were read: at most finance.viewCacheSeconds before the answer, unless the finance API changed them since'),
         currencies: {
           type: 'array',
           items: object({ currency: str(), byPlatform: { type: 'array', items: object({ platform: str(), ...claimMeasures }) } }),

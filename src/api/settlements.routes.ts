@@ -48,6 +48,8 @@ export function settlementsRoutes(fin: FinanceContext): Router {
       ctx.type = 'application/json';
       ctx.body = Readable.from(reportJson(report));
     } finally {
+      // A stored import (even one that failed part-way) changes the settled figures: its author sees them next.
+      if (!dryRun) fin.views.clear();
       await file.remove();
     }
   });

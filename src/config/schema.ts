@@ -71,6 +71,8 @@ const finance = z
     unsettledStaleDays: z.number().int().positive().default(30),
     /** The largest statement POST /api/settlements/import takes (100,000 lines of CSV take about 6–10 MB); at most the finance API's largest body. */
     maxStatementBytes: z.number().int().positive().max(FINANCE_MAX_BODY_BYTES).default(FINANCE_MAX_BODY_BYTES),
+    /** How old the figures of /api/reconciliation and /api/summary may be when answered (src/api/view-cache.ts); 0: read them on every request. */
+    viewCacheSeconds: z.number().int().min(0).max(3600).default(10),
     // Body bytes all /api requests may hold at once (src/http/body-budget.ts); a body past it is server-busy.
     maxInFlightBodyBytes: z.number().int().positive().default(DEFAULT_FINANCE_IN_FLIGHT_BYTES),
   })

@@ -1,3 +1,6 @@
+import { Claim } from '../../src/entities';
+import { updateClaim } from '../../src/storage/claims/claim-repository';
+import { inTransaction } from '../../src/storage/transactions';
 import { TEST_DATABASES } from '../support/databases';
 import { startTestService, TestService } from '../support/test-service';
 import { buildWorld, call, FINANCE_CONFIG, settleWorld, TOKENS } from './finance-fixture';
@@ -35,16 +38,27 @@ const USD = {
   byStatus: [{ status: 'pending', claims: 1, amount: '12.34' }],
 };
 
+/** The fixture's config with the views read on every request (their cache has tests of its own below). */
+const UNCACHED = { ...FINANCE_CONFIG, finance: { ...FINANCE_CONFIG.finance, viewCacheSeconds: 0 } };
+
+/** An aggregate view's figures, once its `asOf` is checked to be a time (the daily view has none). */
+function figures(json: any) {
+  if (!('asOf' in json)) return json;
+  const { asOf, ...rest } = json;
+  expect(new Date(asOf).toISOString()).toBe(asOf);
+  return rest;
+}
+
 describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
   let svc: TestService;
   const get = async (path: string) => {
     const res = await call(svc.baseUrl, path, { token: TOKENS.viewer });
     expect(res.status).toBe(200);
-    return res.json;
+    return figures(res.json);
   };
   let ids: Awaited<ReturnType<typeof buildWorld>>;
   beforeAll(async () => {
-    svc = await startTestService(kind, FINANCE_CONFIG);
+    svc = await startTestService(kind, UNCACHED);
     ids = await buildWorld(svc);
   });
   afterAll(() => svc.close());
@@ -128,5 +142,50 @@ describe.each(TEST_DATABASES)('GET /api/summary on %s', (kind) => {
       expect.objectContaining({ platform: 'glitzcloud', acceptedAmount: '60.00', settledAmount: '59.50', outstandingAmount: '0.50' }),
     ]);
     expect((await get('/api/reconciliation')).currencies[0].byPlatform).toEqual(cny.byPlatform);
+  });
+});
+
+describe.each(TEST_DATABASES)('the aggregate views read once for many requests on %s', (kind) => {
+  const TTL_SECONDS = 3600;
+  let svc: TestService;
+  let ids: Awaited<ReturnType<typeof buildWorld>>;
+  const view = async (path: string, token = TOKENS.viewer) => {
+    const res = await call(svc.baseUrl, path, { token });
+    expect(res.status).toBe(200);
+    return res.json;
+  };
+  beforeEach(async () => {
+    svc = await startTestService(kind, { ...FINANCE_CONFIG, finance: { ...FINANCE_CONFIG.finance, viewCacheSeconds: TTL_SECONDS } });
+    ids = await buildWorld(svc);
+  });
+  afterEach(() => svc.close());
+
+  it('answers requests for the same view and filter at once from one read, saying when it was read', async () => {
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => view('/api/reconciliation')));
+    expect(new Set(answers.map((a) => a.asOf)).size).toBe(1);
+    expect(answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]))).toBe(true);
+  });
+
+  it('answers a change made outside the finance API only once the figures are older than finance.viewCacheSeconds', async () => {
+    const before = await view('/api/reconciliation');
+    const c = await svc.dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: ids.C, route: 'warehouse-share' });
+    await svc.dataSource.getRepository(Claim).update({ id: c.id }, { settledAmountMinor: 100, settledAt: new Date() });
+    expect(await view('/api/reconciliation')).toEqual(before);
+    // Another filter is another read, which sees the change.
+    expect((await view('/api/reconciliation?platform=glitzcloud')).currencies[0].byPlatform[0].settledAmount).toBe('1.00');
+  });
+
+  it('reads the views again after a statement is imported through the finance API', async () => {
+    await view('/api/summary');
+    const c = await svc.dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: ids.C, route: 'warehouse-share' });
+    await inTransaction(svc.dataSource, (em) => updateClaim(em, { id: c.id }, { platformClaimId: 'G-C' }));
+    const res = await fetch(`${svc.baseUrl}/api/settlements/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.operator}`, 'content-type': 'text/csv' },
+      body: 'platform,platformClaimId,amount,currency,settledAt,reference\r\nglitzcloud,G-C,59.50,CNY,2026-03-01,S-1',
+    });
+    expect(res.status).toBe(200);
+    const glitzcloud = (await view('/api/summary')).currencies[0].byPlatform.find((p: any) => p.platform === 'glitzcloud');
+    expect(glitzcloud.settledAmount).toBe('59.50');
   });
 });

@@ -181,6 +181,12 @@ describe('the settlement views of the /finance/ page, in chromium', () => {
     expect(await page.locator('#reconciliation-body > [data-currency]').evaluateAll((els) => els.map((el: any) => el.getAttribute('data-currency')))).toEqual(['CNY', 'USD']);
   });
 
+  it('says when the reconciliation figures were read', async () => {
+    const asOf = (await page.textContent('#reconciliation-as-of')) ?? '';
+    expect(asOf).toMatch(/^(Figures as of|以上数字读取于) \S/);
+    expect(asOf).toMatch(/\d{1,2}:\d{2}:\d{2}/);
+  });
+
   it('exports judgments, claims and settlements as XLSX and the CSV with the current filters and the page\'s time zone', async () => {
     const asked: string[] = [];
     await page.route(/\/api\/(judgments|claims|settlements)\.(xlsx|csv)\?/, (route) => {

@@ -52,6 +52,7 @@
     reconciliationTitle: ['各平台对账', 'Reconciliation per platform'],
     reconciliationHelp: ['按当前判责筛选，每个币种分别列出：向平台索赔、平台受理、对账单已结算、尚未结算（受理金额减去对账单已结算的部分）。', 'For the judgments filter in force, per currency: claimed from the platform, accepted, settled by statements, and outstanding (accepted less what the statements settle of it).'],
     reconciliationTable: ['{currency} 各平台对账', 'Reconciliation per platform, {currency}'],
+    figuresAsOf: ['以上数字读取于 {time}', 'Figures as of {time}'],
     settledAmount: ['已结算', 'Settled'],
     outstandingAmount: ['尚未结算', 'Outstanding'],
     settledAt: ['结算时间', 'Settled at'],

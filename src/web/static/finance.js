@@ -639,7 +639,9 @@
         h('tbody', {}, c.byPlatform.map((p) => h('tr', { 'data-platform': p.platform },
           cell('platform', { class: 'platform-name' }, word('platforms', p.platform)),
           cell('claimCount', { class: 'num' }, String(p.claims)),
-          keys.map((k) => cell(k, { class: 'num', 'data-col': k }, money(p[k], c.currency))))))))) : [h('p', { class: 'muted' }, t('noData'))]));
+          keys.map((k) => cell(k, { class: 'num', 'data-col': k }, money(p[k], c.currency))))))))) : [h('p', { class: 'muted' }, t('noData'))]),
+      // The figures may be up to finance.viewCacheSeconds old: say when they were read, in the page's time zone.
+      ...(state.reconciliation && state.reconciliation.asOf ? [h('p', { class: 'muted', id: 'reconciliation-as-of' }, t('figuresAsOf', { time: timeText(state.reconciliation.asOf) }))] : []));
   }
 
   const SETTLEMENT_COLUMNS = ['settledAt', 'platform', 'reference', 'platformClaimId', 'lineClaim', 'amount', 'importedAt', 'importedBy'];
