@@ -19,7 +19,7 @@ export function presentClaim(c: Claim) {
   return {
     id: c.id, workOrderId: c.workOrderId, route: c.route, platform: c.platform, status: c.status,
     amount: money(c.amountMinor), acceptedAmount: money(c.acceptedAmountMinor), currency: c.currency, platformClaimId: c.platformClaimId, platformStatus: c.platformStatus,
-    attempts: c.attempts, lastError: c.lastError, nextAttemptAt: iso(c.nextAttemptAt), revision: c.revision,
+    attempts: c.attempts, lastError: c.lastError, lastErrorId: c.lastErrorId, lastErrorParams: json(c.lastErrorParams), nextAttemptAt: iso(c.nextAttemptAt), revision: c.revision,
     createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
   };
 }
@@ -32,7 +32,10 @@ export function presentAttempt(a: ClaimAttempt) {
 }
 
 export function presentEvent(e: ClaimEvent) {
-  return { from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, payload: json(e.payload), at: iso(e.createdAt) };
+  return {
+    from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, reasonId: e.reasonId, reasonParams: json(e.reasonParams),
+    payload: json(e.payload), at: iso(e.createdAt),
+  };
 }
 
 /** The judgment fields of a work order's revision (docs/http-contract.md list item, without claims). */
