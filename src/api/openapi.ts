@@ -442,6 +442,8 @@ export const OPENAPI_DOCUMENT = {
       Attempt: object({
         attemptNo: { type: 'integer' }, outcome: str(), startedAt: time(), finishedAt: nullable(time()), latencyMs: nullable({ type: 'integer' }),
         httpStatus: nullable({ type: 'integer' }), errorCode: nullable(str()), errorMessage: nullable(str()),
+        errorId: nullable({ type: 'string', enum: [...LAST_ERROR_IDS, null], description: 'what kind of error, as a claim\'s lastErrorId; null on success and on attempts stored before ids' }),
+        errorParams: nullable({ type: 'object', additionalProperties: true, description: 'the values errorId is worded with, as a claim\'s lastErrorParams' }),
         request: nullable({ type: 'object', additionalProperties: true, description: 'the request sent, secrets removed' }), response: nullable(str('the response text, secrets removed')),
       }),
       ClaimEvent: object({

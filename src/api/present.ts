@@ -27,7 +27,8 @@ export function presentClaim(c: Claim) {
 export function presentAttempt(a: ClaimAttempt) {
   return {
     attemptNo: a.attemptNo, outcome: a.outcome, startedAt: iso(a.startedAt), finishedAt: iso(a.finishedAt), latencyMs: a.latencyMs,
-    httpStatus: a.httpStatus, errorCode: a.errorCode, errorMessage: a.errorMessage, request: json(a.request), response: a.response,
+    httpStatus: a.httpStatus, errorCode: a.errorCode, errorMessage: a.errorMessage, errorId: a.errorId, errorParams: json(a.errorParams),
+    request: json(a.request), response: a.response,
   };
 }
 

@@ -9,7 +9,7 @@ import { Claim, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
 import { recordDispatchAttempt } from '../metrics/registry';
-import { type AttemptResult, attemptResultStored, lastErrorColumns, recordAttemptResult } from '../storage/claims/claim-repository';
+import { type AttemptResult, attemptResultStored, lastErrorColumns, paramsJson, recordAttemptResult } from '../storage/claims/claim-repository';
 import type { LeasedClaim } from '../storage/claims/claim-leases';
 import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
@@ -128,6 +128,8 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
     httpStatus: exchange?.response.status ?? null,
     errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
     errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
+    errorId: error?.id ?? null,
+    errorParams: error ? paramsJson(error.params) : null,
     request: exchange ? JSON.stringify(exchange.request) : null,
     response: exchange?.response.body ?? null,
   };

@@ -186,6 +186,12 @@ describe.each(TEST_DATABASES)('claim events and last errors with their ids in th
     });
   });
 
+  it('gives the attempt the same error id and params as the claim\'s lastError', async () => {
+    const workOrderId = await pushAndSend();
+    const [attempt] = byRoute(await detail(workOrderId), 'appintf-no-cause').attempts;
+    expect(attempt).toMatchObject({ errorCode: 'precheck:cause', errorMessage: 'cause is required', errorId: 'precheck', errorParams: { field: 'cause', rule: 'required' } });
+  });
+
   it('gives a failed connection the lastError id connect-failed, the system\'s error text kept as its detail', async () => {
     const workOrderId = await pushAndSend();
     const claim = byRoute(await detail(workOrderId), 'appintf-refund');

@@ -253,6 +253,11 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
       event(CLAIM_REASONS.attemptRetryable(1, LAST_ERRORS.timeout('UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error'), 30_000), 1),
       event(CLAIM_REASONS.attemptTerminal(2, LAST_ERRORS.platformError('17', '订单不存在'), true), 2),
     ]);
+    const timeout = LAST_ERRORS.timeout('UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error');
+    await svc.dataSource.getRepository(ClaimAttempt).insert({
+      claimId: claim.id, attemptNo: 1, workerId: 'w1', startedAt: new Date(), finishedAt: new Date(), latencyMs: 15_000, outcome: 'retryable',
+      httpStatus: null, errorCode: timeout.code, errorMessage: timeout.message, errorId: timeout.id, errorParams: paramsJson(timeout.params), request: null, response: null,
+    });
     await page.click(`button[data-open="${ids.D}"]`);
     await page.waitForSelector(`tr[data-claim-row="${claim.id}"]`);
     const row = `tr[data-claim-row="${claim.id}"]`;
@@ -265,6 +270,7 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     expect(await text(`${events} [data-event-reason="attempt-retry"] [data-reason-id]`))
       .toBe('第 1 次发送失败：平台未在时限内答复（UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error）；30 秒后重试');
     expect(await page.getAttribute(`${events} [data-event-reason="attempt-retry"] .system-detail`, 'lang')).toBe('en');
+    expect(await text(`${events} [data-attempt-error="timeout"]`)).toBe('平台未在时限内答复（UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error）');
     expect(await text(`${events} [data-event-reason="attempt-rejected"]`)).toBe('说明: 第 2 次发送：被平台驳回：平台返回错误 17：订单不存在 （引号内为平台原文）');
     // Nothing in English outside the platform's and the system's own words.
     const own = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} [data-reason-id], ${sel} [data-last-error-id]`)]

@@ -870,6 +870,12 @@
     const worded = c.lastError && c.lastErrorId && lastErrorWords(c.lastErrorId, c.lastErrorParams);
     return worded ? withQuoteNote(worded) : c.lastError ? asRecorded(c.lastError) : '—';
   };
+  function attemptError(a) {
+    const worded = a.errorId && lastErrorWords(a.errorId, a.errorParams);
+    if (worded) return withQuoteNote(worded);
+    const text = [a.errorCode, a.errorMessage].filter(Boolean).join(' ');
+    return text ? asRecorded(text) : '—';
+  }
   function eventNote(e) {
     const worded = e.reasonId && reasonWords(e.reasonId, e.reasonParams);
     if (worded) return h('div', { class: 'note', 'data-event-reason': e.reasonId }, `${t('eventNote')}: `, withQuoteNote(worded));
@@ -954,7 +960,7 @@
       h('tbody', {}, attempts.map((a) => h('tr', { 'data-attempt': a.attemptNo },
         cell(null, {}, `#${a.attemptNo}`), cell('outcome', { 'data-outcome': a.outcome }, word('outcomes', a.outcome)), cell('httpStatus', {}, a.httpStatus ?? '—'),
         cell('latency', { class: 'num' }, a.latencyMs === null ? '—' : `${a.latencyMs} ms`),
-        cell('lastError', {}, [a.errorCode, a.errorMessage].filter(Boolean).join(' ') || '—'),
+        cell('lastError', { 'data-attempt-error': a.errorId || null }, attemptError(a)),
         cell(null, { class: 'full' }, h('details', { class: 'exchange' }, h('summary', {}, t('requestResponse')),
           h('div', {}, t('request')), pretty(a.request ?? ''), h('div', {}, t('response')), pretty(a.response || '')))))));
   }
