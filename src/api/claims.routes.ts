@@ -2,6 +2,8 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { cancelOnPlatform } from '../claims/cancel-on-platform';
 import { recordClaimEvent } from '../claims/claim-events';
+import { type CancelStep, CLAIM_REASONS, type Worded } from '../claims/claim-reasons';
+import { lastErrorColumns } from '../storage/claims/claim-repository';
 import { Claim, ClaimStatus } from '../entities';
 import { inTransaction } from '../storage/transactions';
 import { ApiError, conflict, notFound } from './api-error';
@@ -36,9 +38,9 @@ export function claimsRoutes(fin: FinanceContext): Router {
     action: string,
     allowedFrom: readonly ClaimStatus[],
     change: (c: Claim, at: Date) => Partial<Claim>,
-    reason: (caller: Caller, note: string) => string,
-    /** A step on the platform before the change (cancel on appintf); its note joins the reason. */
-    onPlatform: (claim: Claim) => Promise<{ ok: true; note: string } | { ok: false; code: string; message: string }> = async () => ({ ok: true, note: '' }),
+    reason: (caller: Caller, step: CancelStep) => Worded,
+    /** A step on the platform before the change (cancel on appintf); the reason says what it did. */
+    onPlatform: (claim: Claim) => Promise<{ ok: true; step: CancelStep } | { ok: false; code: string; message: string }> = async () => ({ ok: true, step: { kind: 'not-on-platform' } }),
   ) =>
     router.post(path, requireOperator, async (ctx: Context) => {
       const id = positiveInt('id', ctx.params.id)!;
@@ -59,7 +61,7 @@ export function claimsRoutes(fin: FinanceContext): Router {
         const result = await em.update(Claim, { id, status: claim.status }, patch);
         if (result.affected === 0) throw conflict(`claim ${id} changed meanwhile; try again`);
         const after = { ...claim, ...patch };
-        await recordClaimEvent(em, { claimId: id, from: claim.status, to: patch.status!, source: 'operator', at, reason: reason(caller, platform.note) });
+        await recordClaimEvent(em, { claimId: id, from: claim.status, to: patch.status!, source: 'operator', at, reason: reason(caller, platform.step) });
         await recordAudit(em, {
           actor: caller, action, target: { type: 'claim', id }, before: presentClaim(claim), after: presentClaim(after), at, requestId: ctx.state.requestId,
         });
@@ -71,12 +73,12 @@ export function claimsRoutes(fin: FinanceContext): Router {
     });
 
   // Retry: new attempts follow the old ones (history kept) on a fresh retry schedule.
-  operatorAction('/api/claims/:id/retry', 'claim.retry', ['dead', 'rejected'], (_c, at) => ({ status: 'pending', nextAttemptAt: at, lastError: null }), (c) => `retried by operator ${c.name}`);
+  operatorAction('/api/claims/:id/retry', 'claim.retry', ['dead', 'rejected'], (_c, at) => ({ status: 'pending', nextAttemptAt: at, ...lastErrorColumns(null) }), (c) => CLAIM_REASONS.operatorRetried(c.name));
   // Cancel: a claim the platform holds is cancelled through its API where it has one (appintf), else here only.
   operatorAction(
     '/api/claims/:id/cancel', 'claim.cancel', ['pending', 'dead', 'rejected', 'submitted', 'accepted'],
     () => ({ status: 'cancelled', nextAttemptAt: null, nextPollAt: null }),
-    (c, note) => `cancelled by operator ${c.name}${note ? `: ${note}` : ''}`,
+    (c, step) => CLAIM_REASONS.operatorCancelled(c.name, step),
     (claim) => cancelOnPlatform(fin.clients, claim),
   );
 

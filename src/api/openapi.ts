@@ -5,6 +5,7 @@ import { PLATFORMS } from './judgment-filter';
 import { STATEMENT_TYPES } from './statement-reader';
 import { STATEMENT_COLUMNS } from '../domain/settlement-line';
 import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
+import { CLAIM_REASON_IDS, LAST_ERROR_IDS } from '../claims/claim-reasons';
 import { CLAIM_STATUSES } from '../entities';
 import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
 
@@ -100,7 +101,10 @@ const claimProperties = {
   id: { type: 'integer' }, workOrderId: { type: 'integer' }, route: str('the route that filed it'), platform: { type: 'string', enum: PLATFORMS },
   status: { type: 'string', enum: CLAIM_STATUSES }, amount: nullable(money('claim amount')), acceptedAmount: nullable(money('the amount the platform reports it accepted, where it reports one')),
   currency: str(), platformClaimId: nullable(str("the platform's own id")), platformStatus: nullable(str("the platform's own status text")),
-  attempts: { type: 'integer' }, lastError: nullable(str()), nextAttemptAt: nullable(time()), revision: { type: 'integer' },
+  attempts: { type: 'integer' }, lastError: nullable(str('the last failure in English, or the platform\'s own code and words (`code: message`)')),
+  lastErrorId: nullable({ type: 'string', enum: [...LAST_ERROR_IDS, null], description: 'what kind of failure lastError is (src/claims/claim-reasons.ts; `platform-error`: the platform\'s own words); null with lastError and on errors stored before ids' }),
+  lastErrorParams: nullable({ type: 'object', additionalProperties: true, description: 'the values lastErrorId is worded with; text a platform wrote is as it wrote it' }),
+  nextAttemptAt: nullable(time()), revision: { type: 'integer' },
   createdAt: time(), updatedAt: time(),
   settledAmount: nullable(money('the sum of the statement lines that settle the claim (same platform, platformClaimId and currency)')),
   settledAt: nullable(time('the latest settled time of those lines')), flags,
@@ -438,10 +442,15 @@ export const OPENAPI_DOCUMENT = {
       Attempt: object({
         attemptNo: { type: 'integer' }, outcome: str(), startedAt: time(), finishedAt: nullable(time()), latencyMs: nullable({ type: 'integer' }),
         httpStatus: nullable({ type: 'integer' }), errorCode: nullable(str()), errorMessage: nullable(str()),
+        errorId: nullable({ type: 'string', enum: [...LAST_ERROR_IDS, null], description: 'what kind of error, as a claim\'s lastErrorId; null on success and on attempts stored before ids' }),
+        errorParams: nullable({ type: 'object', additionalProperties: true, description: 'the values errorId is worded with, as a claim\'s lastErrorParams' }),
         request: nullable({ type: 'object', additionalProperties: true, description: 'the request sent, secrets removed' }), response: nullable(str('the response text, secrets removed')),
       }),
       ClaimEvent: object({
-        from: nullable(str()), to: str(), source: str(), reason: nullable(str()), payload: nullable({ type: 'object', additionalProperties: true }), at: time(),
+        from: nullable(str()), to: str(), source: str(), reason: nullable(str('the reason in English, as recorded')),
+        reasonId: nullable({ type: 'string', enum: [...CLAIM_REASON_IDS, null], description: 'what kind of reason (src/claims/claim-reasons.ts); null on events recorded before ids' }),
+        reasonParams: nullable({ type: 'object', additionalProperties: true, description: 'the values reasonId is worded with (amounts as decimal strings with their currency); text a platform wrote is as it wrote it' }),
+        payload: nullable({ type: 'object', additionalProperties: true }), at: time(),
       }),
       AuditEntry: object({
         id: { type: 'integer' }, at: time(), actor: str(), actorRole: str(), action: str('claim.retry, claim.cancel…'),

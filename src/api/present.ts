@@ -19,7 +19,7 @@ export function presentClaim(c: Claim) {
   return {
     id: c.id, workOrderId: c.workOrderId, route: c.route, platform: c.platform, status: c.status,
     amount: money(c.amountMinor), acceptedAmount: money(c.acceptedAmountMinor), currency: c.currency, platformClaimId: c.platformClaimId, platformStatus: c.platformStatus,
-    attempts: c.attempts, lastError: c.lastError, nextAttemptAt: iso(c.nextAttemptAt), revision: c.revision,
+    attempts: c.attempts, lastError: c.lastError, lastErrorId: c.lastErrorId, lastErrorParams: json(c.lastErrorParams), nextAttemptAt: iso(c.nextAttemptAt), revision: c.revision,
     createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
   };
 }
@@ -27,12 +27,16 @@ export function presentClaim(c: Claim) {
 export function presentAttempt(a: ClaimAttempt) {
   return {
     attemptNo: a.attemptNo, outcome: a.outcome, startedAt: iso(a.startedAt), finishedAt: iso(a.finishedAt), latencyMs: a.latencyMs,
-    httpStatus: a.httpStatus, errorCode: a.errorCode, errorMessage: a.errorMessage, request: json(a.request), response: a.response,
+    httpStatus: a.httpStatus, errorCode: a.errorCode, errorMessage: a.errorMessage, errorId: a.errorId, errorParams: json(a.errorParams),
+    request: json(a.request), response: a.response,
   };
 }
 
 export function presentEvent(e: ClaimEvent) {
-  return { from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, payload: json(e.payload), at: iso(e.createdAt) };
+  return {
+    from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, reasonId: e.reasonId, reasonParams: json(e.reasonParams),
+    payload: json(e.payload), at: iso(e.createdAt),
+  };
 }
 
 /** The judgment fields of a work order's revision (docs/http-contract.md list item, without claims). */

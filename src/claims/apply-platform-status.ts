@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { platformUpdate } from '../domain/claim-state';
 import { Claim, ClaimStatus } from '../entities';
 import type { MappedClaimStatus } from '../platforms/shared/claim-status';
+import { lastErrorColumns } from '../storage/claims/claim-repository';
+import type { LastError, Worded } from './claim-reasons';
 import { type EventSource, recordClaimEvent } from './claim-events';
 import { updateClaim } from '../storage/claims/claim-repository';
 import { FINAL_STATUSES } from '../domain/claim-state';
@@ -9,10 +11,10 @@ import { FINAL_STATUSES } from '../domain/claim-state';
 export interface PlatformReport {
   status: MappedClaimStatus;
   source: EventSource;
-  reason: string;
+  reason: Worded;
   platformClaimId?: string | null;
   platformStatus?: string | null;
-  lastError?: string | null;
+  lastError?: LastError | null;
   /** The platform's payload, secrets removed, stored on the event. */
   payload?: unknown;
   at: Date;
@@ -56,7 +58,7 @@ export async function applyPlatformReport(em: EntityManager, claim: Claim, repor
     ...details,
     status: to,
     updatedAt: report.at,
-    ...(report.lastError !== undefined ? { lastError: report.lastError } : {}),
+    ...(report.lastError !== undefined ? lastErrorColumns(report.lastError) : {}),
     ...(final ? { nextPollAt: null, nextAttemptAt: null } : {}),
   });
   if (!result.affected) return 'ignored';

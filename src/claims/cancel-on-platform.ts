@@ -10,10 +10,8 @@ export type { PlatformCancel };
  * says the platform still holds it. A claim not yet on the platform (pending, dead, rejected) needs no call.
  */
 export async function cancelOnPlatform(clients: ReadonlyMap<string, DuplicateAwareClient> | undefined, claim: Claim): Promise<PlatformCancel> {
-  if (claim.status !== 'submitted' && claim.status !== 'accepted') return { ok: true, note: 'not on the platform' };
+  if (claim.status !== 'submitted' && claim.status !== 'accepted') return { ok: true, step: { kind: 'not-on-platform' } };
   const cancel = platformEntry(claim.platform)?.cancel;
-  if (!cancel) {
-    return { ok: true, note: `cancelled here only: ${claim.platform} has no cancel API; it still holds ${claim.platformClaimId ?? 'the claim'}` };
-  }
+  if (!cancel) return { ok: true, step: { kind: 'here-only', platform: claim.platform, platformClaimId: claim.platformClaimId } };
   return cancel(clients?.get(claim.platform), claim);
 }

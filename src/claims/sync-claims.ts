@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { RouteConfig } from '../config/schema';
-import { formatMinorUnits } from '../domain/money';
 import { Judgment, planClaims, PlannedClaim } from '../domain/routes';
 import type { Claim } from '../entities';
 import type { ClaimChange, ClaimPlanner } from '../storage/claims/claim-changes';
 import { applyClaimChanges } from '../storage/claims/claim-repository';
+import { CLAIM_REASONS, type Worded } from './claim-reasons';
 
 export interface RevisionForClaims {
   workOrderId: number;
@@ -16,12 +16,10 @@ export interface RevisionForClaims {
 
 /** One change the routes call for on a work order's claims. */
 export type ClaimAction =
-  | { kind: 'create'; route: string; plan: PlannedClaim; reason: string }
-  | { kind: 'cancel'; route: string; claim: Claim; reason: string }
-  | { kind: 'update'; route: string; claim: Claim; plan: PlannedClaim; reason: string }
-  | { kind: 'note'; route: string; claim: Claim; reason: string };
-
-const money = (minor: number | null, currency: string) => (minor === null ? 'none' : `${formatMinorUnits(minor)} ${currency}`);
+  | { kind: 'create'; route: string; plan: PlannedClaim; reason: Worded }
+  | { kind: 'cancel'; route: string; claim: Claim; reason: Worded }
+  | { kind: 'update'; route: string; claim: Claim; plan: PlannedClaim; reason: Worded }
+  | { kind: 'note'; route: string; claim: Claim; reason: Worded };
 
 /**
  * What the routes call for, given the claims a work order already has (pure; no database):
@@ -36,25 +34,26 @@ export function diffClaims(existing: readonly Claim[], routes: readonly RouteCon
   for (const plan of planClaims(routes, rev.judgment)) {
     const claim = byRoute.get(plan.route);
     const route = plan.route;
+    const on = { revision: rev.revision, route };
     if (!claim) {
-      if (plan.matched) {
-        actions.push({ kind: 'create', route, plan, reason: `revision ${rev.revision} matches route ${route} (${plan.reasons.join('; ') || 'no conditions'}); amount ${money(plan.amountMinor, rev.currency)}` });
-      }
+      if (plan.matched) actions.push({ kind: 'create', route, plan, reason: CLAIM_REASONS.routeMatches(on, plan, rev.currency) });
       continue;
     }
     const unsent = claim.attempts === 0 && claim.leaseOwner === null;
     const changed = plan.amountMinor !== claim.amountMinor || JSON.stringify(plan.fields) !== claim.fields || rev.currency !== claim.currency;
     if (!unsent || (claim.status !== 'pending' && claim.status !== 'cancelled')) {
       if (!plan.matched || changed) {
-        actions.push({ kind: 'note', route, claim, reason: `revision ${rev.revision} ${plan.matched ? `would claim ${money(plan.amountMinor, rev.currency)}` : 'no longer matches'}, but the claim was already sent: not filed again` });
+        const reason = plan.matched ? CLAIM_REASONS.sentWouldClaim(rev.revision, plan.amountMinor, rev.currency) : CLAIM_REASONS.sentNoLongerMatches(rev.revision);
+        actions.push({ kind: 'note', route, claim, reason });
       }
     } else if (!plan.matched) {
-      if (claim.status !== 'cancelled') actions.push({ kind: 'cancel', route, claim, reason: `revision ${rev.revision} no longer matches route ${route}: ${plan.reasons.join('; ')}` });
+      if (claim.status !== 'cancelled') actions.push({ kind: 'cancel', route, claim, reason: CLAIM_REASONS.routeNoLongerMatches(on, plan) });
     } else if (claim.status === 'cancelled') {
-      actions.push({ kind: 'update', route, claim, plan, reason: `revision ${rev.revision} matches route ${route} again; amount ${money(plan.amountMinor, rev.currency)}` });
+      actions.push({ kind: 'update', route, claim, plan, reason: CLAIM_REASONS.routeMatchesAgain(on, plan, rev.currency) });
     } else if (changed) {
-      const fieldsNote = JSON.stringify(plan.fields) !== claim.fields ? ', fields changed' : '';
-      actions.push({ kind: 'update', route, claim, plan, reason: `revision ${rev.revision} changed the unsent claim: amount ${money(claim.amountMinor, claim.currency)} → ${money(plan.amountMinor, rev.currency)}${fieldsNote}` });
+      const fieldsChanged = JSON.stringify(plan.fields) !== claim.fields;
+      const reason = CLAIM_REASONS.unsentClaimChanged(rev.revision, claim, { amountMinor: plan.amountMinor, currency: rev.currency }, fieldsChanged);
+      actions.push({ kind: 'update', route, claim, plan, reason });
     }
   }
   return actions;
@@ -112,7 +111,7 @@ export function plannedChanges(existing: readonly Claim[], routes: readonly Rout
   return existing.flatMap((claim): ClaimChange[] => {
     const planned = plannedColumns(plans.get(claim.route), rev);
     const same = planned.plannedMatches === claim.plannedMatches && planned.plannedAmountMinor === claim.plannedAmountMinor && planned.plannedCurrency === claim.plannedCurrency;
-    return same ? [] : [{ kind: 'record', claim, patch: planned, reason: 'planned', at: rev.at }];
+    return same ? [] : [{ kind: 'record', claim, patch: planned, at: rev.at }];
   });
 }
 

@@ -19,7 +19,7 @@ async function latestRevision(dataSource: DataSource, workOrder: WorkOrder, at: 
 
 function describe(a: ClaimAction): Array<string | number | null> {
   const amount = a.kind === 'create' || a.kind === 'update' ? a.plan.amountMinor : a.claim.amountMinor;
-  return [a.kind, a.route, amount === null ? null : formatMinorUnits(amount), a.reason];
+  return [a.kind, a.route, amount === null ? null : formatMinorUnits(amount), a.reason.text];
 }
 
 /**
@@ -53,7 +53,7 @@ export async function rerunRoutes(
           if (planned.length) {
             await recordAudit(em, {
               actor: opts.actor, action: 'routes.rerun', target: { type: 'work_order', id }, at: rev.at,
-              before: null, after: planned.map((a) => ({ kind: a.kind, route: a.route, reason: a.reason })),
+              before: null, after: planned.map((a) => ({ kind: a.kind, route: a.route, reason: a.reason.text })),
             });
           }
           return planned;

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { recordAudit, AuditActor } from '../api/audit';
 import { recordClaimEvent } from '../claims/claim-events';
+import { CLAIM_REASONS } from '../claims/claim-reasons';
+import { lastErrorColumns } from '../storage/claims/claim-repository';
 import { Claim } from '../entities';
 import type { RouteConfig } from '../config/schema';
 import { inTransaction } from '../storage/transactions';
@@ -51,9 +53,9 @@ export async function retryDead(dataSource: DataSource, io: CliIo, f: DeadFilter
     for (const claim of claims) {
       const at = now();
       const done = await inTransaction(dataSource, async (em) => {
-        const moved = await em.update(Claim, { id: claim.id, status: 'dead' }, { status: 'pending', nextAttemptAt: at, lastError: null, updatedAt: at });
+        const moved = await em.update(Claim, { id: claim.id, status: 'dead' }, { status: 'pending', nextAttemptAt: at, ...lastErrorColumns(null), updatedAt: at });
         if (!moved.affected) return false;
-        await recordClaimEvent(em, { claimId: claim.id, from: 'dead', to: 'pending', source: 'operator', at, reason: `retried by ${opts.actor.name} (CLI retry-dead)` });
+        await recordClaimEvent(em, { claimId: claim.id, from: 'dead', to: 'pending', source: 'operator', at, reason: CLAIM_REASONS.cliRetried(opts.actor.name) });
         await recordAudit(em, { actor: opts.actor, action: 'claim.retry', target: { type: 'claim', id: claim.id }, before: { status: 'dead', lastError: claim.lastError }, after: { status: 'pending' }, at });
         return true;
       });

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
+import { CLAIM_REASONS, LAST_ERRORS, type LastError, lastErrorOf, type Worded } from '../claims/claim-reasons';
 import { lookupContextFor } from '../claims/held-platform-ids';
 import { mapPlatformStatus, POLLED_PLATFORMS } from '../claims/platform-statuses';
 import { parseDuration } from '../config/duration';
@@ -8,7 +9,7 @@ import { Claim, ClaimStatus } from '../entities';
 import type { DuplicateAwareClient } from '../platforms/shared/lookup';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../platforms/types';
 import { recordDispatchAttempt } from '../metrics/registry';
-import { type AttemptResult, attemptResultStored, recordAttemptResult } from '../storage/claims/claim-repository';
+import { type AttemptResult, attemptResultStored, lastErrorColumns, paramsJson, recordAttemptResult } from '../storage/claims/claim-repository';
 import type { LeasedClaim } from '../storage/claims/claim-leases';
 import { inTransaction } from '../storage/transactions';
 import { nextAttemptDelayMs } from './retry-schedule';
@@ -69,12 +70,14 @@ interface Attempted {
   blind: boolean;
 }
 
-const notSent = (outcome: SendOutcome): Attempted => ({ result: { outcome, exchange: null }, found: false, blind: false });
+/** Not sent: a retryable failure the service words. */
+const notSent = (words: LastError): Attempted =>
+  ({ result: { outcome: { kind: 'retryable', code: words.code, message: words.message, ambiguous: false, words }, exchange: null }, found: false, blind: false });
 
 async function attempt(ctx: SendContext, claim: Claim): Promise<Attempted> {
   const client = ctx.clients.get(claim.platform);
   if (!client) {
-    return notSent({ kind: 'retryable', code: 'platform-not-configured', message: `platform ${claim.platform} is not configured`, ambiguous: false });
+    return notSent(LAST_ERRORS.platformNotConfigured(claim.platform));
   }
   const outgoing = toOutgoing(claim);
   const lookup = lookupContextFor(ctx.dataSource, claim);
@@ -88,7 +91,7 @@ async function attempt(ctx: SendContext, claim: Claim): Promise<Attempted> {
     return { result: await client.send(outgoing, lookup), found: false, blind: claim.mayExistOnPlatform && !client.hasLookup };
   } catch (err) {
     // A client reports platform failures as outcomes; a throw (a lookup that failed) is worth retrying.
-    return notSent({ kind: 'retryable', code: 'client-error', message: (err as Error).message, ambiguous: false });
+    return notSent(LAST_ERRORS.lookupFailed((err as Error).message));
   }
 }
 
@@ -114,7 +117,7 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
   assertMove(claim.status, status);
   const pollSeconds = parseDuration(ctx.pollInitial)! / 1000;
   const polled = outcome.kind === 'submitted' && POLLED_PLATFORMS.has(claim.platform);
-  const error = outcome.kind === 'submitted' ? null : `${outcome.code}: ${outcome.message}`;
+  const error = outcome.kind === 'submitted' ? null : lastErrorOf(outcome);
   const latencyMs = exchange?.latencyMs ?? now.getTime() - startedAt.getTime();
   const attemptOutcome = found ? 'found' : outcome.kind === 'terminal' && outcome.rejected ? 'rejected' : outcome.kind;
   recordDispatchAttempt(claim.platform, attemptOutcome, latencyMs / 1000); // the attempt is finished here
@@ -125,6 +128,8 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
     httpStatus: exchange?.response.status ?? null,
     errorCode: outcome.kind === 'submitted' ? null : outcome.code.slice(0, 64),
     errorMessage: outcome.kind === 'submitted' ? null : outcome.message,
+    errorId: error?.id ?? null,
+    errorParams: error ? paramsJson(error.params) : null,
     request: exchange ? JSON.stringify(exchange.request) : null,
     response: exchange?.response.body ?? null,
   };
@@ -134,7 +139,7 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
   const claimPatch = {
     status,
     attempts: attemptNo,
-    lastError: error,
+    ...lastErrorColumns(error),
     nextAttemptAt: delayMs === null ? null : new Date(now.getTime() + delayMs),
     leaseOwner: null,
     leaseUntil: null,
@@ -146,9 +151,7 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
     ...(outcome.kind === 'retryable' && outcome.ambiguous ? { mayExistOnPlatform: true } : {}),
     ...(resentBlind ? { resentBlindAt: now } : {}),
   };
-  const reason = status === claim.status
-    ? null
-    : describe(outcome, attemptNo, found, delayMs) + (resentBlind ? `; sent again after an attempt that may have reached ${claim.platform}: check it holds one claim, not two` : '');
+  const reason = status === claim.status ? null : describe(outcome, attemptNo, found, delayMs, resentBlind ? claim.platform : null);
   const result: AttemptResult = {
     claimId: claim.id, attemptId, workerId: ctx.workerId, attempt: attemptPatch, claim: claimPatch,
     event: reason === null ? null : { claimId: claim.id, from: claim.status, to: status, source: 'dispatcher', reason, at: now },
@@ -163,7 +166,7 @@ async function recordResult(ctx: SendContext, leased: LeasedClaim, startedAt: Da
     const submitted = await em.findOneByOrFail(Claim, { id: claim.id });
     await applyPlatformReport(em, submitted, {
       status: verdict, source: 'dispatcher', platformStatus: outcome.kind === 'submitted' ? outcome.platformStatus : null, at: now,
-      reason: `the platform's answer reports ${outcome.kind === 'submitted' ? outcome.platformStatus : ''} (${verdict})`,
+      reason: CLAIM_REASONS.answerReports(outcome.kind === 'submitted' ? outcome.platformStatus : null, verdict),
     });
     return (await em.findOneByOrFail(Claim, { id: claim.id })).status;
   });
@@ -198,14 +201,11 @@ async function writeResult(ctx: SendContext, leased: LeasedClaim, write: (em: En
   }
 }
 
-function describe(outcome: SendOutcome, attemptNo: number, found: boolean, delayMs: number | null): string {
+/** The event's reason for an attempt's result; `resentBlindOn`: the platform a blind resend was taken by. */
+function describe(outcome: SendOutcome, attemptNo: number, found: boolean, delayMs: number | null, resentBlindOn: string | null): Worded {
   if (outcome.kind === 'submitted') {
-    return found
-      ? `attempt ${attemptNo}: the platform already holds this claim (${outcome.platformClaimId}); not sent again`
-      : `attempt ${attemptNo}: the platform took the claim${outcome.platformClaimId ? ` (${outcome.platformClaimId})` : ''}`;
+    return found ? CLAIM_REASONS.attemptFound(attemptNo, outcome.platformClaimId) : CLAIM_REASONS.attemptSubmitted(attemptNo, outcome.platformClaimId, resentBlindOn);
   }
-  if (outcome.kind === 'terminal') return `attempt ${attemptNo}: ${outcome.rejected ? 'rejected by the platform' : 'can never succeed'}: ${outcome.code} ${outcome.message}`;
-  return delayMs === null
-    ? `attempt ${attemptNo}: ${outcome.code} ${outcome.message}; retry schedule spent`
-    : `attempt ${attemptNo}: ${outcome.code} ${outcome.message}; next try in ${Math.round(delayMs / 1000)} s`;
+  if (outcome.kind === 'terminal') return CLAIM_REASONS.attemptTerminal(attemptNo, lastErrorOf(outcome), outcome.rejected);
+  return CLAIM_REASONS.attemptRetryable(attemptNo, lastErrorOf(outcome), delayMs);
 }

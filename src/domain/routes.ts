@@ -110,6 +110,10 @@ export interface PlannedClaim {
   matched: boolean;
   reasons: string[];
   checks: WhenCheck[];
+  /** The share ratio that is 0 on a route otherwise matching (nothing to claim), else null. */
+  zeroShare: string | null;
+  /** The resolved fields' size in bytes when more than a claim holds (not stored), else null. */
+  fieldsTooLargeBytes: number | null;
   amountMinor: number | null;
   fields: Record<string, unknown>;
 }
@@ -123,11 +127,11 @@ export interface PlannedClaim {
  */
 export const MAX_CLAIM_FIELDS_BYTES = 60_000;
 
-function boundedFields(fields: Record<string, unknown>): { fields: Record<string, unknown>; tooLarge: string | null } {
+function boundedFields(fields: Record<string, unknown>): { fields: Record<string, unknown>; tooLarge: string | null; bytes: number | null } {
   const bytes = Buffer.byteLength(JSON.stringify(fields), 'utf8');
-  if (bytes <= MAX_CLAIM_FIELDS_BYTES) return { fields, tooLarge: null };
+  if (bytes <= MAX_CLAIM_FIELDS_BYTES) return { fields, tooLarge: null, bytes: null };
   const tooLarge = `the resolved fields are ${bytes} bytes, more than a claim holds (${MAX_CLAIM_FIELDS_BYTES}): not stored, the claim cannot be sent`;
-  return { fields: { fieldsTooLarge: tooLarge }, tooLarge };
+  return { fields: { fieldsTooLarge: tooLarge }, tooLarge, bytes };
 }
 
 /** Every route, in order, with whether it matches this judgment and, if so, the claim it calls for. */
@@ -139,13 +143,15 @@ export function planClaims(routes: readonly RouteConfig[], judgment: Judgment): 
     const nothingToClaim = route.share !== undefined && amount === 0;
     const matched = match.matched && !nothingToClaim;
     const reasons = nothingToClaim ? [...match.reasons, `${route.share} is 0: nothing to claim`] : match.reasons;
-    const resolved = matched ? boundedFields(resolveFields(route.fields, judgment)) : { fields: {}, tooLarge: null };
+    const resolved = matched ? boundedFields(resolveFields(route.fields, judgment)) : { fields: {}, tooLarge: null, bytes: null };
     return {
       route: route.name,
       platform: route.platform,
       matched,
       reasons: resolved.tooLarge ? [...reasons, resolved.tooLarge] : reasons,
       checks: match.checks,
+      zeroShare: nothingToClaim ? route.share! : null,
+      fieldsTooLargeBytes: resolved.bytes,
       amountMinor: matched ? amount : null,
       fields: resolved.fields,
     };

@@ -43,6 +43,14 @@ export class ClaimAttempt {
   @Column({ type: 'text', nullable: true })
   errorMessage: string | null;
 
+  /** The error's id in src/claims/claim-reasons.ts (as the claim's lastErrorId), which the finance page words; null on success and on attempts older than ids. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  errorId: string | null;
+
+  /** The error's params, JSON; null with errorId. */
+  @Column({ type: 'text', nullable: true })
+  errorParams: string | null;
+
   /** JSON of the request sent (method, url, headers, body), secrets removed. */
   @Column({ type: 'text', nullable: true })
   request: string | null;

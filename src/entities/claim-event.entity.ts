@@ -21,8 +21,17 @@ export class ClaimEvent {
   @Column({ type: 'varchar', length: 16 })
   source: string;
 
+  /** The reason in English, for logs, the CLI and the CSV. */
   @Column({ type: 'text' })
   reason: string;
+
+  /** The reason's id in src/claims/claim-reasons.ts, which the finance page words; null on events older than ids. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reasonId: string | null;
+
+  /** The reason's params, JSON; null with reasonId. */
+  @Column({ type: 'text', nullable: true })
+  reasonParams: string | null;
 
   /** The platform's payload or other detail, JSON, secrets removed. */
   @Column({ type: 'text', nullable: true })

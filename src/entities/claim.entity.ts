@@ -76,8 +76,17 @@ export class Claim {
   @Column({ type: 'integer' })
   attempts: number;
 
+  /** The last failure, `code: message` in English or the platform's own words (the CLI filters on its code). */
   @Column({ type: 'text', nullable: true })
   lastError: string | null;
+
+  /** lastError's id in src/claims/claim-reasons.ts (`platform-error`: the platform's words), which the finance page words; null with lastError and on errors older than ids. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lastErrorId: string | null;
+
+  /** lastError's params, JSON; null with lastErrorId. */
+  @Column({ type: 'text', nullable: true })
+  lastErrorParams: string | null;
 
   /** When dispatch may send it (next); null when nothing is due. */
   @Column({ ...UTC_DATETIME, nullable: true })

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type ApplyOutcome, applyPlatformReport } from '../claims/apply-platform-status';
+import { CLAIM_REASONS } from '../claims/claim-reasons';
 import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
 import { Claim } from '../entities';
 import { duobaoyuClaimStatus } from '../platforms/duobaoyu';
@@ -25,7 +26,7 @@ export async function handleDuobaoyuPush(dataSource: DataSource, push: DuobaoyuP
     const datedAt = new Date(push.pushTime);
     const outcome = await applyPlatformReport(em, claim, {
       status, source: 'callback', platformStatus: push.state, payload, at, datedAt,
-      reason: `Duobaoyu push ${push.id}: after-sale ${push.afterSaleOrderId} is ${push.state}`,
+      reason: CLAIM_REASONS.duobaoyuPush(push.id, push.afterSaleOrderId, push.state),
     });
     await settleCallback(em, inboxId, claim.id, outcome, noteOn(outcome, claim, push.state, datedAt));
   });

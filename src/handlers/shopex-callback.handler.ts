@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { applyPlatformReport } from '../claims/apply-platform-status';
+import { CLAIM_REASONS, LAST_ERRORS } from '../claims/claim-reasons';
 import { settleCallback, storeCallbackOnce } from '../storage/callbacks/callback-repository';
 import type { ShopexCallback } from '../callbacks/shopex-callback-shape';
 import { Claim } from '../entities';
@@ -38,7 +39,7 @@ export async function handleShopexCallback(dataSource: DataSource, fields: Shope
 
 function reportOf(callback: ShopexCallback) {
   if (callback.rsp === 'fail') {
-    return { status: 'rejected' as const, lastError: `${callback.res}: ${callback.errMsg}`, reason: `ShopEx callback: fail ${callback.res} ${callback.errMsg}`.trim() };
+    return { status: 'rejected' as const, lastError: LAST_ERRORS.platformError(callback.res, callback.errMsg), reason: CLAIM_REASONS.shopexFail(callback.res, callback.errMsg) };
   }
   const trade = readShopexTrade(callback.data);
   // The trade's after-sale status when the callback carries one; a bare success is 1 申请中 (applied).
@@ -46,6 +47,6 @@ function reportOf(callback: ShopexCallback) {
   const tradeStatus = status !== undefined && status !== null ? String(status) : '1';
   return {
     status: shopexClaimStatus(tradeStatus) ?? ('submitted' as const), platformClaimId: trade?.aftersaleId ?? null, platformStatus: tradeStatus,
-    reason: `ShopEx callback: succ, after-sale ${trade?.aftersaleId ?? '?'} status ${tradeStatus}`,
+    reason: CLAIM_REASONS.shopexSucc(trade?.aftersaleId ?? null, tradeStatus),
   };
 }

@@ -1,3 +1,4 @@
+import type { CancelStep } from '../claims/claim-reasons';
 import type { z } from 'zod';
 import { readShopexCallback } from '../callbacks/shopex-callback-shape';
 import type { Claim } from '../entities';
@@ -50,7 +51,8 @@ export interface PlatformObservation {
   platformStatus: string;
 }
 
-export type PlatformCancel = { ok: true; note: string } | { ok: false; code: string; message: string };
+/** A cancel's result: what was done on the platform (for the operator's event), or the platform's refusal. */
+export type PlatformCancel = { ok: true; step: CancelStep } | { ok: false; code: string; message: string };
 
 /** The `orderId` field of a claim's resolved fields (appintf's key of a refund). */
 const orderIdOf = (claim: Claim) => String((JSON.parse(claim.fields) as Record<string, unknown>).orderId ?? '');
@@ -102,7 +104,7 @@ export const PLATFORM_REGISTRY = {
       if (!(client instanceof AppintfClient)) return { ok: false, code: 'platform-unavailable', message: 'the appintf client is not configured' };
       if (!claim.platformClaimId) return { ok: false, code: 'no-refund-id', message: 'appintf has not told us the refundId yet; try again after the next poll' };
       const { outcome } = await client.cancelRefund(orderIdOf(claim), claim.platformClaimId);
-      if (outcome.kind === 'submitted') return { ok: true, note: `cancelled on appintf (refund ${claim.platformClaimId})` };
+      if (outcome.kind === 'submitted') return { ok: true, step: { kind: 'on-platform', platform: 'appintf', platformClaimId: claim.platformClaimId } };
       return { ok: false, code: outcome.code, message: outcome.message };
     },
   },

@@ -1,3 +1,5 @@
+import type { LastError } from '../claims/claim-reasons';
+
 /**
  * The contract between dispatch and the platform clients. A client speaks HTTP only: it builds, signs
  * and sends one request and returns a typed outcome; dispatch decides what to store.
@@ -26,10 +28,13 @@ export interface AttemptExchange {
 export type SendOutcome =
   /** The platform took the claim. `platformClaimId` may be unknown yet (ShopEx async, appintf). */
   | { kind: 'submitted'; platformClaimId: string | null; platformStatus: string | null; asyncMessageId?: string }
-  /** Worth trying again later: network error, timeout, 5xx, 429, the platform's own "try again" codes. */
-  | { kind: 'retryable'; code: string; message: string; ambiguous: boolean }
+  /**
+   * Worth trying again later: network error, timeout, 5xx, 429, the platform's own "try again" codes.
+   * `words`: the lastError the service wrote (src/claims/claim-reasons.ts); absent, code and message are the platform's own.
+   */
+  | { kind: 'retryable'; code: string; message: string; ambiguous: boolean; words?: LastError }
   /** Can never succeed as sent. `rejected`: the platform refused the claim itself (business rule). */
-  | { kind: 'terminal'; code: string; message: string; rejected: boolean };
+  | { kind: 'terminal'; code: string; message: string; rejected: boolean; words?: LastError };
 
 export interface SendResult {
   outcome: SendOutcome;

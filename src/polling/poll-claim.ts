@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type ApplyOutcome, applyPlatformReport } from '../claims/apply-platform-status';
+import { CLAIM_REASONS } from '../claims/claim-reasons';
 import { lookupContextFor } from '../claims/held-platform-ids';
 import { mapPlatformStatus } from '../claims/platform-statuses';
 import { toOutgoing } from '../dispatch/send-claim';
@@ -41,7 +42,7 @@ export async function pollLeasedClaim(ctx: PollContext, claim: Claim): Promise<A
     if (observed && mapped) {
       outcome = await applyPlatformReport(em, claim, {
         status: mapped, source: 'poll', platformClaimId: observed.platformClaimId, platformStatus: observed.platformStatus, at: now,
-        reason: `poll: the platform reports ${observed.platformStatus} (${mapped})`, payload: observed,
+        reason: CLAIM_REASONS.pollReports(observed.platformStatus, mapped), payload: observed,
       });
     } else if (observed && observed.platformClaimId !== claim.platformClaimId) {
       await updateClaim(em, { id: claim.id }, { platformClaimId: observed.platformClaimId });

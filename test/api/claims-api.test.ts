@@ -1,4 +1,7 @@
-import { Claim } from '../../src/entities';
+import { DispatchWorker } from '../../src/dispatch/dispatch-worker';
+import { createPlatformClients } from '../../src/dispatch/platform-clients';
+import { Claim, ClaimEvent } from '../../src/entities';
+import { createLogger } from '../../src/logging';
 import { TEST_DATABASES } from '../support/databases';
 import { specExample } from '../support/qimen-push';
 import { startTestService, TestService } from '../support/test-service';
@@ -123,5 +126,92 @@ describe.each(TEST_DATABASES)('finance API for claims on %s', (kind) => {
     expect(JSON.parse(json.revisions[0].rawPush.body).externalOrderId).toBe('A-1');
     expect(json.claims[0]).toMatchObject({ route: 'appintf-refund', attempts: [], events: [expect.objectContaining({ to: 'pending', source: 'push' })] });
     expect(JSON.stringify(json)).not.toContain('session-secret-xyz');
+  });
+});
+
+describe.each(TEST_DATABASES)('claim events and last errors with their ids in the finance API on %s', (kind) => {
+  // One route that sends to a closed port (connect fails), one whose fields break appintf's rules (cause missing).
+  const fields = { orderId: '123456', causeType: '1', cause: '{judgeResult.judgeReason}', proofs: 'http://proof' };
+  const config = {
+    ...CONFIG,
+    routes: [
+      { name: 'appintf-refund', platform: 'appintf', when: { established: true }, fields },
+      { name: 'appintf-no-cause', platform: 'appintf', when: { established: true }, fields: { ...fields, cause: '' } },
+    ],
+  };
+  let svc: TestService;
+  beforeEach(async () => {
+    svc = await startTestService(kind, config);
+  });
+  afterEach(() => svc.close());
+
+  const detail = async (workOrderId: number) => {
+    const res = await fetch(`${svc.baseUrl}/api/judgments/${workOrderId}`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    return ((await res.json()) as any).claims as any[];
+  };
+  const byRoute = (claims: any[], route: string) => claims.find((c) => c.route === route);
+  const pushAndSend = async () => {
+    const j = specExample();
+    j.judgeResult.claimAmount = 89.9;
+    const workOrderId = (await svc.push(j)).json.data.workOrderId as number;
+    const worker = new DispatchWorker({
+      dataSource: svc.dataSource, config: svc.config, clients: createPlatformClients(svc.config), logger: createLogger({ level: 'silent' }),
+      now: () => new Date(Date.now() + 1000),
+    });
+    await worker.runOnce();
+    return workOrderId;
+  };
+
+  it('gives a claim\'s creating event the reason id route-matches, with the revision, route, checks and amount as params', async () => {
+    const j = specExample();
+    j.judgeResult.claimAmount = 89.9;
+    const workOrderId = (await svc.push(j)).json.data.workOrderId as number;
+    const [event] = byRoute(await detail(workOrderId), 'appintf-refund').events;
+    expect(event).toMatchObject({
+      reasonId: 'route-matches',
+      reasonParams: {
+        revision: 1, route: 'appintf-refund', amount: '89.90', currency: 'CNY', fieldsTooLargeBytes: null,
+        checks: [{ key: 'established', wanted: true, got: true, matches: true }],
+      },
+    });
+    expect(event.reason).toBe('revision 1 matches route appintf-refund (established matches: wanted true, got true); amount 89.90 CNY');
+  });
+
+  it('gives a precheck failure the lastError id precheck with the field and rule, and its event the id attempt-failed', async () => {
+    const workOrderId = await pushAndSend();
+    const claim = byRoute(await detail(workOrderId), 'appintf-no-cause');
+    expect(claim).toMatchObject({ status: 'dead', lastError: 'precheck:cause: cause is required', lastErrorId: 'precheck', lastErrorParams: { field: 'cause', rule: 'required' } });
+    expect(claim.events.at(-1)).toMatchObject({
+      from: 'pending', to: 'dead', reasonId: 'attempt-failed', reasonParams: { attempt: 1, error: { id: 'precheck', params: { field: 'cause', rule: 'required' } } },
+    });
+  });
+
+  it('gives the attempt the same error id and params as the claim\'s lastError', async () => {
+    const workOrderId = await pushAndSend();
+    const [attempt] = byRoute(await detail(workOrderId), 'appintf-no-cause').attempts;
+    expect(attempt).toMatchObject({ errorCode: 'precheck:cause', errorMessage: 'cause is required', errorId: 'precheck', errorParams: { field: 'cause', rule: 'required' } });
+  });
+
+  it('gives a failed connection the lastError id connect-failed, the system\'s error text kept as its detail', async () => {
+    const workOrderId = await pushAndSend();
+    const claim = byRoute(await detail(workOrderId), 'appintf-refund');
+    expect(claim).toMatchObject({ status: 'pending', lastErrorId: 'connect-failed', lastErrorParams: { detail: expect.stringContaining('ECONNREFUSED') } });
+    expect(claim.lastError).toMatch(/^connect_failed: ECONNREFUSED/);
+  });
+
+  it('clears the lastError id with the lastError when an operator retries, and records operator-retried with the operator\'s name', async () => {
+    const workOrderId = await pushAndSend();
+    const dead = byRoute(await detail(workOrderId), 'appintf-no-cause');
+    const res = await fetch(`${svc.baseUrl}/api/claims/${dead.id}/retry`, { method: 'POST', headers: { authorization: `Bearer ${TOKENS.operator}` } });
+    expect(await res.json()).toMatchObject({ status: 'pending', lastError: null, lastErrorId: null, lastErrorParams: null });
+    expect(byRoute(await detail(workOrderId), 'appintf-no-cause').events.at(-1)).toMatchObject({ reasonId: 'operator-retried', reasonParams: { operator: 'fin-op' } });
+  });
+
+  it('shows an event stored before ids with its text only: reasonId and reasonParams null', async () => {
+    const j = specExample();
+    const workOrderId = (await svc.push(j)).json.data.workOrderId as number;
+    await svc.dataSource.createQueryBuilder().update(ClaimEvent).set({ reasonId: null, reasonParams: null }).execute();
+    const [event] = byRoute(await detail(workOrderId), 'appintf-refund').events;
+    expect(event).toMatchObject({ reasonId: null, reasonParams: null, reason: expect.stringMatching(/^revision 1 matches route appintf-refund/) });
   });
 });

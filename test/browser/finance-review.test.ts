@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { Claim, ClaimAttempt, WorkOrder } from '../../src/entities';
+import { CLAIM_REASONS, LAST_ERRORS } from '../../src/claims/claim-reasons';
+import { Claim, ClaimAttempt, ClaimEvent, WorkOrder } from '../../src/entities';
+import { lastErrorColumns, paramsJson } from '../../src/storage/claims/claim-repository';
 import { buildWorld, FINANCE_CONFIG, TOKENS, WORLD, worldJudgment } from '../api/finance-fixture';
 import { TEST_DATABASES } from '../support/databases';
 import {
-  DESKTOP, expectNoSeriousAxeViolations as axe, expectNoSidewaysScroll, launchChromium, PHONE, screenshot as shot,
+  DESKTOP, expectNoSeriousAxeViolations as axe, expectNoSidewaysScroll, launchChromium, OUTPUT, PHONE, screenshot as shot,
 } from '../support/finance-browser';
 import { startTestService, TestService } from '../support/test-service';
 
@@ -239,16 +242,57 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     await page.click('#detail-close');
   });
 
+  it('words a claim\'s status changes and last error in 中文 by their ids, the platform\'s own words kept as written', async () => {
+    const claim = await svc.dataSource.getRepository(Claim).findOneByOrFail({ workOrderId: ids.D, route: 'warehouse-share' });
+    await svc.dataSource.getRepository(Claim).update({ id: claim.id }, lastErrorColumns(LAST_ERRORS.httpStatus(503, 'gateway busy')));
+    const event = (reason: ReturnType<typeof CLAIM_REASONS.attemptRetryable>, at: number) => ({
+      claimId: claim.id, fromStatus: 'pending', toStatus: 'pending', source: 'dispatcher', reason: reason.text, reasonId: reason.id,
+      reasonParams: paramsJson(reason.params), payload: null, createdAt: new Date(Date.now() + at),
+    });
+    await svc.dataSource.getRepository(ClaimEvent).insert([
+      event(CLAIM_REASONS.attemptRetryable(1, LAST_ERRORS.timeout('UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error'), 30_000), 1),
+      event(CLAIM_REASONS.attemptTerminal(2, LAST_ERRORS.platformError('17', '订单不存在'), true), 2),
+    ]);
+    const timeout = LAST_ERRORS.timeout('UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error');
+    await svc.dataSource.getRepository(ClaimAttempt).insert({
+      claimId: claim.id, attemptNo: 1, workerId: 'w1', startedAt: new Date(), finishedAt: new Date(), latencyMs: 15_000, outcome: 'retryable',
+      httpStatus: null, errorCode: timeout.code, errorMessage: timeout.message, errorId: timeout.id, errorParams: paramsJson(timeout.params), request: null, response: null,
+    });
+    await page.click(`button[data-open="${ids.D}"]`);
+    await page.waitForSelector(`tr[data-claim-row="${claim.id}"]`);
+    const row = `tr[data-claim-row="${claim.id}"]`;
+    const text = async (selector: string) => (await page.textContent(selector))!.replace(/\s/g, ' ');
+    expect(await text(`${row} [data-last-error-id="http-status"]`)).toBe('平台答复 HTTP 503：gateway busy');
+    expect(await page.getAttribute(`${row} [data-last-error-id="http-status"] .platform-words`, 'title')).toBe('平台原文');
+    const events = `${row} + tr`;
+    expect(await text(`${events} [data-event-reason="route-matches"] [data-reason-id]`))
+      .toBe('版本 1 命中路由 warehouse-share（责任成立：要求 是，实际 是，符合；责任方：要求 仓方，实际 仓方，符合）；金额 CNY 5.00');
+    expect(await text(`${events} [data-event-reason="attempt-retry"] [data-reason-id]`))
+      .toBe('第 1 次发送失败：平台未在时限内答复（UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error）；30 秒后重试');
+    expect(await page.getAttribute(`${events} [data-event-reason="attempt-retry"] .system-detail`, 'lang')).toBe('en');
+    expect(await text(`${events} [data-attempt-error="timeout"]`)).toBe('平台未在时限内答复（UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error）');
+    expect(await text(`${events} [data-event-reason="attempt-rejected"]`)).toBe('说明: 第 2 次发送：被平台驳回：平台返回错误 17：订单不存在 （引号内为平台原文）');
+    // Nothing in English outside the platform's and the system's own words.
+    const own = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} [data-reason-id], ${sel} [data-last-error-id]`)]
+      .map((el: any) => { const copy = el.cloneNode(true); copy.querySelectorAll('.platform-words, .system-detail').forEach((x: any) => x.remove()); return copy.textContent; }).join(' '), row);
+    expect(own.replace(/\b(HTTP|CNY)\b|warehouse-share/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+    for (const details of await page.locator(`${events} details`).all()) await details.evaluate((el: any) => { el.open = true; });
+    await page.locator(`${events} [data-event-reason="attempt-rejected"]`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT, 'finance-claim-reasons-1440.png') });
+    await page.click('#detail-close');
+  });
+
   it('offers no Retry on a claim whose precheck would fail again at once, and says why', async () => {
     const claims = svc.dataSource.getRepository(Claim);
     const dead = await claims.findOneByOrFail({ workOrderId: ids.D, route: 'whole-refund' });
-    await claims.update({ id: dead.id }, { lastError: 'precheck:orderId: orderId must be an integer' });
+    await claims.update({ id: dead.id }, lastErrorColumns(LAST_ERRORS.precheck('orderId', { rule: 'not-integer' })));
     await page.click(`button[data-open="${ids.D}"]`);
     await page.waitForSelector(`tr[data-claim-row="${dead.id}"]`);
     expect(await page.locator(`button[data-claim-action="retry"][data-claim="${dead.id}"]`).count()).toBe(0);
     expect(await page.textContent(`[data-no-retry="${dead.id}"]`)).toContain('orderId');
+    expect(await page.textContent(`tr[data-claim-row="${dead.id}"] [data-last-error-id="precheck"]`)).toBe('请求字段 orderId 不符合平台规则：须为整数');
     await page.click('#detail-close');
-    await claims.update({ id: dead.id }, { lastError: '17: 订单不存在' });
+    await claims.update({ id: dead.id }, { lastError: '17: 订单不存在', lastErrorId: null, lastErrorParams: null });
   });
 
   it('asks for a retried claim again until it has left pending, never showing a stale pending', async () => {
@@ -322,6 +366,9 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     expect(await page.textContent('[data-section="judgment"] dd[data-field="established"]')).toBe('yes');
     expect(await page.locator('.preview[data-route="warehouse-share"] li').allTextContents())
       .toEqual(['Established: wanted yes, got yes: matches', 'Responsible party: wanted Warehouse, got Warehouse: matches']);
+    // The status changes in English by their ids, JPY in its own minor units.
+    expect((await page.locator('[data-event-reason="unsent-claim-changed"] [data-reason-id]').allTextContents()).map((x) => x.replace(/\s/g, ' ')))
+      .toContain('revision 2 changed the unsent claim: amount JPY 1,500 → JPY 1,000; fields changed');
     // Nothing of the page's own in Chinese: only the data (reasons, goods) may be.
     const ownTexts = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, th, dt, summary, button:not(#lang), label span')].map((el: any) => el.textContent).join(' '));
     expect(ownTexts).not.toMatch(/[\u4e00-\u9fff]/);

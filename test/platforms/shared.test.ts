@@ -28,7 +28,7 @@ describe('field rules', () => {
 describe('transport classification', () => {
   it('retries a 503 as ambiguous', () => {
     expect(readJsonReply({ kind: 'response', status: 503, body: '' })).toEqual({
-      outcome: { kind: 'retryable', code: 'http_503', message: '', ambiguous: true },
+      outcome: { kind: 'retryable', code: 'http_503', message: '', ambiguous: true, words: expect.objectContaining({ id: 'http-status', params: { status: 503, answer: '' } }) },
     });
   });
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ANSWER_PROBLEMS, CLAIM_REASON_IDS, LAST_ERROR_IDS, PRECHECK_RULES } from '../../src/claims/claim-reasons';
 import { FLAGS } from '../../src/domain/reconciliation';
 import { CLAIM_STATUSES } from '../../src/entities';
 import { QIMEN_ERRORS } from '../../src/errors/qimen-errors';
@@ -47,6 +48,20 @@ describe('the finance page\'s message catalogue', () => {
 
   it('names every reason a push is refused (the rejected pushes\' errorId)', () => {
     for (const id of Object.keys(QIMEN_ERRORS)) expect({ id, text: MESSAGES.zh.qimenErrors[id] }).toEqual({ id, text: expect.any(String) });
+  });
+
+  it('words every claim event reason id and lastError id the service writes, in 中文 and English', () => {
+    const both = (group: string, id: string) => ({ group, id, zh: MESSAGES.zh[group][id], en: MESSAGES.en[group][id] });
+    const worded = (group: string, id: string) => ({ group, id, zh: expect.stringMatching(/\S/), en: expect.stringMatching(/\S/) });
+    for (const id of CLAIM_REASON_IDS) expect(both('reasons', id)).toEqual(worded('reasons', id));
+    for (const id of LAST_ERROR_IDS) expect(both('lastErrors', id)).toEqual(worded('lastErrors', id));
+    for (const rule of PRECHECK_RULES) expect(both('precheckRules', rule)).toEqual(worded('precheckRules', rule));
+    for (const problem of ANSWER_PROBLEMS) expect(both('answerProblems', problem)).toEqual(worded('answerProblems', problem));
+  });
+
+  it('words no reason or lastError id the service does not write', () => {
+    expect(Object.keys(MESSAGES.zh.reasons).sort()).toEqual([...CLAIM_REASON_IDS].sort());
+    expect(Object.keys(MESSAGES.zh.lastErrors).sort()).toEqual([...LAST_ERROR_IDS].sort());
   });
 
   it('names and explains every flag, status and platform in words', () => {

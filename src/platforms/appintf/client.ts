@@ -17,6 +17,7 @@
  * push). Cancel: {@link AppintfClient.cancelRefund} posts orderId + refundId to refundList.jsp, the URL
  * the spec lists for 取消赔付申请 (an oddity of the spec, followed as written: see request.ts).
  */
+import { LAST_ERRORS } from '../../claims/claim-reasons';
 import { type AppintfSigner, noopAppintfSigner } from '../../verify/appintf-sign';
 import type { OutgoingClaim, SendOutcome, SendResult } from '../types';
 import { FieldRuleError } from '../shared/field-rules';
@@ -93,10 +94,12 @@ export class AppintfClient implements DuplicateAwareClient {
     try {
       const own = await this.lookupExisting(claim, context);
       if (own !== null) return { kind: 'submitted', platformClaimId: own, platformStatus: null };
-      return { kind: 'terminal', code: APPINTF_REFUND_EXISTS, message: `${message}; no refund of this claim among the refunds of its order`, rejected: true };
+      const words = LAST_ERRORS.refundExistsNotOurs(APPINTF_REFUND_EXISTS, message);
+      return { kind: 'terminal', code: words.code, message: words.message, rejected: true, words };
     } catch (error) {
       // Not known whether the order's refund is ours: tried again on the schedule, never taken as refused.
-      return { kind: 'retryable', code: APPINTF_REFUND_EXISTS, message: `${message}; its own refund could not be looked for: ${(error as Error).message}`, ambiguous: false };
+      const words = LAST_ERRORS.refundExistsUnknown(APPINTF_REFUND_EXISTS, message, (error as Error).message);
+      return { kind: 'retryable', code: words.code, message: words.message, ambiguous: false, words };
     }
   }
 

@@ -25,7 +25,7 @@ function readEnvelope(reply: HttpReply): Envelope {
   const top = asRecord(read.json);
   const envelope = asRecord(top?.result) ?? top;
   const code = scalarText(envelope?.status);
-  if (envelope === null || code === null) return { ok: false, outcome: unrecognisedReply(read.status, 'no status in the answer') };
+  if (envelope === null || code === null) return { ok: false, outcome: unrecognisedReply(read.status, { problem: 'missing', field: 'status' }) };
   if (code !== APPINTF_OK) return { ok: false, outcome: appintfErrorOutcome(code, scalarText(envelope.msg) ?? '') };
   return { ok: true, data: envelope.data, status: code, json: read.json };
 }
@@ -109,15 +109,15 @@ export function readAppintfRefundDetail(
   if (!envelope.ok) return envelope;
   const status = reply.kind === 'response' ? reply.status : 200;
   const data = asRecord(envelope.data);
-  if (data === null) return { ok: false, outcome: unrecognisedReply(status, 'no data in the getRefund answer') };
+  if (data === null) return { ok: false, outcome: unrecognisedReply(status, { problem: 'missing', field: 'data' }) };
   for (const key of ['orderId', 'refundId'] as const) {
     const answered = scalarText(data[key]);
     if (answered !== null && answered !== asked[key]) {
-      return { ok: false, outcome: unrecognisedReply(status, `getRefund answered ${key} ${answered}, not ${asked[key]}`) };
+      return { ok: false, outcome: unrecognisedReply(status, { problem: 'mismatch', field: key, answered, asked: asked[key] }) };
     }
   }
   const refundStatus = appintfRefundStatusOf(data);
-  if (refundStatus === null) return { ok: false, outcome: unrecognisedReply(status, 'no refundStatus in the getRefund answer') };
+  if (refundStatus === null) return { ok: false, outcome: unrecognisedReply(status, { problem: 'missing', field: 'refundStatus' }) };
   return { ok: true, detail: { refundStatus, refundNo: scalarText(data.refundNo), filing: filingOf(data), raw: envelope.json } };
 }
 

@@ -23,10 +23,10 @@ const SYSTEM_KEYS = ['method', 'appKey', 'timestamp', 'version', 'sign', 'appSec
 
 function pickUpWareField(value: unknown, required: boolean): Record<string, unknown> | undefined {
   if (isAbsent(value)) {
-    if (required) throw new FieldRuleError('pickUpWare', 'pickUpWare is required unless afterSaleType is 4 (仅退款)');
+    if (required) throw new FieldRuleError('pickUpWare', { rule: 'required-unless', otherField: 'afterSaleType', otherValue: '4 (仅退款)' });
     return undefined;
   }
-  if (typeof value !== 'object' || Array.isArray(value)) throw new FieldRuleError('pickUpWare', 'pickUpWare must be an object');
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FieldRuleError('pickUpWare', { rule: 'not-object' });
   const p = value as Record<string, unknown>;
   return compact({
     ...p,
@@ -44,7 +44,7 @@ function pickUpWareField(value: unknown, required: boolean): Record<string, unkn
 function buyerReceivedField(value: unknown): string | undefined {
   if (isAbsent(value)) return undefined;
   const text = String(value);
-  if (text !== 'true' && text !== 'false') throw new FieldRuleError('buyerReceived', 'buyerReceived must be true or false');
+  if (text !== 'true' && text !== 'false') throw new FieldRuleError('buyerReceived', { rule: 'not-boolean' });
   return text;
 }
 

@@ -12,7 +12,7 @@ export function interpretDuobaoyuReply(reply: HttpReply): SendOutcome {
   if ('outcome' in read) return read.outcome;
   const envelope = asRecord(read.json);
   const code = scalarText(envelope?.code);
-  if (envelope === null || code === null) return unrecognisedReply(read.status, 'no envelope code');
+  if (envelope === null || code === null) return unrecognisedReply(read.status, { problem: 'missing', field: 'code' });
   const message = scalarText(envelope.msg) ?? '';
   if (code !== '0') return duobaoyuErrorOutcome(code, message);
   const data = asRecord(envelope.data);

@@ -30,13 +30,13 @@ function attachmentsField(value: unknown): Attachment[] | undefined {
   const valid =
     Array.isArray(value) &&
     value.every((a) => typeof a === 'object' && a !== null && typeof a.name === 'string' && typeof a.content === 'string');
-  if (!valid) throw new FieldRuleError('attachments', 'attachments must be a list of {name, content (base64)}');
+  if (!valid) throw new FieldRuleError('attachments', { rule: 'attachments-shape' });
   return (value as Attachment[]).map(({ name, content }) => ({ name, content }));
 }
 
 function payoutAmount(claim: OutgoingClaim): string {
   if (claim.amountMinor === null || claim.amountMinor <= 0) {
-    throw new FieldRuleError('expected_payout_amount', 'expected_payout_amount needs a positive claim amount');
+    throw new FieldRuleError('expected_payout_amount', { rule: 'needs-positive-amount' });
   }
   return formatMinorUnits(claim.amountMinor);
 }

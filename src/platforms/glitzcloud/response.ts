@@ -13,7 +13,7 @@ export function interpretGlitzcloudReply(reply: HttpReply): SendOutcome {
   if ('outcome' in read) return read.outcome;
   const envelope = asRecord(read.json);
   const code = scalarText(envelope?.status);
-  if (envelope === null || code === null) return unrecognisedReply(read.status, 'no envelope status');
+  if (envelope === null || code === null) return unrecognisedReply(read.status, { problem: 'missing', field: 'status' });
   if (code !== '200') return glitzcloudErrorOutcome(code, scalarText(envelope.reqMsg) ?? '');
   const result = asRecord(envelope.result);
   return {

@@ -1,3 +1,4 @@
+import type { LastError } from '../../claims/claim-reasons';
 import type { SendOutcome } from '../types';
 
 /**
@@ -26,7 +27,13 @@ export const UNKNOWN_CODE_RULE: ErrorRule = {
 /** An outcome that is not a success: what error rules and transport checks produce. */
 export type FailureOutcome = Exclude<SendOutcome, { kind: 'submitted' }>;
 
+/** The outcome a rule gives a platform's own code and message. */
 export function outcomeFromRule(rule: ErrorRule, code: string, message: string): FailureOutcome {
   if (rule.class === 'retryable') return { kind: 'retryable', code, message, ambiguous: rule.ambiguous ?? false };
   return { kind: 'terminal', code, message, rejected: rule.class === 'rejected' };
+}
+
+/** The outcome a rule gives an error the service words (a transport failure, an unreadable answer). */
+export function outcomeOfWords(rule: ErrorRule, words: LastError): FailureOutcome {
+  return { ...outcomeFromRule(rule, words.code, words.message), words };
 }

@@ -4,17 +4,19 @@
  * before anything is sent. A violation throws {@link FieldRuleError}; request builders turn it into a
  * terminal outcome, so a request that can never pass is not sent.
  */
+import { LAST_ERRORS, type PrecheckProblem, precheckText } from '../../claims/claim-reasons';
 import type { SendOutcome } from '../types';
 
 export class FieldRuleError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
+  constructor(readonly field: string, readonly problem: PrecheckProblem) {
+    super(precheckText(field, problem));
     this.name = 'FieldRuleError';
   }
 
   /** Terminal (our request is wrong, not a business refusal): `precheck:<field>`. */
   toOutcome(): SendOutcome {
-    return { kind: 'terminal', code: `precheck:${this.field}`, message: this.message, rejected: false };
+    const words = LAST_ERRORS.precheck(this.field, this.problem);
+    return { kind: 'terminal', code: words.code, message: words.message, rejected: false, words };
   }
 }
 
@@ -37,16 +39,16 @@ export interface TextRule {
 export function textField(fields: Fields, name: string, rule: TextRule = {}): string | undefined {
   const value = fields[name];
   if (isAbsent(value)) {
-    if (rule.required) throw new FieldRuleError(name, `${name} is required`);
+    if (rule.required) throw new FieldRuleError(name, { rule: 'required' });
     return undefined;
   }
-  if (typeof value !== 'string' && typeof value !== 'number') throw new FieldRuleError(name, `${name} must be a string`);
+  if (typeof value !== 'string' && typeof value !== 'number') throw new FieldRuleError(name, { rule: 'not-text' });
   const text = String(value);
   if (rule.maxLength !== undefined && text.length > rule.maxLength) {
-    throw new FieldRuleError(name, `${name} is ${text.length} characters, more than the platform's limit of ${rule.maxLength}`);
+    throw new FieldRuleError(name, { rule: 'too-long', length: text.length, max: rule.maxLength });
   }
   if (rule.oneOf && !rule.oneOf.includes(text)) {
-    throw new FieldRuleError(name, `${name} must be one of ${rule.oneOf.join(', ')}, not ${JSON.stringify(text)}`);
+    throw new FieldRuleError(name, { rule: 'not-one-of', allowed: [...rule.oneOf], got: text });
   }
   return text;
 }
@@ -61,13 +63,13 @@ export interface IntegerRule {
 export function integerField(fields: Fields, name: string, rule: IntegerRule = {}): number | undefined {
   const value = fields[name];
   if (isAbsent(value)) {
-    if (rule.required) throw new FieldRuleError(name, `${name} is required`);
+    if (rule.required) throw new FieldRuleError(name, { rule: 'required' });
     return undefined;
   }
   const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new FieldRuleError(name, `${name} must be an integer`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new FieldRuleError(name, { rule: 'not-integer' });
   if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {
-    throw new FieldRuleError(name, `${name} must be between ${rule.min ?? '-∞'} and ${rule.max ?? '∞'}, not ${n}`);
+    throw new FieldRuleError(name, { rule: 'out-of-range', min: rule.min ?? null, max: rule.max ?? null, got: n });
   }
   return n;
 }
@@ -78,9 +80,9 @@ export function stringListField(fields: Fields, name: string, required = false):
   let items: string[] = [];
   if (typeof value === 'string') items = value.split(',').map((s) => s.trim());
   else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) items = value as string[];
-  else if (!isAbsent(value)) throw new FieldRuleError(name, `${name} must be a list of strings`);
+  else if (!isAbsent(value)) throw new FieldRuleError(name, { rule: 'not-list' });
   items = items.filter((s) => s !== '');
-  if (required && items.length === 0) throw new FieldRuleError(name, `${name} is required`);
+  if (required && items.length === 0) throw new FieldRuleError(name, { rule: 'required' });
   return items.length > 0 ? items : undefined;
 }
 

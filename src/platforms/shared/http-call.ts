@@ -11,6 +11,7 @@ import type { Clock } from '../../clock';
  * up to a second late: fine for the default 15 s.
  */
 import { Agent, request, type Dispatcher } from 'undici';
+import { LAST_ERRORS, type LastError } from '../../claims/claim-reasons';
 import type { AttemptExchange } from '../types';
 
 export interface PlatformHttpRequest {
@@ -24,7 +25,7 @@ export interface PlatformHttpRequest {
 
 export type HttpReply =
   | { kind: 'response'; status: number; body: string }
-  | { kind: 'failure'; code: TransportFailureCode; message: string; ambiguous: boolean };
+  | { kind: 'failure'; code: TransportFailureCode; message: string; ambiguous: boolean; words: LastError };
 
 export type TransportFailureCode = 'network' | 'connect_failed' | 'timeout' | 'response_too_large';
 
@@ -48,7 +49,11 @@ const CONNECT_ERROR_CODES = new Set([
 ]);
 const TIMEOUT_ERROR_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-class ResponseTooLarge extends Error {}
+class ResponseTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(LAST_ERRORS.responseTooLarge(maxBytes).message);
+  }
+}
 
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
@@ -59,10 +64,12 @@ function errorCode(error: unknown): string | undefined {
 function failureOf(error: unknown): HttpReply {
   const message = error instanceof Error ? error.message : String(error);
   const code = errorCode(error);
-  if (error instanceof ResponseTooLarge) return { kind: 'failure', code: 'response_too_large', message, ambiguous: true };
-  if (code && CONNECT_ERROR_CODES.has(code)) return { kind: 'failure', code: 'connect_failed', message: `${code}: ${message}`, ambiguous: false };
-  if (code && TIMEOUT_ERROR_CODES.has(code)) return { kind: 'failure', code: 'timeout', message: `${code}: ${message}`, ambiguous: true };
-  return { kind: 'failure', code: 'network', message: code ? `${code}: ${message}` : message, ambiguous: true };
+  const failure = (words: LastError, ambiguous: boolean): HttpReply =>
+    ({ kind: 'failure', code: words.code as TransportFailureCode, message: words.message, ambiguous, words });
+  if (error instanceof ResponseTooLarge) return failure(LAST_ERRORS.responseTooLarge(error.maxBytes), true);
+  if (code && CONNECT_ERROR_CODES.has(code)) return failure(LAST_ERRORS.connectFailed(`${code}: ${message}`), false);
+  if (code && TIMEOUT_ERROR_CODES.has(code)) return failure(LAST_ERRORS.timeout(`${code}: ${message}`), true);
+  return failure(LAST_ERRORS.network(code ? `${code}: ${message}` : message), true);
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
@@ -72,7 +79,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
     size += (chunk as Buffer).length;
     if (size > maxBytes) {
       body.destroy();
-      throw new ResponseTooLarge(`answer larger than ${maxBytes} bytes`);
+      throw new ResponseTooLarge(maxBytes);
     }
     chunks.push(chunk as Buffer);
   }

@@ -3,8 +3,9 @@
  * are retried (docs/http-contract.md "Retries"); an unreadable answer is retried as ambiguous; other HTTP
  * errors without a platform envelope are terminal.
  */
+import { type AnswerProblem, LAST_ERRORS } from '../../claims/claim-reasons';
 import type { HttpReply, TransportFailureCode } from './http-call';
-import { type ErrorRule, type FailureOutcome, outcomeFromRule } from './error-rules';
+import { type ErrorRule, type FailureOutcome, outcomeOfWords } from './error-rules';
 
 export const TRANSPORT_ERROR_RULES: Readonly<Record<TransportFailureCode | 'http_5xx' | 'http_429' | 'http_408' | 'invalid_response' | 'http_4xx', ErrorRule>> = {
   connect_failed: { class: 'retryable', ambiguous: false, why: 'no connection was made, so nothing was sent' },
@@ -30,21 +31,21 @@ function httpRuleFor(status: number): ErrorRule | null {
 /** Either the decided outcome (transport failure, 5xx, 429, unreadable) or the parsed JSON to interpret. */
 export function readJsonReply(reply: HttpReply): ReadReply {
   if (reply.kind === 'failure') {
-    return { outcome: { kind: 'retryable', code: reply.code, message: reply.message, ambiguous: reply.ambiguous } };
+    return { outcome: { kind: 'retryable', code: reply.code, message: reply.message, ambiguous: reply.ambiguous, words: reply.words } };
   }
   const httpRule = httpRuleFor(reply.status);
-  if (httpRule) return { outcome: outcomeFromRule(httpRule, `http_${reply.status}`, snippet(reply.body)) };
+  if (httpRule) return { outcome: outcomeOfWords(httpRule, LAST_ERRORS.httpStatus(reply.status, snippet(reply.body))) };
   try {
     return { status: reply.status, json: JSON.parse(reply.body) as unknown };
   } catch {
-    return { outcome: unrecognisedReply(reply.status, `not JSON: ${snippet(reply.body)}`) };
+    return { outcome: unrecognisedReply(reply.status, { problem: 'not-json', answer: snippet(reply.body) }) };
   }
 }
 
 /** An answer without the platform's envelope: retryable (ambiguous) when 2xx, else terminal. */
-export function unrecognisedReply(status: number, message: string): FailureOutcome {
-  if (status >= 200 && status < 300) return outcomeFromRule(TRANSPORT_ERROR_RULES.invalid_response, 'invalid_response', message);
-  return outcomeFromRule(TRANSPORT_ERROR_RULES.http_4xx, `http_${status}`, message);
+export function unrecognisedReply(status: number, problem: AnswerProblem): FailureOutcome {
+  const rule = status >= 200 && status < 300 ? TRANSPORT_ERROR_RULES.invalid_response : TRANSPORT_ERROR_RULES.http_4xx;
+  return outcomeOfWords(rule, LAST_ERRORS.unreadableAnswer(status, problem));
 }
 
 /** The start of an answer body, for error messages. */

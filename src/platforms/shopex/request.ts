@@ -52,7 +52,7 @@ function businessParams(claim: OutgoingClaim): Record<string, string> {
   params.tid = textField(fields, 'tid', { required: true }) as string;
   params.aftersale_id = textField(fields, 'aftersale_id') ?? String(claim.claimId);
   params.created = textField(fields, 'created') ?? beijingTime(claim.createdAt);
-  if (parseQimenTimestamp(params.created) === null) throw new FieldRuleError('created', 'created must be a date-time yyyy-MM-dd HH:mm:ss');
+  if (parseQimenTimestamp(params.created) === null) throw new FieldRuleError('created', { rule: 'not-datetime', format: 'yyyy-MM-dd HH:mm:ss' });
   textField(fields, 'status', { oneOf: AFTERSALE_STATUSES });
   return params;
 }

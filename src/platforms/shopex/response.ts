@@ -36,6 +36,6 @@ export function interpretShopexReply(reply: HttpReply): SendOutcome {
     case 'fail':
       return shopexErrorOutcome(scalarText(envelope.res) ?? '', scalarText(envelope.err_msg) ?? '');
     default:
-      return unrecognisedReply(read.status, 'no rsp in the answer');
+      return unrecognisedReply(read.status, { problem: 'missing', field: 'rsp' });
   }
 }

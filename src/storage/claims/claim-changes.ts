@@ -1,3 +1,4 @@
+import type { Worded } from '../../claims/claim-reasons';
 import type { Claim } from '../../entities';
 
 /** Who changed a claim, as its events say. */
@@ -9,7 +10,8 @@ export interface ClaimEventRow {
   from: string | null;
   to: string;
   source: EventSource;
-  reason: string;
+  /** Why (src/claims/claim-reasons.ts): its id and params are stored beside the English text. */
+  reason: Worded;
   payload?: unknown;
   at: Date;
 }
@@ -19,10 +21,10 @@ export interface ClaimEventRow {
  * one (to `patch.status`, or its own status), or only an event noting something about it; `at` is the
  * event's time.
  */
-export type ClaimChange = { reason: string; at: Date } & (
-  | { kind: 'create'; row: Partial<Claim> }
-  | { kind: 'update'; claim: Claim; patch: Partial<Claim> }
-  | { kind: 'note'; claim: Claim }
+export type ClaimChange = { at: Date } & (
+  | { kind: 'create'; row: Partial<Claim>; reason: Worded }
+  | { kind: 'update'; claim: Claim; patch: Partial<Claim>; reason: Worded }
+  | { kind: 'note'; claim: Claim; reason: Worded }
   // Facts recorded on the claim without an event (what the latest revision calls for on its route).
   | { kind: 'record'; claim: Claim; patch: Partial<Claim> }
 );

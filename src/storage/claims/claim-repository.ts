@@ -1,4 +1,5 @@
 import { type EntityManager, type FindOptionsWhere, In, type UpdateResult } from 'typeorm';
+import type { LastError, Params } from '../../claims/claim-reasons';
 import { Claim, ClaimAttempt, ClaimEvent } from '../../entities';
 import { groupBy } from '../../group-by';
 import { rowInsert } from '../row-insert';
@@ -36,9 +37,23 @@ export async function updateClaim(em: EntityManager, where: FindOptionsWhere<Cla
 export async function insertClaimEvents(em: EntityManager, events: readonly ClaimEventRow[]): Promise<void> {
   if (events.length === 0) return;
   await rowInsert(em.connection, ClaimEvent).insert(em, events.map((e) => ({
-    claimId: e.claimId, fromStatus: e.from, toStatus: e.to, source: e.source, reason: e.reason.slice(0, 4000),
+    claimId: e.claimId, fromStatus: e.from, toStatus: e.to, source: e.source, reason: e.reason.text.slice(0, 4000),
+    reasonId: e.reason.id, reasonParams: paramsJson(e.reason.params),
     payload: e.payload === undefined ? null : JSON.stringify(e.payload), createdAt: e.at,
   })));
+}
+
+/** Longest text of one param stored (a platform's message can be long; the text column holds the rest). */
+const MAX_PARAM_TEXT = 1000;
+
+/** A sentence's params as stored (claim_event.reasonParams, claim.lastErrorParams): JSON, each text bounded. */
+export function paramsJson(params: Params): string {
+  return JSON.stringify(params, (_key, value: unknown) => (typeof value === 'string' && value.length > MAX_PARAM_TEXT ? `${value.slice(0, MAX_PARAM_TEXT)}…` : value));
+}
+
+/** A claim's lastError columns: text, id and params (all null to clear it). */
+export function lastErrorColumns(error: LastError | null): Pick<Claim, 'lastError' | 'lastErrorId' | 'lastErrorParams'> {
+  return { lastError: error?.text ?? null, lastErrorId: error?.id ?? null, lastErrorParams: error ? paramsJson(error.params) : null };
 }
 
 /**

@@ -780,11 +780,108 @@
   }
 
   const shown = (value) => (value === null || value === undefined ? t('absent') : typeof value === 'boolean' ? yesNo(value) : Array.isArray(value) ? value.join(' / ') : String(value));
-  function checkLine(c) {
+  /** A route's `when` check in words (wanted, got, matches). */
+  function checkText(c) {
     const key = word('whenKeys', c.key);
     const asWords = (v) => (c.key === 'responsibilityParty' ? (Array.isArray(v) ? v.map((x) => word('parties', x)).join(' / ') : v === null ? t('absent') : word('parties', v)) : shown(v));
-    return h('li', { class: c.matches ? 'reason-yes' : 'reason-no', 'data-check': c.key },
-      t(c.matches ? 'checkMatches' : 'checkFails', { key, wanted: asWords(c.wanted), got: asWords(c.got) }));
+    return t(c.matches ? 'checkMatches' : 'checkFails', { key, wanted: asWords(c.wanted), got: asWords(c.got) });
+  }
+  const checkLine = (c) => h('li', { class: c.matches ? 'reason-yes' : 'reason-no', 'data-check': c.key }, checkText(c));
+
+  // ---- the service's sentences: claim event reasons and lastError, worded by id ----------------------
+
+  /** A catalogue text with `{name}` filled from vars, which may be elements (the platform's words stay marked). */
+  function fillNodes(text, vars) {
+    const parts = [];
+    let last = 0;
+    for (const m of text.matchAll(/\{(\w+)\}/g)) {
+      const value = vars[m[1]];
+      parts.push(text.slice(last, m.index));
+      if (Array.isArray(value)) parts.push(...value);
+      else parts.push(value === undefined || value === null ? m[0] : value);
+      last = m.index + m[0].length;
+    }
+    parts.push(text.slice(last));
+    return parts.filter((p) => p !== '');
+  }
+  /** Text as a platform wrote it: kept as written and marked as the platform's words. */
+  const platformWords = (value) => h('span', { class: 'platform-words', title: t('platformWords') }, value === null || value === undefined || value === '' ? '—' : String(value));
+  /** A system's own error detail (a socket error's code and text), kept in English. */
+  const systemDetail = (value) => h('span', { class: 'system-detail', lang: 'en', title: t('technicalDetail') }, String(value ?? ''));
+  const note = (key, vars) => fill(catalogue().reasonNotes[key], vars);
+  const platformNo = (id) => (id ? note('platformNo', { id }) : '');
+  const amountText = (decimal, currency) => (decimal === null || decimal === undefined ? t('absent') : moneyText(decimal, currency));
+  const listed = (items) => items.join(note('listSeparator'));
+  /** Params that are a platform's own text, shown as written. */
+  const PLATFORM_TEXT_PARAMS = ['code', 'message', 'answer', 'res', 'errMsg', 'platformStatus', 'tradeStatus', 'state', 'answered'];
+
+  /** A sentence's params as the page shows them: money formatted, statuses and platforms in words, the platform's text marked. */
+  function sentenceVars(p) {
+    const vars = {};
+    for (const [name, value] of Object.entries(p)) {
+      if (PLATFORM_TEXT_PARAMS.includes(name)) vars[name] = platformWords(value);
+      else if (name === 'detail') vars[name] = systemDetail(value);
+      else if (name === 'platform' || name === 'resentBlindOn') vars[name] = word('platforms', value);
+      else if (name === 'status' && typeof value === 'string') vars[name] = word('statuses', value);
+      else if (value === null && (name === 'min' || name === 'max')) vars[name] = name === 'min' ? '-∞' : '∞';
+      else if (Array.isArray(value)) vars[name] = value.join(' / ');
+      else vars[name] = value === null || value === undefined ? t('absent') : String(value);
+    }
+    if ('amount' in p) vars.amount = amountText(p.amount, p.currency);
+    if ('fromAmount' in p) vars.fromAmount = amountText(p.fromAmount, p.fromCurrency);
+    return vars;
+  }
+
+  /** A lastError (or an attempt's error inside a reason) in the page's language, or null for an id it does not know. */
+  function lastErrorWords(id, p) {
+    const text = catalogue().lastErrors[id];
+    if (!text || !p) return null;
+    const vars = sentenceVars(p);
+    if (id === 'precheck') vars.rule = fill(catalogue().precheckRules[p.rule] ?? String(p.rule), sentenceVars(p));
+    if (id === 'unreadable-answer') vars.problem = fillNodes(catalogue().answerProblems[p.problem] ?? String(p.problem), sentenceVars(p));
+    return h('span', { 'data-last-error-id': id }, fillNodes(text, vars));
+  }
+
+  /** A claim event's reason in the page's language, or null for an id it does not know. */
+  function reasonWords(id, p) {
+    const text = catalogue().reasons[id];
+    if (!text || !p) return null;
+    const vars = sentenceVars(p);
+    // Shop platforms named in the reason's id.
+    if (id.startsWith('shopex-')) vars.platform = word('platforms', 'shopex');
+    if (id === 'duobaoyu-push') vars.platform = word('platforms', 'duobaoyu');
+    vars.platformNo = platformNo(p.platformClaimId);
+    if (p.error) vars.error = lastErrorWords(p.error.id, p.error.params) ?? '—';
+    if (p.checks) {
+      const lines = p.checks.map(checkText);
+      if (p.zeroShare) lines.push(note('zeroShare', { share: fieldLabel(p.zeroShare) }));
+      vars.checks = lines.length ? listed(lines) : note('noConditions');
+    }
+    const extra = [];
+    if (p.fieldsTooLargeBytes) extra.push(note('fieldsTooLarge', { bytes: p.fieldsTooLargeBytes }));
+    if (p.fieldsChanged) extra.push(note('fieldsChanged'));
+    if (p.resentBlindOn) extra.push(note('resentBlind', { platform: word('platforms', p.resentBlindOn) }));
+    return h('span', { 'data-reason-id': id }, fillNodes(text, vars), extra.map((x) => `${note('listSeparator')}${x}`));
+  }
+
+  /** What the service recorded, in words by its id; a row from before ids shows its English text as recorded. */
+  const asRecorded = (text) => h('span', { lang: 'en', title: t('asRecorded') }, text);
+  /** A worded sentence, with a note saying that its quoted parts are the platform's own words when it has any. */
+  const withQuoteNote = (el) => [el, el.querySelector('.platform-words') ? h('span', { class: 'muted quote-note' }, ` ${t('quotedPlatformWords')}`) : null];
+  const lastErrorOf = (c) => {
+    const worded = c.lastError && c.lastErrorId && lastErrorWords(c.lastErrorId, c.lastErrorParams);
+    return worded ? withQuoteNote(worded) : c.lastError ? asRecorded(c.lastError) : '—';
+  };
+  function attemptError(a) {
+    const worded = a.errorId && lastErrorWords(a.errorId, a.errorParams);
+    if (worded) return withQuoteNote(worded);
+    const text = [a.errorCode, a.errorMessage].filter(Boolean).join(' ');
+    return text ? asRecorded(text) : '—';
+  }
+  function eventNote(e) {
+    const worded = e.reasonId && reasonWords(e.reasonId, e.reasonParams);
+    if (worded) return h('div', { class: 'note', 'data-event-reason': e.reasonId }, `${t('eventNote')}: `, withQuoteNote(worded));
+    return e.reason ? h('div', { class: 'note' }, `${t('eventReason')}: `, asRecorded(e.reason)) : null;
   }
 
   function renderPreview(preview) {
@@ -818,8 +915,9 @@
     return h('div', { id: 'route-preview' }, blocks);
   }
 
-  /** The field a precheck failure names (`precheck:created: …`): such a claim fails again at once when retried. */
-  const precheckField = (c) => (c.lastError && c.lastError.startsWith('precheck:') ? c.lastError.slice('precheck:'.length).split(':')[0] : null);
+  /** The field a precheck failure names: such a claim fails again at once when retried. Before ids, its code said it (`precheck:created: …`). */
+  const precheckField = (c) => (c.lastErrorId === 'precheck' && c.lastErrorParams ? c.lastErrorParams.field
+    : !c.lastErrorId && c.lastError && c.lastError.startsWith('precheck:') ? c.lastError.slice('precheck:'.length).split(':')[0] : null);
 
   function renderClaims(claims, operator) {
     if (!claims.length) return h('p', { class: 'muted' }, '—');
@@ -838,7 +936,7 @@
           cell(null, { class: 'num' }, `#${c.id}`), cell('route', {}, c.route), cell('platform', {}, word('platforms', c.platform)), cell('status', {}, statusBadge(c.status)),
           cell('amount', { class: 'num' }, money(c.amount, c.currency)), cell('acceptedAmountCol', { class: 'num' }, money(c.acceptedAmount, c.currency)),
           cell('settledAmount', { class: 'num', 'data-col': 'settledAmount' }, money(c.settledAmount, c.currency), c.settledAt ? h('div', { class: 'note' }, time(c.settledAt)) : null),
-          cell('platformClaimId', {}, c.platformClaimId || '—'), cell('lastError', {}, c.lastError ? h('span', { lang: 'en' }, c.lastError) : '—'),
+          cell('platformClaimId', {}, c.platformClaimId || '—'), cell('lastError', { 'data-last-error': c.lastErrorId || null }, lastErrorOf(c)),
           cell('nextAttemptAt', {}, time(c.nextAttemptAt)), cell('flags', { class: 'full' }, flagNotes(c.flags) || '—'),
           cell(null, { class: 'full' }, h('div', {}, actions))),
         h('tr', { class: 'claim-more' }, h('td', { colspan: 12, class: 'full' },
@@ -846,7 +944,7 @@
           h('details', {}, h('summary', {}, `${t('events')} (${c.events.length})`),
             h('ul', {}, c.events.map((e) => h('li', { 'data-event-source': e.source }, time(e.at),
               ` ${e.from ? word('statuses', e.from) : '∅'} → ${word('statuses', e.to)} · ${word('sources', e.source)}`,
-              e.reason ? h('div', { class: 'note' }, `${t('eventReason')}: `, h('span', { lang: 'en' }, e.reason)) : null)))),
+              eventNote(e))))),
           h('details', {}, h('summary', {}, `${t('audit')} (${c.audit.length})`),
             h('ul', {}, c.audit.map((a) => h('li', { 'data-audit': a.action }, time(a.at),
               ` ${a.actor} (${word('role', a.actorRole)}) ${word('auditActions', a.action)}: ${a.before ? word('statuses', a.before.status) : '∅'} → ${a.after ? word('statuses', a.after.status) : '∅'}`)))),
@@ -864,7 +962,7 @@
       h('tbody', {}, attempts.map((a) => h('tr', { 'data-attempt': a.attemptNo },
         cell(null, {}, `#${a.attemptNo}`), cell('outcome', { 'data-outcome': a.outcome }, word('outcomes', a.outcome)), cell('httpStatus', {}, a.httpStatus ?? '—'),
         cell('latency', { class: 'num' }, a.latencyMs === null ? '—' : `${a.latencyMs} ms`),
-        cell('lastError', {}, [a.errorCode, a.errorMessage].filter(Boolean).join(' ') || '—'),
+        cell('lastError', { 'data-attempt-error': a.errorId || null }, attemptError(a)),
         cell(null, { class: 'full' }, h('details', { class: 'exchange' }, h('summary', {}, t('requestResponse')),
           h('div', {}, t('request')), pretty(a.request ?? ''), h('div', {}, t('response')), pretty(a.response || '')))))));
   }
