@@ -8,6 +8,7 @@ import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_REASON_IDS, LAST_ERROR_IDS } from '../claims/claim-reasons';
 import { CLAIM_STATUSES } from '../entities';
 import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
+import { LINE_NOTE_IDS } from '../domain/settlement-line';
 
 /**
  * The OpenAPI 3 document of the service's HTTP surface: the finance API, the web page, Qimen and the
@@ -427,7 +428,9 @@ export const OPENAPI_DOCUMENT = {
           type: 'array',
           items: object({
             line: { type: 'integer', description: 'row number (the header is row 1)' }, outcome: { type: 'string', enum: ['matched', 'unmatched', 'duplicate', 'invalid'] },
-            claimId: nullable({ type: 'integer' }), message: str('why, for a line not matched; the settled and claimed totals for a matched line whose claim differs'),
+            claimId: nullable({ type: 'integer' }), message: str('why, for a line not matched; the settled and claimed totals for a matched line whose claim differs (English)'),
+            messageId: nullable({ type: 'string', enum: [...LINE_NOTE_IDS], description: 'the message as a stable id to word in any language; null for a plain match' }),
+            params: nullable({ type: 'object', additionalProperties: true, description: 'the values messageId is worded with (column, currency, settled, claimed…)' }),
           }),
         },
       }),

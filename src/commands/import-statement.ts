@@ -3,7 +3,7 @@ import type { AuditActor } from '../api/audit';
 import { recordAudit } from '../api/audit';
 import { formatMinorUnits } from '../domain/money';
 import { Claim } from '../entities';
-import { readSettlementLine, SettlementLine } from '../domain/settlement-line';
+import { LINE_NOTES, LineNote, readSettlementLine, SettlementLine } from '../domain/settlement-line';
 import { isUniqueViolation } from '../storage/database-errors';
 import { addToSettledTotals, claimsByPlatformIds, ClaimToSettle, insertSettlements, SettledAddition, storedReferences } from '../storage/settlements/settlement-repository';
 import { inTransaction } from '../storage/transactions';
@@ -91,7 +91,7 @@ export async function importStatement(dataSource: DataSource, rows: AsyncIterabl
       const reading = readSettlementLine(row.cells, opts.platforms);
       const index = report.lines.add(row.row);
       if (!reading.ok) {
-        report.lines.setMessage(index, reading.message);
+        report.lines.setNote(index, reading.note);
         report.invalid += 1;
         continue;
       }
@@ -121,11 +121,8 @@ function count(report: ImportReport, outcome: string) {
 /** A line's (platform, reference) as one flat string (a Set of 100,000 of them stays small). */
 const keyOf = (l: SettlementLine) => [l.platform, l.reference].join('\u0000');
 
-/** The messages most lines share (the line number says which line). */
-const MESSAGES = {
-  duplicate: 'this platform and reference were imported before (or earlier in this file)',
-  unmatched: 'no claim of this platform holds this platformClaimId (yet); the line is kept',
-};
+/** The notes most lines share (the line number says which line). */
+const SHARED_NOTES = { duplicate: LINE_NOTES.duplicate(), unmatched: LINE_NOTES.unmatched() };
 
 /** A batch's decision: the lines to store (matched and unmatched) and what the matched ones add to their claims. */
 interface BatchDecision {
@@ -149,24 +146,24 @@ async function matchBatch(em: EntityManager | DataSource, log: LineOutcomes, lin
     for (const p of own) {
       const key = keyOf(p.line);
       if (storedRefs.has(p.line.reference) || seen.has(key) || inBatch.has(key)) {
-        log.set(p.index, 'duplicate', null, MESSAGES.duplicate);
+        log.set(p.index, 'duplicate', null, SHARED_NOTES.duplicate);
         continue;
       }
       const claim = claims.get(p.line.platformClaimId);
       if (claim && claim.currency !== p.line.currency) {
-        log.set(p.index, 'invalid', claim.id, `currency: the claim holding this platformClaimId is in ${claim.currency}`);
+        log.set(p.index, 'invalid', claim.id, LINE_NOTES.currencyDiffers(claim.currency));
         continue;
       }
       inBatch.add(key);
       if (claim) {
-        log.set(p.index, 'matched', claim.id, '');
+        log.set(p.index, 'matched', claim.id, null);
         const addition = additions.get(claim.id);
         if (!addition) additions.set(claim.id, { claim, amountMinor: p.line.amountMinor, latestAt: p.line.settledAt });
         else {
           addition.amountMinor += p.line.amountMinor;
           if (p.line.settledAt > addition.latestAt) addition.latestAt = p.line.settledAt;
         }
-      } else log.set(p.index, 'unmatched', null, MESSAGES.unmatched);
+      } else log.set(p.index, 'unmatched', null, SHARED_NOTES.unmatched);
       store.push(p);
     }
   }
@@ -204,7 +201,7 @@ async function storeBatch(dataSource: DataSource, log: LineOutcomes, lines: Pend
 async function markDiffering(dataSource: DataSource, report: ImportReport, added: Map<number, number>, dryRun: boolean): Promise<number> {
   const ids = [...added.keys()];
   if (ids.length === 0) return 0;
-  const differs = new Map<number, string>();
+  const differs = new Map<number, LineNote>();
   for (let i = 0; i < ids.length; i += IMPORT_BATCH_LINES) {
     const claims: ClaimToSettle[] = await dataSource.getRepository(Claim).find({
       where: { id: In(ids.slice(i, i + IMPORT_BATCH_LINES)) },
@@ -213,12 +210,12 @@ async function markDiffering(dataSource: DataSource, report: ImportReport, added
     for (const c of claims) {
       const settled = (c.settledAmountMinor ?? 0) + (dryRun ? (added.get(c.id) ?? 0) : 0);
       const claimed = c.amountMinor ?? 0;
-      if (settled !== claimed) differs.set(c.id, `settled ${formatMinorUnits(settled)} ${c.currency} in all, claimed ${formatMinorUnits(claimed)}`);
+      if (settled !== claimed) differs.set(c.id, LINE_NOTES.settledDiffers(formatMinorUnits(settled), formatMinorUnits(claimed), c.currency));
     }
   }
   for (let i = 0; i < report.lines.size; i++) {
     const { outcome, claimId } = report.lines.get(i);
-    if (outcome === 'matched' && claimId !== null && differs.has(claimId)) report.lines.setMessage(i, differs.get(claimId)!);
+    if (outcome === 'matched' && claimId !== null && differs.has(claimId)) report.lines.setNote(i, differs.get(claimId)!);
   }
   return differs.size;
 }

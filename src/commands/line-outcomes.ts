@@ -1,3 +1,5 @@
+import type { LineNote, LineNoteId } from '../domain/settlement-line';
+
 /** What became of one line of a statement. */
 export const OUTCOMES = ['matched', 'unmatched', 'duplicate', 'invalid'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -6,7 +8,11 @@ export interface LineOutcome {
   line: number;
   outcome: Outcome;
   claimId: number | null;
+  /** English, as the report always said it; '' for a plain match. */
   message: string;
+  /** The note's stable id (src/domain/settlement-line.ts LINE_NOTES) and parameters; null for a plain match. */
+  messageId: LineNoteId | null;
+  params: Record<string, string | number> | null;
 }
 
 /** Lines per chunk: the arrays grow a chunk at a time, never copied, each chunk small enough for the heap's ordinary pages. */
@@ -18,18 +24,19 @@ interface Chunk {
   outcomes: Uint8Array;
   /** -1: no claim. */
   claimIds: Float64Array;
-  messages: string[];
+  /** The line's note; null for a plain match (most lines share the few notes without parameters). */
+  notes: Array<LineNote | null>;
 }
 
 const newChunk = (): Chunk => ({
-  lines: new Float64Array(CHUNK), outcomes: new Uint8Array(CHUNK), claimIds: new Float64Array(CHUNK), messages: new Array<string>(CHUNK).fill(''),
+  lines: new Float64Array(CHUNK), outcomes: new Uint8Array(CHUNK), claimIds: new Float64Array(CHUNK), notes: new Array<LineNote | null>(CHUNK).fill(null),
 });
 
 /**
  * The outcome of every line of a statement, kept compactly (a statement may hold 100,000 lines): packed
  * arrays of numbers and string references instead of an object per line, in fixed chunks (a growing array
- * would be copied each time it grows, the old copies left for a major collection). Messages are mostly the
- * same few strings, shared.
+ * would be copied each time it grows, the old copies left for a major collection). Notes are mostly the
+ * same few objects, shared.
  */
 export class LineOutcomes {
   private readonly chunks: Chunk[] = [];
@@ -48,27 +55,31 @@ export class LineOutcomes {
     chunk.lines[i] = line;
     chunk.outcomes[i] = INVALID;
     chunk.claimIds[i] = -1;
-    chunk.messages[i] = '';
+    chunk.notes[i] = null;
     return index;
   }
 
-  set(index: number, outcome: Outcome, claimId: number | null, message: string): void {
+  set(index: number, outcome: Outcome, claimId: number | null, note: LineNote | null): void {
     const chunk = this.chunkOf(index);
     const i = index % CHUNK;
     chunk.outcomes[i] = OUTCOMES.indexOf(outcome);
     chunk.claimIds[i] = claimId ?? -1;
-    chunk.messages[i] = message;
+    chunk.notes[i] = note;
   }
 
-  setMessage(index: number, message: string): void {
-    this.chunkOf(index).messages[index % CHUNK] = message;
+  setNote(index: number, note: LineNote): void {
+    this.chunkOf(index).notes[index % CHUNK] = note;
   }
 
   get(index: number): LineOutcome {
     const chunk = this.chunkOf(index);
     const i = index % CHUNK;
     const claimId = chunk.claimIds[i];
-    return { line: chunk.lines[i], outcome: OUTCOMES[chunk.outcomes[i]], claimId: claimId === -1 ? null : claimId, message: chunk.messages[i] };
+    const note = chunk.notes[i];
+    return {
+      line: chunk.lines[i], outcome: OUTCOMES[chunk.outcomes[i]], claimId: claimId === -1 ? null : claimId,
+      message: note?.message ?? '', messageId: note?.id ?? null, params: note?.params ?? null,
+    };
   }
 
   private chunkOf(index: number): Chunk {

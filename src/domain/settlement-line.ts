@@ -31,7 +31,46 @@ export interface SettlementLine {
   settledAt: Date;
 }
 
-export type LineReading = { ok: true; line: SettlementLine } | { ok: false; message: string };
+/**
+ * What the service says of a statement line: a stable id the page words in its language, the id's
+ * parameters, and the same in English (`message`, as the report and logs show it).
+ */
+export interface LineNote {
+  id: LineNoteId;
+  params: Record<string, string | number> | null;
+  message: string;
+}
+
+/** Every id a statement line's note may carry. */
+export const LINE_NOTE_IDS = [
+  'platform-unknown', 'id-empty', 'id-too-long', 'currency-unknown', 'amount-invalid', 'settled-at-invalid',
+  'currency-differs', 'unmatched', 'duplicate', 'settled-differs',
+] as const;
+export type LineNoteId = (typeof LINE_NOTE_IDS)[number];
+
+/** The notes, each from its parameters (one place for the ids and their English). */
+export const LINE_NOTES = {
+  platformUnknown: (platforms: readonly string[]): LineNote =>
+    ({ id: 'platform-unknown', params: { column: 'platform', platforms: platforms.join(', ') }, message: `platform: must be one of ${platforms.join(', ')}` }),
+  idEmpty: (column: string): LineNote => ({ id: 'id-empty', params: { column }, message: `${column}: is empty` }),
+  idTooLong: (column: string, max: number): LineNote => ({ id: 'id-too-long', params: { column, max }, message: `${column}: must be at most ${max} characters` }),
+  currencyUnknown: (): LineNote => ({ id: 'currency-unknown', params: { column: 'currency' }, message: 'currency: must be an ISO 4217 code (CNY)' }),
+  amountInvalid: (decimals: number, currency: string): LineNote =>
+    ({ id: 'amount-invalid', params: { column: 'amount', decimals, currency }, message: `amount: must be a decimal amount with at most ${decimals} decimals in ${currency}` }),
+  settledAtInvalid: (): LineNote => ({
+    id: 'settled-at-invalid', params: { column: 'settledAt' },
+    message: 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)',
+  }),
+  currencyDiffers: (claimCurrency: string): LineNote =>
+    ({ id: 'currency-differs', params: { column: 'currency', currency: claimCurrency }, message: `currency: the claim holding this platformClaimId is in ${claimCurrency}` }),
+  unmatched: (): LineNote => ({ id: 'unmatched', params: null, message: 'no claim of this platform holds this platformClaimId (yet); the line is kept' }),
+  duplicate: (): LineNote => ({ id: 'duplicate', params: null, message: 'this platform and reference were imported before (or earlier in this file)' }),
+  /** `settled` and `claimed` as decimal text in `currency`. */
+  settledDiffers: (settled: string, claimed: string, currency: string): LineNote =>
+    ({ id: 'settled-differs', params: { settled, claimed, currency }, message: `settled ${settled} ${currency} in all, claimed ${claimed}` }),
+};
+
+export type LineReading = { ok: true; line: SettlementLine } | { ok: false; note: LineNote };
 
 const MAX_ID = 128;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -101,19 +140,19 @@ function cellText(cell: Cell): string {
 /** Reads one line's cells against the known platforms; an `ok: false` names what is wrong. */
 export function readSettlementLine(cells: Readonly<Record<StatementColumn, Cell>>, platforms: readonly string[]): LineReading {
   const platform = cellText(cells.platform).toLowerCase();
-  if (!platforms.includes(platform)) return { ok: false, message: `platform: must be one of ${platforms.join(', ')}` };
+  if (!platforms.includes(platform)) return { ok: false, note: LINE_NOTES.platformUnknown(platforms) };
   const platformClaimId = cellText(cells.platformClaimId);
   const reference = cellText(cells.reference);
   for (const [field, value] of [['platformClaimId', platformClaimId], ['reference', reference]] as const) {
-    if (value === '') return { ok: false, message: `${field}: is empty` };
-    if (value.length > MAX_ID) return { ok: false, message: `${field}: must be at most ${MAX_ID} characters` };
+    if (value === '') return { ok: false, note: LINE_NOTES.idEmpty(field) };
+    if (value.length > MAX_ID) return { ok: false, note: LINE_NOTES.idTooLong(field, MAX_ID) };
   }
   const currency = cellText(cells.currency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) return { ok: false, message: 'currency: must be an ISO 4217 code (CNY)' };
+  if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency)) return { ok: false, note: LINE_NOTES.currencyUnknown() };
   const decimals = currencyDecimals(currency);
   const amountMinor = parseDecimalAmount(cellText(cells.amount), decimals);
-  if (amountMinor === null) return { ok: false, message: `amount: must be a decimal amount with at most ${decimals} decimals in ${currency}` };
+  if (amountMinor === null) return { ok: false, note: LINE_NOTES.amountInvalid(decimals, currency) };
   const settledAt = parseSettledAt(typeof cells.settledAt === 'string' || isDateCell(cells.settledAt) ? cells.settledAt : cellText(cells.settledAt));
-  if (!settledAt) return { ok: false, message: 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)' };
+  if (!settledAt) return { ok: false, note: LINE_NOTES.settledAtInvalid() };
   return { ok: true, line: { platform, platformClaimId, reference, amountMinor, currency, settledAt } };
 }

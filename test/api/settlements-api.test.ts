@@ -74,10 +74,13 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
     expect(json).toEqual({
       rows: 4, matched: 1, unmatched: 1, duplicates: 1, invalid: 1, differing: 0,
       lines: [
-        { line: 2, outcome: 'matched', claimId: id, message: '' },
-        { line: 3, outcome: 'unmatched', claimId: null, message: 'no claim of this platform holds this platformClaimId (yet); the line is kept' },
-        { line: 4, outcome: 'duplicate', claimId: null, message: 'this platform and reference were imported before (or earlier in this file)' },
-        { line: 5, outcome: 'invalid', claimId: null, message: 'amount: must be a decimal amount with at most 2 decimals in CNY' },
+        { line: 2, outcome: 'matched', claimId: id, message: '', messageId: null, params: null },
+        { line: 3, outcome: 'unmatched', claimId: null, message: 'no claim of this platform holds this platformClaimId (yet); the line is kept', messageId: 'unmatched', params: null },
+        { line: 4, outcome: 'duplicate', claimId: null, message: 'this platform and reference were imported before (or earlier in this file)', messageId: 'duplicate', params: null },
+        {
+          line: 5, outcome: 'invalid', claimId: null, message: 'amount: must be a decimal amount with at most 2 decimals in CNY',
+          messageId: 'amount-invalid', params: { column: 'amount', decimals: 2, currency: 'CNY' },
+        },
       ],
     });
     expect(await count(Settlement)).toBe(0);
@@ -160,7 +163,10 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
   it('flags a claim settled-differs when its lines add up to another amount, and says so in the report', async () => {
     const id = await acceptedClaim('A', 60);
     const { json } = await upload(csv('appintf,R-A,59.50,CNY,2026-03-01,L-1'));
-    expect(json).toMatchObject({ matched: 1, differing: 1, lines: [{ line: 2, outcome: 'matched', claimId: id, message: 'settled 59.50 CNY in all, claimed 60.00' }] });
+    expect(json).toMatchObject({ matched: 1, differing: 1, lines: [{
+      line: 2, outcome: 'matched', claimId: id, message: 'settled 59.50 CNY in all, claimed 60.00',
+      messageId: 'settled-differs', params: { settled: '59.50', claimed: '60.00', currency: 'CNY' },
+    }] });
     expect(await claimOf(id)).toMatchObject({ settledAmount: '59.50', flags: ['settled-differs'] });
     const flagged = await call(svc.baseUrl, '/api/claims?flag=settled-differs', { token: TOKENS.viewer });
     expect(flagged.json.items.map((c: any) => c.id)).toEqual([id]);
@@ -171,7 +177,9 @@ describe.each(TEST_DATABASES)('settlements on %s', (kind) => {
   it('refuses a line in another currency than its claim as invalid', async () => {
     const id = await acceptedClaim('A');
     const { json } = await upload(csv('appintf,R-A,89.90,USD,2026-03-01,L-1'));
-    expect(json.lines).toEqual([{ line: 2, outcome: 'invalid', claimId: id, message: 'currency: the claim holding this platformClaimId is in CNY' }]);
+    expect(json.lines).toEqual([{
+      line: 2, outcome: 'invalid', claimId: id, message: 'currency: the claim holding this platformClaimId is in CNY', messageId: 'currency-differs', params: { column: 'currency', currency: 'CNY' },
+    }]);
     expect(await count(Settlement)).toBe(0);
   });
 

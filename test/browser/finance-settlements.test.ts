@@ -116,6 +116,9 @@ describe('the settlement views of the /finance/ page, in chromium', () => {
     expect(await outcomes(page)).toEqual([[2, 'matched'], [3, 'differing'], [4, 'unmatched'], [5, 'duplicate'], [6, 'invalid']]);
     expect((await page.textContent('#import-lines tr[data-line="3"] td:last-child'))!.replace(/\s/g, ' ')).toBe('结算合计 CNY 59.70，索赔金额 CNY 60.00 结算≠索赔');
     expect(await page.textContent('#import-lines tr[data-line="6"] strong')).toBe('「amount」列无效');
+    // The server's note is worded by its id, not shown in its English.
+    expect(await page.textContent('#import-lines tr[data-line="6"] .note')).toMatch(/^须为 .+ 金额，最多 2 位小数$/);
+    expect(await page.locator('#import-lines [lang="en"]').count()).toBe(0);
     expect(await page.textContent('#import-result [data-flag-note="settled-differs"]')).toContain('平台对账单结算的金额合计与索赔金额不同');
     expect(await storedLines()).toBe(1);
     await expectNoSeriousAxeViolations(page, 'settlements, checked statement');

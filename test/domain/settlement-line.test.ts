@@ -54,18 +54,18 @@ describe('a statement line', () => {
     });
   });
   it("reads spreadsheet number cells through their shortest decimal text, never a float's digits", () => {
-    expect(readSettlementLine(cells({ amount: 0.1 + 0.2, platformClaimId: 700001 }), PLATFORMS)).toEqual({ ok: false, message: 'amount: must be a decimal amount with at most 2 decimals in CNY' });
+    expect(readSettlementLine(cells({ amount: 0.1 + 0.2, platformClaimId: 700001 }), PLATFORMS)).toEqual({ ok: false, note: { id: 'amount-invalid', params: { column: 'amount', decimals: 2, currency: 'CNY' }, message: 'amount: must be a decimal amount with at most 2 decimals in CNY' } });
     expect(readSettlementLine(cells({ amount: 1234.5, platformClaimId: 700001 }), PLATFORMS)).toMatchObject({ ok: true, line: { amountMinor: 123450, platformClaimId: '700001' } });
   });
   it.each([
-    [{ platform: 'ebay' }, 'platform: must be one of glitzcloud, shopex, duobaoyu, appintf'],
-    [{ platformClaimId: '' }, 'platformClaimId: is empty'],
-    [{ reference: null }, 'reference: is empty'],
-    [{ reference: 'x'.repeat(129) }, 'reference: must be at most 128 characters'],
-    [{ currency: 'RMB' }, 'currency: must be an ISO 4217 code (CNY)'],
-    [{ currency: 'JPY', amount: '1500.50' }, 'amount: must be a decimal amount with at most 0 decimals in JPY'],
-    [{ settledAt: 'soon' }, 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)'],
-  ] as Array<[Partial<Record<StatementColumn, Cell>>, string]>)('refuses %p: %s', (over, message) => {
-    expect(readSettlementLine(cells(over), PLATFORMS)).toEqual({ ok: false, message });
+    [{ platform: 'ebay' }, 'platform-unknown', { column: 'platform', platforms: 'glitzcloud, shopex, duobaoyu, appintf' }, 'platform: must be one of glitzcloud, shopex, duobaoyu, appintf'],
+    [{ platformClaimId: '' }, 'id-empty', { column: 'platformClaimId' }, 'platformClaimId: is empty'],
+    [{ reference: null }, 'id-empty', { column: 'reference' }, 'reference: is empty'],
+    [{ reference: 'x'.repeat(129) }, 'id-too-long', { column: 'reference', max: 128 }, 'reference: must be at most 128 characters'],
+    [{ currency: 'RMB' }, 'currency-unknown', { column: 'currency' }, 'currency: must be an ISO 4217 code (CNY)'],
+    [{ currency: 'JPY', amount: '1500.50' }, 'amount-invalid', { column: 'amount', decimals: 0, currency: 'JPY' }, 'amount: must be a decimal amount with at most 0 decimals in JPY'],
+    [{ settledAt: 'soon' }, 'settled-at-invalid', { column: 'settledAt' }, 'settledAt: must be an ISO date (2026-11-20), a time with zone, or yyyy-MM-dd HH:mm:ss (Beijing time)'],
+  ] as Array<[Partial<Record<StatementColumn, Cell>>, string, Record<string, unknown>, string]>)('refuses %p as %s, naming the column', (over, id, params, message) => {
+    expect(readSettlementLine(cells(over), PLATFORMS)).toEqual({ ok: false, note: { id, params, message } });
   });
 });

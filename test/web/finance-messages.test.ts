@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANSWER_PROBLEMS, CLAIM_REASON_IDS, LAST_ERROR_IDS, PRECHECK_RULES } from '../../src/claims/claim-reasons';
 import { FLAGS } from '../../src/domain/reconciliation';
+import { LINE_NOTE_IDS } from '../../src/domain/settlement-line';
 import { CLAIM_STATUSES } from '../../src/entities';
 import { QIMEN_ERRORS } from '../../src/errors/qimen-errors';
 import { PLATFORM_NAMES } from '../../src/platforms/types';
@@ -44,6 +45,13 @@ describe('the finance page\'s message catalogue', () => {
     const ids = apiErrorIds();
     expect(ids).toEqual(expect.arrayContaining(['unauthorized', 'forbidden', 'not-found', 'invalid-parameter', 'conflict', 'platform-refused']));
     for (const id of ids) expect({ id, zh: MESSAGES.zh.errors[id], en: MESSAGES.en.errors[id] }).toEqual({ id, zh: expect.any(String), en: expect.any(String) });
+  });
+
+  it('words every note the service gives a statement line, in 中文 and English', () => {
+    for (const id of LINE_NOTE_IDS) {
+      expect({ id, zh: MESSAGES.zh.lineNotes[id], en: MESSAGES.en.lineNotes[id] }).toEqual({ id, zh: expect.stringMatching(/\S/), en: expect.stringMatching(/\S/) });
+    }
+    expect(Object.keys(MESSAGES.en.lineNotes).sort()).toEqual([...LINE_NOTE_IDS].sort());
   });
 
   it('names every reason a push is refused (the rejected pushes\' errorId)', () => {

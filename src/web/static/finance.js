@@ -508,7 +508,6 @@
   /** How many lines of an import's report are drawn at a time (a statement may hold 100,000). */
   const LINES_PER_PAGE = 100;
   /** The import's own words for a matched line whose claim the statement settles differently. */
-  const DIFFERING_MESSAGE = /^settled (-?[\d.]+) ([A-Z]{3}) in all, claimed (-?[\d.]+)$/;
 
   /** The Content-Type of a statement file, by its name (browsers disagree on a CSV's own type). */
   function statementType(file) {
@@ -518,7 +517,7 @@
   }
 
   /** A report line's outcome as the page shows it: a matched line whose claim is settled differently is `differing`. */
-  const lineKind = (line) => (line.outcome === 'matched' && DIFFERING_MESSAGE.test(line.message) ? 'differing' : line.outcome);
+  const lineKind = (line) => (line.outcome === 'matched' && line.messageId === 'settled-differs' ? 'differing' : line.outcome);
 
   function showSettlements() {
     const operator = state.me && state.me.role === 'operator';
@@ -606,17 +605,20 @@
   function reportLine(line) {
     const kind = lineKind(line);
     let detail;
+    const p = line.params || {};
+    // The note in the page's language by its id; a note the page has no words for shows the server's English.
+    const noteText = (vars) => (catalogue().lineNotes[line.messageId] ? fill(catalogue().lineNotes[line.messageId], vars) : h('span', { lang: 'en' }, line.message));
     if (kind === 'differing') {
-      const [, settled, currency, claimed] = DIFFERING_MESSAGE.exec(line.message);
-      detail = h('span', { 'data-settled': settled, 'data-claimed': claimed },
-        t('differingLine', { settled: moneyText(settled, currency), claimed: moneyText(claimed, currency) }), ' ',
+      detail = h('span', { 'data-settled': p.settled, 'data-claimed': p.claimed },
+        noteText({ settled: moneyText(p.settled, p.currency), claimed: moneyText(p.claimed, p.currency) }), ' ',
         h('span', { class: 'badge flag', title: word('flagMeanings', 'settled-differs') }, word('flagNames', 'settled-differs')));
     } else if (kind === 'invalid') {
-      const column = /^(\w+):/.exec(line.message);
-      detail = h('div', {}, column ? h('strong', {}, t('invalidColumn', { column: column[1] })) : null,
-        h('div', { class: 'note' }, `${t('serverMessage')}: `, h('span', { lang: 'en' }, line.message)));
+      detail = h('div', { 'data-note-id': line.messageId || '' }, p.column ? h('strong', {}, t('invalidColumn', { column: p.column })) : null,
+        h('div', { class: 'note' }, noteText({ ...p, currency: p.currency ? currencyName(p.currency) : '' })));
+    } else if (kind === 'matched') {
+      detail = t('matchedLine');
     } else {
-      detail = t({ matched: 'matchedLine', unmatched: 'unmatchedLine', duplicate: 'duplicateLine' }[kind]);
+      detail = noteText(p);
     }
     return h('tr', { 'data-line': line.line, 'data-outcome': kind },
       cell('lineNo', { class: 'num' }, String(line.line)),
