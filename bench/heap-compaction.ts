@@ -16,7 +16,7 @@ import { fmt, freePort, freshDatabase, httpRequest, LOOPBACK, markdownTable, mem
  * once without it (the same build under the preload bench/without-heap-compaction.js, which replaces the one
  * call; the service's claim_relay_heap_compaction_seconds must then count none). Each takes a burst of
  * HEAP_BENCH_PUSHES ordinary unique pushes (default 25,000 over HEAP_BENCH_CONNECTIONS = 64 connections, about
- * what the best A run stores in 15 s; it leaves V8's heap at about 220 MiB, where 3,000 leave it under 100 MiB),
+ * what the best A run stores in 15 s: enough to grow V8's heap as a long load does, which a short burst does not),
  * rests 1 s, then the big push, signed, over loopback: its answer time, the process's peak RSS
  * (VmHWM: since the service started, the burst included) right after the answer and once its package rows are
  * stored, its RSS sampled every 20 ms meanwhile, and the V8 heap before it (GET /metrics).
