@@ -11,6 +11,7 @@ import { exampleBody } from './fixture';
 import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
 import { bodyFlood, FloodFigures } from './body-flood';
+import { heapCompaction, HeapCompactionFigures, heapCompactionSection } from './heap-compaction';
 import { startDelayProxy } from './delay-proxy';
 import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
@@ -25,11 +26,12 @@ import {
  * bench/raw-ceiling.ts, next to A), H the finance API on 1,000,000 judgments (bench/finance-scale.ts: seeding
  * and measuring take about 3 minutes; BENCH_SCENARIOS=A,B,C,D,E,F,G leaves it out), K statement imports (settlements) of
  * 100,000 lines on H's data set and the reconciliation view on them (bench/settlement-scale.ts; on H's database when H
- * ran, else seeded for K).
+ * ran, else seeded for K), M the 999,999-package push after a burst of pushes, on a service with and one without the full
+ * collection before a big push (bench/heap-compaction.ts).
  * Writes BENCHMARKS.md at the repo root. Everything runs on loopback; every load is bounded in time.
  *
  * Environment (all optional):
- *   BENCH_SCENARIOS=A,…,K     run only these (default: all). BENCHMARKS.md is written whole only by a run of A–D
+ *   BENCH_SCENARIOS=A,…,M     run only these (default: all). BENCHMARKS.md is written whole only by a run of A–D
  *                             at scale 1; a run of E (default claims/workers), F, G, H or K (default data) at
  *                             scale 1 writes its own section, keeping the rest
  *   BENCH_FINANCE_JUDGMENTS=1000000  judgments seeded for H and K;  BENCH_SEED_BOUND_S=360  their seeding stops after this
@@ -54,7 +56,7 @@ const SCALE = Number(process.env.BENCH_DURATION_SCALE ?? 1);
 const SECONDS = { unique: 15 * SCALE, bare: 15 * SCALE, duplicate: 10 * SCALE, mixed: 15 * SCALE, raw: 15 * SCALE, finance: 10 * SCALE };
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '32,64').split(',').map(Number).filter((n) => n > 0);
 /** Every scenario by default, H included (it took under 3 minutes of a run: see its section of BENCHMARKS.md). */
-const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H,I,K';
+const DEFAULT_SCENARIOS = 'A,B,C,D,E,F,G,H,I,K,M';
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS).toUpperCase().split(',').map((s) => s.trim()));
 /**
  * The scenarios run with the service on the bench database; E runs worker processes on a database of its own,
@@ -113,7 +115,7 @@ const SETTLEMENT_FULL = FINANCE_FULL && STATEMENT_LINES === 100_000;
 /** The sections after the main tables, in this order; each is written by a run of its scenario. */
 const SECTION_KEYS = [
   '## E claim dispatch', '## F mixed pushes', '## G raw database ceiling', '## H finance on', '## I unauthenticated body flood', '## J database farther away',
-  '## K settlements on', '## L one service process per core',
+  '## K settlements on', '## L one service process per core', '## M heap compaction before a big push',
 ] as const;
 /** Service processes of A (WEB_CONCURRENCY passes through to the service: src/cluster/cluster-size.ts). */
 const SERVICE_PROCESSES = clusterSize(process.env, MYSQL).processes;
@@ -571,6 +573,7 @@ function freshSections(report: Report, best: UniqueRun | undefined, loadAtStart:
     fresh['## H finance on'] = financeSection(report.finance, { connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.financeLoadAtStart ?? loadAtStart });
   }
   if (report.flood) fresh['## I unauthenticated body flood'] = floodSection(report.flood);
+  if (report.heap) fresh['## M heap compaction before a big push'] = heapCompactionSection(report.heap);
   if (SCALE === 1 && SETTLEMENT_FULL && report.settlement) {
     fresh['## K settlements on'] = settlementSection(report.settlement, {
       connections: FINANCE.connections, seconds: SECONDS.finance, loadAtStart: report.settlementLoadAtStart ?? loadAtStart,
@@ -891,6 +894,8 @@ interface Report {
   unique: UniqueRun[];
   /** I: badly signed big bodies at once (bench/body-flood.ts). */
   flood?: FloodFigures;
+  /** M: the big push on a service with and one without the full collection before it (bench/heap-compaction.ts). */
+  heap?: HeapCompactionFigures;
   /** A again, sent at a steady half of the best A rate; `served`: as the service counted it, warm-up included. */
   halfRate?: PacedFigures & { served: ServedFigures };
   bare?: LoadFigures;
@@ -1356,6 +1361,9 @@ async function main(): Promise<void> {
       report.flood = await bodyFlood(join(__dirname, '..'));
       log(`body flood: peak RSS ${fmt.int(report.flood.peakRssMiB)} MiB, ordinary pushes max ${report.flood.ordinary.maxMs.toFixed(0)} ms`);
     }
+
+    // M: the big push after a burst, on a service with and one without the full collection before it (databases of their own).
+    if (SCENARIOS.has('M')) report.heap = await heapCompaction(join(__dirname, '..'), log);
 
     // 9. E: claim dispatch by worker processes, on a database of its own.
     if (SCENARIOS.has('E')) report.dispatch = await dispatchScenario({ db, children, databases, tmp, mariadbPid, log });

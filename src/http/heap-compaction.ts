@@ -3,13 +3,15 @@ import { runInNewContext } from 'node:vm';
 import { recordHeapCompaction, secondsSince } from '../metrics';
 
 /**
- * One full garbage collection before a big push is parsed (issue 6: a 999,999-package push in ≤ 400 MiB).
+ * One full garbage collection before a big verified push is parsed (issue 6: a 999,999-package push
+ * answered in ≤ 3 s and under 400 MB).
  *
- * Under a burst of ordinary pushes V8 grows its heap and leaves it large: after bench scenarios A, C and F,
- * the service held 215–270 MiB of heap, of which only about 50 MiB was live (its Mark-Compact log). The
- * garbage among it cannot be reused until V8's next full collection, so a big push that arrives then
- * (19 MB of body, 1M strings, its arrays) grew the process to 403–414 MiB. Collected first, the push
- * reuses that heap: peak RSS 308 MiB, RSS before 272 MiB, for a 43 ms pause (measured 2026-11-23).
+ * Under a burst of ordinary pushes V8 grows its heap well beyond what is live and keeps it: the garbage in
+ * it is not reused until V8's next full collection. A big push arriving then (19 MB of body, a million
+ * strings, their arrays) would grow the process on top of that heap; collected first, the push is built in
+ * the heap the burst left instead. The price is the collection's pause, once per big push. What it changes,
+ * measured on the real service with and without it: BENCHMARKS.md, section "M heap compaction before a big
+ * push" (bench/heap-compaction.ts).
  *
  * Only verified pushes get here (the signature is checked first), so no one else can make the service
  * pause; bodies of at most COMPACT_HEAP_OVER_BYTES never pause it.
