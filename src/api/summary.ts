@@ -30,15 +30,18 @@ function judgmentQuery(fin: FinanceContext, filter: JudgmentFilter, rules: Recon
 
 /**
  * Claims of the filtered judgments that themselves meet the filter's claim conditions. The judgment tables are
- * joined only when the filter or the caller (`withJudgments`: it groups by them) needs them: a claim meeting the claim conditions belongs to a
- * work order with such a claim, so without judgment conditions the claims alone answer (an unfiltered view
- * reads the claim table, not a million work orders and revisions).
+ * joined only when the filter needs them, and the work order alone when the caller groups by its columns
+ * (`withWorkOrder`: party, received day): a claim meeting the claim conditions belongs to a work order with
+ * such a claim, so without judgment conditions the claims alone answer (an unfiltered view reads the claim
+ * table, not a million work orders and revisions).
  */
-function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { withJudgments: boolean }) {
+function claimQuery(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { withWorkOrder: boolean }) {
   const qb = fin.dataSource.getRepository(Claim).createQueryBuilder('c');
-  if (opts.withJudgments || filtersJudgments(filter)) {
+  if (filtersJudgments(filter)) {
     qb.innerJoin(WorkOrder, 'w', 'w.id = c.workOrderId').innerJoin(JudgmentRevision, 'r', 'r.workOrderId = w.id AND r.revision = w.latestRevision');
     applyJudgmentFilter(qb, filter, rules);
+  } else if (opts.withWorkOrder) {
+    qb.innerJoin(WorkOrder, 'w', 'w.id = c.workOrderId');
   }
   if (filter.status) qb.andWhere('c.status = :cStatus', { cStatus: filter.status });
   if (filter.platform) qb.andWhere('c.platform = :cPlatform', { cPlatform: filter.platform });
@@ -70,7 +73,7 @@ export interface ClaimGroup {
 export async function claimGroups(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules, opts: { byParty: boolean }): Promise<ClaimGroup[]> {
   const d = sqlDialect(fin.dataSource);
   // In the order of IDX_claim_reconciliation, so that MariaDB reads the groups off the index in order.
-  const qb = claimQuery(fin, filter, rules, { withJudgments: opts.byParty }).select('COUNT(*)', 'claims')
+  const qb = claimQuery(fin, filter, rules, { withWorkOrder: opts.byParty }).select('COUNT(*)', 'claims')
     .addSelect('c.platform', 'platform').addSelect('c.currency', 'currency').addSelect('c.status', 'status')
     .addSelect(d.sumText('c.amountMinor'), 'amount')
     .addSelect(d.sumText('COALESCE(c.acceptedAmountMinor, c.amountMinor)'), 'settled')
@@ -144,19 +147,26 @@ export async function summary(fin: FinanceContext, filter: JudgmentFilter) {
   const rules = fin.rules();
   const d = sqlDialect(fin.dataSource);
 
-  const judgmentRows = await judgmentQuery(fin, filter, rules)
+  // The judgments' totals and flag counts in one scan of the judgments (per currency and party; flags added up per currency).
+  const judgmentQb: SelectQueryBuilder<ObjectLiteral> = judgmentQuery(fin, filter, rules)
     .select('r.currency', 'currency')
     .addSelect('w.responsibilityParty', 'party')
     .addSelect('COUNT(*)', 'judgments')
     .addSelect(d.sumText('r.claimAmountMinor'), 'judged')
-    .addSelect(d.sumText('r.paymentAmountMinor'), 'paid')
-    .groupBy('r.currency')
-    .addGroupBy('w.responsibilityParty')
-    .getRawMany<{ currency: string; party: string | null; judgments: unknown; judged: unknown; paid: unknown }>();
+    .addSelect(d.sumText('r.paymentAmountMinor'), 'paid');
+  FLAGS.forEach((flag, i) => {
+    const cond = judgmentFlagSql(flag, 'w', 'r', rules, `sf${i}`);
+    judgmentQb.addSelect(`SUM(CASE WHEN ${cond.sql} THEN 1 ELSE 0 END)`, `f${i}`).setParameters({ ...judgmentQb.getParameters(), ...cond.params });
+  });
+  const judgmentRows = await judgmentQb.groupBy('r.currency').addGroupBy('w.responsibilityParty')
+    .getRawMany<{ currency: string; party: string | null; judgments: unknown; judged: unknown; paid: unknown } & Record<string, unknown>>();
+  const flagCounts = new Map<string, Record<Flag, number>>();
+  for (const row of judgmentRows) {
+    const counts = bucket(flagCounts, row.currency, zeroFlags);
+    FLAGS.forEach((flag, i) => (counts[flag] += Number(row[`f${i}`] ?? 0)));
+  }
 
   const claimRows = await claimGroups(fin, filter, rules, { byParty: true });
-
-  const flagCounts = await flagCountsByCurrency(fin, filter, rules);
 
   type Totals = Measures & { parties: Map<string, Measures>; platforms: Map<string, PlatformMeasures>; statuses: Map<string, { claims: number; amount: bigint }> };
   const currencies = new Map<string, Totals>();
@@ -213,17 +223,6 @@ export async function reconciliation(fin: FinanceContext, filter: JudgmentFilter
 
 const zeroFlags = () => Object.fromEntries(FLAGS.map((f) => [f, 0])) as Record<Flag, number>;
 
-/** How many of the filtered judgments carry each flag, per currency (one query, a CASE per flag). */
-async function flagCountsByCurrency(fin: FinanceContext, filter: JudgmentFilter, rules: ReconciliationRules) {
-  const qb: SelectQueryBuilder<ObjectLiteral> = judgmentQuery(fin, filter, rules).select('r.currency', 'currency');
-  FLAGS.forEach((flag, i) => {
-    const cond = judgmentFlagSql(flag, 'w', 'r', rules, `sf${i}`);
-    qb.addSelect(`SUM(CASE WHEN ${cond.sql} THEN 1 ELSE 0 END)`, `f${i}`).setParameters({ ...qb.getParameters(), ...cond.params });
-  });
-  const rows = await qb.groupBy('r.currency').getRawMany<Record<string, unknown>>();
-  return new Map(rows.map((row) => [String(row.currency), Object.fromEntries(FLAGS.map((f, i) => [f, Number(row[`f${i}`] ?? 0)])) as Record<Flag, number>]));
-}
-
 /** Judged, paid, claimed, accepted and completed amounts per local day of the judgments' received time. */
 export async function dailySummary(fin: FinanceContext, filter: JudgmentFilter, utcOffsetMinutes: number) {
   const rules = fin.rules();
@@ -240,7 +239,7 @@ export async function dailySummary(fin: FinanceContext, filter: JudgmentFilter, 
     .groupBy('r.currency')
     .addGroupBy('bucket')
     .getRawMany<{ currency: string; bucket: string; judgments: unknown; judged: unknown; paid: unknown }>();
-  const claimed = await claimQuery(fin, filter, rules, { withJudgments: true })
+  const claimed = await claimQuery(fin, filter, rules, { withWorkOrder: true })
     .select('c.currency', 'currency')
     .addSelect(d.localDay('w.receivedAt', 'dayShift'), 'bucket')
     .addSelect('c.status', 'status')
