@@ -17,6 +17,7 @@ import { Settlement1763942000000 } from './1763942000000-Settlement';
 import { ClaimReconciliationIndex1763944000000 } from './1763944000000-ClaimReconciliationIndex';
 import { ClaimSettledTotal1763945000000 } from './1763945000000-ClaimSettledTotal';
 import { ReasonIds1763946000000 } from './1763946000000-ReasonIds';
+import { RejectedPushProblem1763947000000 } from './1763947000000-RejectedPushProblem';
 
 /** Every migration, oldest first. Listed explicitly so the compiled service needs no file globbing. */
-export const MIGRATIONS = [InitialSchema1763860000000, Claims1763870000000, ClaimLifecycle1763875000000, Finance1763880000000, InlineRawBody1763890000000, ClaimWorkOrderStatus1763900000000, ClaimResentBlind1763910000000, PackageIndexJob1763920000000, ClaimPlatformIdUnique1763935000000, ClaimPlatformStatusAt1763936000000, ClaimPlanned1763937000000, RejectedPush1763938000000, RevisionOrder1763940000000, RevisionSubFenAmount1763941000000, Settlement1763942000000, RejectedPushAccepted1763943000000, ClaimReconciliationIndex1763944000000, ClaimSettledTotal1763945000000, ReasonIds1763946000000];
+export const MIGRATIONS = [InitialSchema1763860000000, Claims1763870000000, ClaimLifecycle1763875000000, Finance1763880000000, InlineRawBody1763890000000, ClaimWorkOrderStatus1763900000000, ClaimResentBlind1763910000000, PackageIndexJob1763920000000, ClaimPlatformIdUnique1763935000000, ClaimPlatformStatusAt1763936000000, ClaimPlanned1763937000000, RejectedPush1763938000000, RevisionOrder1763940000000, RevisionSubFenAmount1763941000000, Settlement1763942000000, RejectedPushAccepted1763943000000, ClaimReconciliationIndex1763944000000, ClaimSettledTotal1763945000000, ReasonIds1763946000000, RejectedPushProblem1763947000000];

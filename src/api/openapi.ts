@@ -9,6 +9,7 @@ import { CLAIM_REASON_IDS, LAST_ERROR_IDS } from '../claims/claim-reasons';
 import { CLAIM_STATUSES } from '../entities';
 import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
 import { LINE_NOTE_IDS } from '../domain/settlement-line';
+import { FIELD_PROBLEM_IDS } from '../dto/field-problems';
 
 /**
  * The OpenAPI 3 document of the service's HTTP surface: the finance API, the web page, Qimen and the
@@ -55,7 +56,10 @@ const rawPushProperties = {
 };
 const rejectedPushProperties = {
   id: { type: 'integer' }, receivedAt: time('first received'), lastReceivedAt: time(), attempts: { type: 'integer', minimum: 1, description: 'times this body was received' },
-  method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused'), bodyBytes: { type: 'integer' },
+  method: str(), appKey: str(), errorId: { type: 'string', enum: Object.keys(QIMEN_ERRORS) }, message: str('why it was refused (English)'), bodyBytes: { type: 'integer' },
+  field: nullable(str("for a refused field: its path ('' for the whole body)")),
+  problemId: nullable({ type: 'string', enum: [...FIELD_PROBLEM_IDS], description: "the field's problem as a stable id to word in any language" }),
+  problemParams: nullable({ type: 'object', additionalProperties: true, description: 'the values problemId is worded with (max, other, index)' }),
   acceptedAt: nullable(time('when `claim-relay revalidate-rejected` accepted it after an upgrade')),
   workOrderId: nullable({ type: 'integer', description: 'the work order it was stored as, once accepted' }),
 };

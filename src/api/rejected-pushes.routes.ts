@@ -15,6 +15,7 @@ function presentRejectedPush(r: RejectedPush) {
   return {
     id: r.id, receivedAt: r.receivedAt.toISOString(), lastReceivedAt: r.lastReceivedAt.toISOString(), attempts: r.attempts, method: r.method,
     appKey: r.appKey, errorId: r.errorId, message: r.message, bodyBytes: r.bodyBytes,
+    field: r.field, problemId: r.problemId, problemParams: r.problemParams === null ? null : (JSON.parse(r.problemParams) as Record<string, unknown>),
     acceptedAt: r.acceptedAt?.toISOString() ?? null, workOrderId: r.workOrderId,
   };
 }

@@ -30,7 +30,7 @@ function handlerOf(handlers: QimenHandlers, push: ReceivedPush): QimenHandler {
 
 function validated(handler: QimenHandler, json: Record<string, unknown>): ReadPush {
   const valid = validateDto(handler.dto, json);
-  if (!valid.ok) throw new QimenError('invalid-parameter', valid.message);
+  if (!valid.ok) throw new QimenError('invalid-parameter', valid.message, { path: valid.path, problem: valid.problem });
   return { handler, json, dto: valid.value };
 }
 

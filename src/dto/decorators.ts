@@ -1,8 +1,9 @@
 /**
  * Field rules for request DTOs, as class-validator decorators.
  *
- * Each rule is one function that returns null for an acceptable value, or the complaint that follows
- * the field name in the error message ("must be a string", "[17] must be a string"). Type, range and
+ * Each rule is one function that returns null for an acceptable value, or the field's problem
+ * (src/dto/field-problems.ts: an id and its parameters; in English it follows the field name in the
+ * error message, "must be a string", "[17] must be a string"). Type, range and
  * format are checked by the same rule, in that order, so a field reports exactly one, predictable
  * problem (class-validator runs stacked decorators bottom-up, which would make "abc" for a ratio read
  * "must not be greater than 100").
@@ -12,12 +13,22 @@ import { Decimal, decimalExceeds, decimalPlaces, parseDecimal } from '../domain/
 import { keptText } from '../domain/kept-text';
 import { MAX_AMOUNT_TEXT_LENGTH, MAX_MAJOR_AMOUNT, percentToBasisPoints } from '../domain/money';
 import { numberText } from '../json/push-json';
+import { FieldProblem, fieldProblem, fieldProblemText } from './field-problems';
 
-/** null when `value` is acceptable, else the complaint: "must be …", or "[i] must be …" for a list item. */
-type Rule = (value: unknown, object: Record<string, unknown>) => string | null;
+/** null when `value` is acceptable, else its problem. */
+type Rule = (value: unknown, object: Record<string, unknown>) => FieldProblem | null;
+
+/** Every rule by its constraint name: a refused field's problem is asked again of its rule (validate-dto.ts). */
+const RULES = new Map<string, Rule>();
+
+/** The problem the field rule `constraint` finds in `value` (of `object`); undefined for a constraint of class-validator's own. */
+export function ruleProblem(constraint: string, value: unknown, object: Record<string, unknown>): FieldProblem | null | undefined {
+  return RULES.get(constraint)?.(value, object);
+}
 
 /** Registers `rule` as the class-validator constraint `name`; the message is "<property> <complaint>". */
 function fieldRule(name: string, rule: Rule): PropertyDecorator {
+  RULES.set(name, rule);
   return (target, propertyKey) =>
     registerDecorator({
       name,
@@ -26,7 +37,8 @@ function fieldRule(name: string, rule: Rule): PropertyDecorator {
       validator: {
         validate: (value, args) => rule(value, args!.object as Record<string, unknown>) === null,
         defaultMessage: (args) => {
-          const complaint = rule(args!.value, args!.object as Record<string, unknown>) ?? 'is invalid';
+          const problem = rule(args!.value, args!.object as Record<string, unknown>);
+          const complaint = problem ? fieldProblemText(problem) : 'is invalid';
           return complaint.startsWith('[') ? `${args!.property}${complaint}` : `${args!.property} ${complaint}`;
         },
       },
@@ -57,8 +69,8 @@ function isLongerThan(text: string, max: number): boolean {
  */
 export function IsText(maxLength: number): PropertyDecorator {
   return fieldRule('isText', (value) => {
-    if (typeof value !== 'string') return 'must be a string';
-    if (isLongerThan(keptText(value), maxLength)) return `must be at most ${maxLength} characters long`;
+    if (typeof value !== 'string') return fieldProblem('not-string');
+    if (isLongerThan(keptText(value), maxLength)) return fieldProblem('too-long', { max: maxLength });
     return null;
   });
 }
@@ -66,36 +78,36 @@ export function IsText(maxLength: number): PropertyDecorator {
 /** An ISO 4217 alphabetic code as the spec sends it: three upper-case letters ("CNY"). */
 export function IsCurrencyCode(): PropertyDecorator {
   return fieldRule('isCurrencyCode', (value) => {
-    if (typeof value !== 'string') return 'must be a string';
-    if (!/^[A-Z]{3}$/.test(value)) return 'must be a currency code of three upper-case letters, e.g. CNY';
+    if (typeof value !== 'string') return fieldProblem('not-string');
+    if (!/^[A-Z]{3}$/.test(value)) return fieldProblem('not-currency-code');
     return null;
   });
 }
 
-/** The exact value of a JSON number (its text as sent), or the complaint when `value` is none. */
-function jsonDecimal(value: unknown): Decimal | string {
+/** The exact value of a JSON number (its text as sent), or the problem when `value` is none. */
+function jsonDecimal(value: unknown): Decimal | FieldProblem {
   const text = numberText(value);
-  return (text === null ? null : parseDecimal(text)) ?? 'must be a number';
+  return (text === null ? null : parseDecimal(text)) ?? fieldProblem('not-number');
 }
 
 /** A JSON number that is an integer from 0 to `max` (default: the largest safe integer), read exactly. */
 export function IsNonNegativeInteger(max: number = Number.MAX_SAFE_INTEGER): PropertyDecorator {
   return fieldRule('isNonNegativeInteger', (value) => {
     const d = jsonDecimal(value);
-    if (typeof d === 'string') return d;
-    if (decimalPlaces(d) > 0) return 'must be an integer';
-    if (d.negative) return 'must not be less than 0';
-    if (decimalExceeds(d, max)) return `must not be greater than ${max}`;
+    if ('id' in d) return d;
+    if (decimalPlaces(d) > 0) return fieldProblem('not-integer');
+    if (d.negative) return fieldProblem('negative');
+    if (decimalExceeds(d, max)) return fieldProblem('too-large', { max });
     return null;
   });
 }
 
 /** Shared by amounts and ratios: a JSON number in [0, max], read exactly from its text. */
-function decimalComplaint(value: unknown, max: number): string | null {
+function decimalComplaint(value: unknown, max: number): FieldProblem | null {
   const d = jsonDecimal(value);
-  if (typeof d === 'string') return d;
-  if (d.negative) return 'must not be less than 0';
-  if (decimalExceeds(d, max)) return `must not be greater than ${max}`;
+  if ('id' in d) return d;
+  if (d.negative) return fieldProblem('negative');
+  if (decimalExceeds(d, max)) return fieldProblem('too-large', { max });
   return null;
 }
 
@@ -108,7 +120,7 @@ export function IsMoneyAmount(): PropertyDecorator {
   return fieldRule('isMoneyAmount', (value) => {
     const complaint = decimalComplaint(value, MAX_MAJOR_AMOUNT);
     if (complaint !== null) return complaint;
-    if (numberText(value)!.length > MAX_AMOUNT_TEXT_LENGTH) return `must be written in at most ${MAX_AMOUNT_TEXT_LENGTH} characters`;
+    if (numberText(value)!.length > MAX_AMOUNT_TEXT_LENGTH) return fieldProblem('too-many-characters', { max: MAX_AMOUNT_TEXT_LENGTH });
     return null;
   });
 }
@@ -118,10 +130,10 @@ export function IsPercentage(): PropertyDecorator {
   return fieldRule('isPercentage', (value) => ratioComplaint(value));
 }
 
-function ratioComplaint(value: unknown): string | null {
+function ratioComplaint(value: unknown): FieldProblem | null {
   const complaint = decimalComplaint(value, 100);
   if (complaint !== null) return complaint;
-  if (decimalPlaces(parseDecimal(numberText(value)!)!) > 2) return 'must have at most 2 decimal places';
+  if (decimalPlaces(parseDecimal(numberText(value)!)!) > 2) return fieldProblem('too-many-decimals', { max: 2 });
   return null;
 }
 
@@ -135,7 +147,7 @@ export function SumWithAtMost100(otherProperty: string): PropertyDecorator {
     const other = object[otherProperty];
     if (ratioComplaint(value) !== null || ratioComplaint(other) !== null) return null;
     if (percentToBasisPoints(numberText(value)!)! + percentToBasisPoints(numberText(other)!)! <= 100_00) return null;
-    return `+ ${otherProperty} must not be greater than 100`;
+    return fieldProblem('sum-over-100', { other: otherProperty });
   });
 }
 
@@ -145,14 +157,12 @@ export function SumWithAtMost100(otherProperty: string): PropertyDecorator {
  */
 export function IsStringList(maxItems: number, maxItemLength: number): PropertyDecorator {
   return fieldRule('isStringList', (value) => {
-    if (!Array.isArray(value)) return 'must be an array';
-    if (value.length > maxItems) return `must contain at most ${maxItems} items`;
+    if (!Array.isArray(value)) return fieldProblem('not-array');
+    if (value.length > maxItems) return fieldProblem('too-many-items', { max: maxItems });
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (typeof item !== 'string') return `[${i}] must be a string`;
-      if (isLongerThan(keptText(item), maxItemLength)) {
-        return `[${i}] must be at most ${maxItemLength} characters long`;
-      }
+      if (typeof item !== 'string') return fieldProblem('not-string', {}, i);
+      if (isLongerThan(keptText(item), maxItemLength)) return fieldProblem('too-long', { max: maxItemLength }, i);
     }
     return null;
   });

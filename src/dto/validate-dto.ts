@@ -4,9 +4,17 @@
 import type { ClassConstructor } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { isJsonLeaf } from '../json/push-json';
+import { ruleProblem } from './decorators';
+import { FieldProblem, fieldProblem } from './field-problems';
 import { instantiate } from './instantiate';
 
-export type DtoResult<T> = { ok: true; value: T } | { ok: false; path: string; message: string };
+/** A refusal: the field's path ('' for the whole body), its problem, and both in English (`message`). */
+export type DtoResult<T> = { ok: true; value: T } | { ok: false; path: string; problem: FieldProblem; message: string };
+
+/** The problems of class-validator's own constraints the DTOs use. */
+const BUILT_IN_PROBLEMS: Record<string, FieldProblem> = {
+  isObject: fieldProblem('not-object'), nestedValidation: fieldProblem('not-object'), isBoolean: fieldProblem('not-boolean'),
+};
 
 /**
  * Keys that reach a prototype when assigned (`obj.__proto__ = …`) or that class-transformer and
@@ -45,13 +53,13 @@ export function withinBodyDepth(value: unknown): boolean {
  * each field reports one problem (its rules check type, then range, then format).
  */
 export function validateDto<T extends object>(cls: ClassConstructor<T>, plain: unknown): DtoResult<T> {
-  if (!isPlainObject(plain)) return { ok: false, path: '', message: 'the body must be a JSON object' };
+  if (!isPlainObject(plain)) return { ok: false, path: '', problem: fieldProblem('not-object'), message: 'the body must be a JSON object' };
   let safe: Record<string, unknown>;
   try {
     safe = copyWithoutPrototypeKeys(plain, 0) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof TooDeep)) throw error;
-    return { ok: false, path: '', message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
+    return { ok: false, path: '', problem: fieldProblem('too-deep', { max: MAX_BODY_DEPTH }), message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep` };
   }
   const value = instantiate(cls, safe);
   const errors = validateSync(value, { forbidUnknownValues: false, stopAtFirstError: true });
@@ -95,15 +103,17 @@ function copyWithoutPrototypeKeys(value: unknown, depth: number): unknown {
  * path is built here: "judgeResult.warehouseRatio", "list[3]". A rule that names a list item in its
  * message ("responsibilityPackageNos[17] must be a string") extends the path with that index.
  */
-function firstProblem(errors: ValidationError[], parentPath: string): { path: string; message: string } | null {
+function firstProblem(errors: ValidationError[], parentPath: string): { path: string; problem: FieldProblem; message: string } | null {
   for (const error of errors) {
     const path = joinPath(parentPath, error.property);
-    const constraint = Object.values(error.constraints ?? {})[0];
+    const [name, constraint] = Object.entries(error.constraints ?? {})[0] ?? [];
     if (constraint !== undefined) {
-      if (!constraint.startsWith(error.property)) return { path, message: `${path} ${constraint}` };
+      // The problem again from the field's rule (its message was made from the same call), else class-validator's own.
+      const problem = ruleProblem(name, error.value, error.target as Record<string, unknown>) ?? BUILT_IN_PROBLEMS[name] ?? fieldProblem('invalid');
+      if (!constraint.startsWith(error.property)) return { path, problem, message: `${path} ${constraint}` };
       const rest = constraint.slice(error.property.length); // " must be …" or "[17] must be …"
-      const index = /^\[\d+\]/.exec(rest)?.[0] ?? '';
-      return { path: path + index, message: path + rest };
+      const index = problem.index === undefined ? '' : `[${problem.index}]`;
+      return { path: path + index, problem, message: path + rest };
     }
     const nested = firstProblem(error.children ?? [], path);
     if (nested !== null) return nested;

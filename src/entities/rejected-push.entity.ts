@@ -37,6 +37,17 @@ export class RejectedPush {
   @Column({ type: 'text' })
   message: string;
 
+  /** For a refused field: its path ('' for the whole body); null when the refusal is not about one field. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  field: string | null;
+
+  /** The field's problem as a stable id (src/dto/field-problems.ts) and its parameters, JSON. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  problemId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  problemParams: string | null;
+
   @Column({ type: 'integer' })
   bodyBytes: number;
 

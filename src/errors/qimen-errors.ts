@@ -1,3 +1,5 @@
+import type { FieldProblem } from '../dto/field-problems';
+
 /**
  * Every way a Qimen push can fail, with its stable `errorId` (docs/http-contract.md) and the `error` code of the
  * envelope. Thrown once where the cause is found, rendered once by the Qimen envelope middleware.
@@ -27,7 +29,11 @@ export class QimenError extends Error {
   readonly code: string;
   readonly httpStatus: number;
 
-  constructor(readonly errorId: QimenErrorId, message: string) {
+  /**
+   * For a refused field: its path ('' for the whole body) and its problem (src/dto/field-problems.ts), kept with
+   * the rejected push so that the finance page words it.
+   */
+  constructor(readonly errorId: QimenErrorId, message: string, readonly field?: { path: string; problem: FieldProblem }) {
     super(message);
     this.code = QIMEN_ERRORS[errorId].code;
     this.httpStatus = QIMEN_ERRORS[errorId].httpStatus;

@@ -26,6 +26,8 @@ export async function keepRejectedPush(dataSource: DataSource, push: ReceivedPus
       await em.insert(RejectedPush, {
         receivedAt: push.receivedAt, lastReceivedAt: push.receivedAt, attempts: 1, method: push.method.slice(0, 128), appKey: push.appKey,
         errorId: refusal.errorId, message: refusal.message, bodyBytes: push.body.length, bodySha256: push.bodySha256, rawPushId,
+        field: refusal.field ? refusal.field.path.slice(0, 255) : null, problemId: refusal.field?.problem.id ?? null,
+        problemParams: refusal.field ? JSON.stringify({ ...refusal.field.problem.params, ...(refusal.field.problem.index === undefined ? {} : { index: refusal.field.problem.index }) }) : null,
       });
     });
   } catch (err) {

@@ -326,6 +326,8 @@ describe('the /finance/ page for a finance reviewer, in chromium', () => {
     await page.click('button[data-tab="rejected"]');
     await page.waitForSelector('#rejected tbody tr >> nth=1');
     expect(await page.locator('#rejected td[data-error-id] strong').allTextContents()).toEqual(['报文字段不合规', '报文不是合法 JSON']);
+    // The refused field is worded by its problem id; a refusal of no one field keeps the server's note as recorded.
+    expect(await page.textContent('#rejected [data-problem-id="negative"]')).toBe('字段 judgeResult.claimAmount：不能小于 0');
     await axe(page, 'rejected pushes');
     await shot(page, 'rejected-1440');
     await page.click('button[data-tab="judgments"]');

@@ -22,8 +22,9 @@ function validate(body: unknown) {
   return validateDto(DanniaoJudgeDto, body);
 }
 
+/** A refusal of `fieldPath` with `complaint` in its English message (its problem id has tests of its own below). */
 function failure(fieldPath: string, complaint: string) {
-  return { ok: false, path: fieldPath, message: `${fieldPath} ${complaint}` };
+  return expect.objectContaining({ ok: false, path: fieldPath, message: `${fieldPath} ${complaint}` });
 }
 
 describe('danniao.judge push: valid bodies', () => {
@@ -249,7 +250,7 @@ describe('danniao.judge push: the body itself', () => {
     ['a string', '{"bizType":"X"}'],
     ['a number', 42],
   ])('rejects %s as the body', (_what, body) => {
-    expect(validate(body)).toEqual({ ok: false, path: '', message: 'the body must be a JSON object' });
+    expect(validate(body)).toEqual({ ok: false, path: '', problem: { id: 'not-object', params: {} }, message: 'the body must be a JSON object' });
   });
 
   it('rejects a body nested deeper than the limit instead of overflowing the stack', () => {
@@ -257,6 +258,7 @@ describe('danniao.judge push: the body itself', () => {
     expect(validate(deep)).toEqual({
       ok: false,
       path: '',
+      problem: { id: 'too-deep', params: { max: MAX_BODY_DEPTH } },
       message: `the body must not be nested more than ${MAX_BODY_DEPTH} levels deep`,
     });
   });
@@ -297,5 +299,36 @@ describe('danniao.judge push: prototype keys are harmless', () => {
     const result = validate(JSON.parse('{"extra":{"constructor":5,"__proto__":{"x":1},"kept":true}}'));
     if (!result.ok) throw new Error(result.message);
     expect((result.value as unknown as { extra: unknown }).extra).toEqual({ kept: true });
+  });
+});
+
+describe('danniao.judge push: each refusal names its problem as an id with its parameters', () => {
+  const problemOf = (change: (body: Record<string, any>) => void) => {
+    const result = validate(sampleWith(change));
+    return result.ok ? null : { path: result.path, problem: result.problem };
+  };
+  it.each([
+    ['a number for a String field', (b: any) => (b.lpCode = 12), { path: 'lpCode', problem: { id: 'not-string', params: {} } }],
+    ['a ratio over 100', (b: any) => (b.judgeResult.warehouseRatio = 101), { path: 'judgeResult.warehouseRatio', problem: { id: 'too-large', params: { max: 100 } } }],
+    ['a negative amount', (b: any) => (b.paymentInfo.paymentAmount = -1), { path: 'paymentInfo.paymentAmount', problem: { id: 'negative', params: {} } }],
+    ['a string for an amount', (b: any) => (b.judgeResult.claimAmount = '1'), { path: 'judgeResult.claimAmount', problem: { id: 'not-number', params: {} } }],
+    ['a lower-case currency', (b: any) => (b.claimInfo.unitPriceCurrency = 'cny'), { path: 'claimInfo.unitPriceCurrency', problem: { id: 'not-currency-code', params: {} } }],
+    ['ratios over 100 together', (b: any) => Object.assign(b.judgeResult, { warehouseRatio: 60, deliveryRatio: 50 }), {
+      path: 'judgeResult.deliveryRatio', problem: { id: 'sum-over-100', params: { other: 'warehouseRatio' } },
+    }],
+    ['a string for a Boolean field', (b: any) => (b.judgeResult.established = 'yes'), { path: 'judgeResult.established', problem: { id: 'not-boolean', params: {} } }],
+    ['a string for a nested object', (b: any) => (b.creatorInfo = 'x'), { path: 'creatorInfo', problem: { id: 'not-object', params: {} } }],
+    ['a number in the package list', (b: any) => (b.responsibilityPackageNos = ['P1', 7]), {
+      path: 'responsibilityPackageNos[1]', problem: { id: 'not-string', params: {}, index: 1 },
+    }],
+  ] as Array<[string, (b: any) => void, unknown]>)('%s', (_what, change, expected) => {
+    expect(problemOf(change)).toEqual(expected);
+  });
+
+  it('names a body that is not an object, or nested too deep, as the whole body', () => {
+    expect(validate([1])).toMatchObject({ ok: false, path: '', problem: { id: 'not-object' } });
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(validate({ x: deep })).toMatchObject({ ok: false, path: '', problem: { id: 'too-deep', params: { max: 32 } } });
   });
 });

@@ -34,6 +34,18 @@ describe.each(TEST_DATABASES)('rejected pushes on %s', (kind) => {
     expect((await rejected()).map((r) => r.errorId)).toEqual(['invalid-parameter', 'invalid-method']);
   });
 
+  it("keeps a refused field's path and problem id with the push, and none for a refusal of no one field", async () => {
+    const j = specExample();
+    j.judgeResult.warehouseRatio = 101;
+    await svc.push(j);
+    await svc.push(specExample(), { method: 'qimen.unknown.method' });
+    const items = (await call(svc.baseUrl, '/api/rejected-pushes', { token: TOKEN })).json.items;
+    expect(items.map((i: any) => [i.errorId, i.field, i.problemId, i.problemParams])).toEqual([
+      ['invalid-method', null, null, null],
+      ['invalid-parameter', 'judgeResult.warehouseRatio', 'too-large', { max: 100 }],
+    ]);
+  });
+
   it('counts the same body again as one more attempt, not a second row', async () => {
     await svc.push('not json');
     await svc.push('not json');
@@ -59,7 +71,9 @@ describe.each(TEST_DATABASES)('rejected pushes on %s', (kind) => {
     await svc.push(specExample(), { method: 'qimen.unknown.method' });
     const list = await call(svc.baseUrl, '/api/rejected-pushes', { token: TOKEN });
     expect(list.json.items.map((i: any) => i.errorId)).toEqual(['invalid-method', 'invalid-json']);
-    expect(Object.keys(list.json.items[0])).toEqual(['id', 'receivedAt', 'lastReceivedAt', 'attempts', 'method', 'appKey', 'errorId', 'message', 'bodyBytes', 'acceptedAt', 'workOrderId']);
+    expect(Object.keys(list.json.items[0])).toEqual([
+      'id', 'receivedAt', 'lastReceivedAt', 'attempts', 'method', 'appKey', 'errorId', 'message', 'bodyBytes', 'field', 'problemId', 'problemParams', 'acceptedAt', 'workOrderId',
+    ]);
     const filtered = await call(svc.baseUrl, '/api/rejected-pushes?errorId=invalid-json', { token: TOKEN });
     expect(filtered.json.items.map((i: any) => i.errorId)).toEqual(['invalid-json']);
     const detail = await call(svc.baseUrl, `/api/rejected-pushes/${filtered.json.items[0].id}`, { token: TOKEN });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ANSWER_PROBLEMS, CLAIM_REASON_IDS, LAST_ERROR_IDS, PRECHECK_RULES } from '../../src/claims/claim-reasons';
 import { FLAGS } from '../../src/domain/reconciliation';
 import { LINE_NOTE_IDS } from '../../src/domain/settlement-line';
+import { FIELD_PROBLEM_IDS } from '../../src/dto/field-problems';
 import { CLAIM_STATUSES } from '../../src/entities';
 import { QIMEN_ERRORS } from '../../src/errors/qimen-errors';
 import { PLATFORM_NAMES } from '../../src/platforms/types';
@@ -52,6 +53,11 @@ describe('the finance page\'s message catalogue', () => {
       expect({ id, zh: MESSAGES.zh.lineNotes[id], en: MESSAGES.en.lineNotes[id] }).toEqual({ id, zh: expect.stringMatching(/\S/), en: expect.stringMatching(/\S/) });
     }
     expect(Object.keys(MESSAGES.en.lineNotes).sort()).toEqual([...LINE_NOTE_IDS].sort());
+  });
+
+  it("words every problem of a refused push's field, in 中文 and English", () => {
+    expect(Object.keys(MESSAGES.zh.fieldProblems).sort()).toEqual([...FIELD_PROBLEM_IDS].sort());
+    expect(Object.keys(MESSAGES.en.fieldProblems).sort()).toEqual([...FIELD_PROBLEM_IDS].sort());
   });
 
   it('names every reason a push is refused (the rejected pushes\' errorId)', () => {

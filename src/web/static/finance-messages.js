@@ -46,6 +46,28 @@
     linesShown: ['显示 {shown} / {total} 行', 'Showing {shown} of {total} lines'],
     invalidColumn: ['「{column}」列无效', 'Column “{column}” is not valid'],
     matchedLine: ['与索赔金额一致', 'Agrees with the amount claimed'],
+    refusedField: ['字段 {field}{item}：', 'Field {field}{item}: '],
+    refusedBody: ['请求体：', 'The body: '],
+    listItem: ['（第 {index} 项，从 0 数起）', ' (item {index}, counted from 0)'],
+    // What is wrong with a refused push's field, by id (src/dto/field-problems.ts).
+    fieldProblems: {
+      'not-string': ['须为字符串', 'must be a string'],
+      'too-long': ['最多 {max} 个字符', 'must be at most {max} characters long'],
+      'not-currency-code': ['须为三个大写字母的币种代码', 'must be a currency code of three upper-case letters'],
+      'not-number': ['须为数字', 'must be a number'],
+      'not-integer': ['须为整数', 'must be an integer'],
+      negative: ['不能小于 0', 'must not be less than 0'],
+      'too-large': ['不能大于 {max}', 'must not be greater than {max}'],
+      'too-many-characters': ['数字最多写 {max} 个字符', 'must be written in at most {max} characters'],
+      'too-many-decimals': ['最多 {max} 位小数', 'must have at most {max} decimal places'],
+      'sum-over-100': ['与 {other} 之和不能大于 100', 'plus {other} must not be greater than 100'],
+      'not-array': ['须为数组', 'must be an array'],
+      'too-many-items': ['最多 {max} 项', 'must contain at most {max} items'],
+      'not-object': ['须为对象', 'must be an object'],
+      'not-boolean': ['须为布尔值（是或否）', 'must be true or false'],
+      'too-deep': ['嵌套不能超过 {max} 层', 'must not be nested more than {max} levels deep'],
+      invalid: ['无效', 'is invalid'],
+    },
     // What the service says of a statement line, by id (src/domain/settlement-line.ts LINE_NOTES).
     lineNotes: {
       'platform-unknown': ['平台须为以下之一：{platforms}', 'The platform must be one of {platforms}'],

@@ -481,6 +481,16 @@
     renderRejected();
   }
 
+  /** A refused field worded by its problem id; a refusal without one shows the server's English as recorded. */
+  function rejectedDetail(p) {
+    const problem = p.problemId ? catalogue().fieldProblems[p.problemId] : null;
+    if (!problem) return h('div', { class: 'note' }, `${t('serverMessage')}: `, h('span', { lang: 'en' }, p.message));
+    const params = p.problemParams || {};
+    const item = params.index === undefined ? '' : t('listItem', { index: params.index });
+    return h('div', { class: 'note', 'data-problem-id': p.problemId },
+      p.field ? t('refusedField', { field: p.field, item }) : t('refusedBody'), fill(problem, params));
+  }
+
   function renderRejected() {
     $('#rejected tbody').replaceChildren(...state.rejected.map((p) =>
       h('tr', { 'data-rejected': p.id },
@@ -489,8 +499,7 @@
         cell('rejectedLast', {}, time(p.lastReceivedAt)),
         cell('rejectedAttempts', { class: 'num' }, String(p.attempts)),
         cell('rejectedReason', { class: 'full', 'data-error-id': p.errorId },
-          h('div', {}, h('strong', {}, word('qimenErrors', p.errorId)),
-            h('div', { class: 'note' }, `${t('serverMessage')}: `, h('span', { lang: 'en' }, p.message)))),
+          h('div', {}, h('strong', {}, word('qimenErrors', p.errorId)), rejectedDetail(p))),
         cell('method', {}, p.method || '—'),
         cell('appKey', {}, p.appKey || '—'),
         cell('bodyBytes', { class: 'num' }, t('bytes', { n: new Intl.NumberFormat(locale()).format(p.bodyBytes) })),
