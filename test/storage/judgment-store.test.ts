@@ -337,6 +337,16 @@ mysqlOnly('a group whose connection breaks at COMMIT on mysql', () => {
     expect(await direct.getRepository(JudgmentRevision).countBy({ workOrderId: settled[2].workOrderId })).toBe(2);
   });
 
+  it('stores again a push alone whose connection broke before its COMMIT arrived, and answers it stored', async () => {
+    const store = new JudgmentStore(proxied, ONE_AT_A_TIME);
+    proxy.arm('drop-before', 0);
+    const stored = await store.store(await pushOf('TRAP-LONE'));
+    expect(proxy.sprung).toBe(1);
+    expect(stored.outcome).toBe('created');
+    expect((await direct.getRepository(WorkOrder).findOneByOrFail({ externalOrderId: 'TRAP-LONE' })).id).toBe(stored.workOrderId);
+    await expectComplete(direct, 1);
+  });
+
   it('stores again, one by one, the pushes of a group whose connection broke before its COMMIT arrived', async () => {
     const settled = await pushThroughTrap('drop-before');
     expect(settled.map((s) => s.status)).toEqual(Array(12).fill('fulfilled'));

@@ -54,10 +54,22 @@ export async function readCommittedWorkOrders(dataSource: DataSource, identityKe
   return byIdentity(dataSource, await dataSource.query(selectWorkOrdersSql(dataSource, identityKeys.length, false), [...identityKeys]));
 }
 
-/** The content hash of a work order's revision as committed, or null when there is no such revision. */
+/**
+ * The content hash of a work order's revision as committed, or null when there is no such revision. On
+ * MySQL/MariaDB a locking read: a transaction whose COMMIT answer was lost may still be committing on the
+ * server (or rolling back) when this runs, and its uncommitted row makes the read wait for its outcome
+ * instead of reading "not there" too early.
+ */
 export async function committedRevisionHash(dataSource: DataSource, workOrderId: number, revision: number): Promise<string | null> {
-  const found = await dataSource.getRepository(JudgmentRevision).findOne({ select: { id: true, contentHash: true }, where: { workOrderId, revision } });
-  return found?.contentHash ?? null;
+  if (isSqlite(dataSource)) {
+    const found = await dataSource.getRepository(JudgmentRevision).findOne({ select: { id: true, contentHash: true }, where: { workOrderId, revision } });
+    return found?.contentHash ?? null;
+  }
+  const rows: Array<{ contentHash: string }> = await inTransaction(dataSource, (em) => em.query(
+    `SELECT ${q(em, 'contentHash')} AS contentHash FROM ${q(em, 'judgment_revision')} WHERE ${q(em, 'workOrderId')} = ? AND ${q(em, 'revision')} = ? LOCK IN SHARE MODE`,
+    [workOrderId, revision],
+  ), { readCommitted: true });
+  return rows[0]?.contentHash ?? null;
 }
 
 /** Inserts the work orders of new identities, each at revision 1; returns their ids in order. */

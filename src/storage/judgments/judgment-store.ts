@@ -127,8 +127,9 @@ export class JudgmentStore {
     } catch (err) {
       const left = err instanceof CommitOutcomeUnknown ? await this.settleCommitted(group, err) : group;
       if (left.length > 1) await Promise.all(left.map((item) => this.commit([item])));
-      // The parallel push that won the identity's unique key has committed: this push now finds it.
-      else if (left.length === 1 && isUniqueViolation(err) && attempt < 3) await this.commit(left, attempt + 1);
+      // The parallel push that won the identity's unique key has committed: this push now finds it. A push
+      // whose COMMIT answer was lost and that is not found committed is stored again, as in a group.
+      else if (left.length === 1 && (isUniqueViolation(err) || err instanceof CommitOutcomeUnknown) && attempt < 3) await this.commit(left, attempt + 1);
       else left.forEach((item) => item.reject(err));
       return;
     }
