@@ -8,8 +8,6 @@ import { presentClaim } from './present';
 export interface ClaimWithFacts {
   claim: Claim;
   facts: ClaimFacts;
-  /** The latest settled time of its statement lines; null when none settles it. */
-  settledAt: Date | null;
 }
 
 /**
@@ -21,7 +19,6 @@ export async function loadClaimFacts(dataSource: DataSource, claims: Claim[]): P
   const agreed = await enteredSince(dataSource, claims, AGREED_CLAIM_STATUSES);
   return claims.map((claim) => ({
     claim,
-    settledAt: claim.settledAt,
     facts: {
       ...claim,
       submittedAt: claim.status === 'submitted' ? (submitted.get(claim.id) ?? claim.updatedAt) : null,
@@ -31,11 +28,11 @@ export async function loadClaimFacts(dataSource: DataSource, claims: Claim[]): P
 }
 
 /** A claim as the finance API shows it: its fields, what its statements settled, and its flags. */
-export function presentClaimWithFacts({ claim, facts, settledAt }: ClaimWithFacts, rules: ReconciliationRules) {
+export function presentClaimWithFacts({ claim, facts }: ClaimWithFacts, rules: ReconciliationRules) {
   return {
     ...presentClaim(claim),
     settledAmount: facts.settledAmountMinor === null ? null : formatMinorUnits(facts.settledAmountMinor),
-    settledAt: settledAt ? settledAt.toISOString() : null,
+    settledAt: claim.settledAt ? claim.settledAt.toISOString() : null,
     flags: claimFlags(facts, rules),
   };
 }

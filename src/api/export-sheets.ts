@@ -60,11 +60,11 @@ export function claimSheetRows(dataSource: DataSource, filter: ClaimFilter, rule
   return keysetBatches<number, SheetRow>(async (after) => {
     const claims = await claimPage(dataSource, filter, rules, after, batchRows + 1);
     const own = claims.slice(0, batchRows);
-    const rows = (await loadClaimFacts(dataSource, own)).map(({ claim: c, facts, settledAt }) => ({
+    const rows = (await loadClaimFacts(dataSource, own)).map(({ claim: c, facts }) => ({
       currency: c.currency,
       cells: [
         c.id, c.workOrderId, c.route, c.platform, c.status, c.amountMinor, c.acceptedAmountMinor, facts.settledAmountMinor, c.currency, c.platformClaimId,
-        c.platformStatus, c.attempts, c.lastError, c.nextAttemptAt, settledAt, c.revision, c.createdAt, c.updatedAt, claimFlags(facts, rules).join(' '),
+        c.platformStatus, c.attempts, c.lastError, c.nextAttemptAt, c.settledAt, c.revision, c.createdAt, c.updatedAt, claimFlags(facts, rules).join(' '),
       ],
     }));
     return { rows, next: claims.length > batchRows ? own[own.length - 1].id : null };
