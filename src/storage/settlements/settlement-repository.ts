@@ -1,6 +1,7 @@
-import { DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
 import { Claim, Settlement } from '../../entities';
 import { rowInsert } from '../row-insert';
+import { sqlName } from '../sql-name';
 import { isSqlite } from '../transactions';
 
 /**
@@ -28,7 +29,7 @@ const CLAIM_TO_SETTLE = { id: true, platform: true, platformClaimId: true, curre
  */
 export async function claimsByPlatformIds(em: EntityManager | DataSource, platform: string, platformClaimIds: readonly string[], opts: { forUpdate: boolean }): Promise<Map<string, ClaimToSettle>> {
   if (platformClaimIds.length === 0) return new Map();
-  const lock = opts.forUpdate && !isSqlite(em instanceof DataSource ? em : em.connection) ? { lock: { mode: 'pessimistic_write' as const } } : {};
+  const lock = opts.forUpdate && !isSqlite('connection' in em ? em.connection : em) ? { lock: { mode: 'pessimistic_write' as const } } : {};
   const claims = await em.getRepository(Claim).find({ where: { platform, platformClaimId: In([...new Set(platformClaimIds)]) }, select: CLAIM_TO_SETTLE, ...lock });
   return new Map(claims.map((c) => [c.platformClaimId!, c]));
 }
@@ -55,7 +56,7 @@ export async function addToSettledTotals(em: EntityManager, additions: readonly 
  * read (MySQL/MariaDB): the newest committed ones, waiting for an import writing lines of that id.
  */
 export async function settleFromStoredLines(em: EntityManager, claimId: number): Promise<void> {
-  const claim = await em.findOne(Claim, { where: { id: claimId }, select: { id: true, platform: true, platformClaimId: true, currency: true } });
+  const claim = await em.findOne(Claim, { where: { id: claimId }, select: { id: true, platform: true, platformClaimId: true, currency: true, settledAmountMinor: true, settledAt: true } });
   if (!claim) return;
   let amountMinor: number | null = null;
   let at: Date | null = null;
@@ -69,6 +70,8 @@ export async function settleFromStoredLines(em: EntityManager, claimId: number):
       if (at === null || line.settledAt > at) at = line.settledAt;
     }
   }
+  // Most claims learn their platform id before any line of it is stored: nothing then changes.
+  if (amountMinor === claim.settledAmountMinor && at?.getTime() === claim.settledAt?.getTime()) return;
   await em.update(Claim, { id: claimId }, { settledAmountMinor: amountMinor, settledAt: at });
 }
 
@@ -78,7 +81,7 @@ async function writeSettledTotals(em: EntityManager, totals: readonly { id: numb
   if (!em.queryRunner) throw new Error('settled totals are written inside a transaction');
   const meta = em.connection.getMetadata(Claim);
   const atColumn = meta.findColumnWithPropertyName('settledAt')!;
-  const q = (name: string) => em.connection.driver.escape(name);
+  const q = (name: string) => sqlName(em, name);
   const cases = totals.map(() => 'WHEN ? THEN ?').join(' ');
   const sql = `UPDATE ${q(meta.tableName)} SET ${q('settledAmountMinor')} = CASE ${q('id')} ${cases} END, ${q('settledAt')} = CASE ${q('id')} ${cases} END`
     + ` WHERE ${q('id')} IN (${totals.map(() => '?').join(', ')})`;
