@@ -61,15 +61,9 @@ export async function readCommittedWorkOrders(dataSource: DataSource, identityKe
  * instead of reading "not there" too early.
  */
 export async function committedRevisionHash(dataSource: DataSource, workOrderId: number, revision: number): Promise<string | null> {
-  if (isSqlite(dataSource)) {
-    const found = await dataSource.getRepository(JudgmentRevision).findOne({ select: { id: true, contentHash: true }, where: { workOrderId, revision } });
-    return found?.contentHash ?? null;
-  }
-  const rows: Array<{ contentHash: string }> = await inTransaction(dataSource, (em) => em.query(
-    `SELECT ${q(em, 'contentHash')} AS contentHash FROM ${q(em, 'judgment_revision')} WHERE ${q(em, 'workOrderId')} = ? AND ${q(em, 'revision')} = ? LOCK IN SHARE MODE`,
-    [workOrderId, revision],
-  ), { readCommitted: true });
-  return rows[0]?.contentHash ?? null;
+  const lock = isSqlite(dataSource) ? {} : { lock: { mode: 'pessimistic_read' as const } };
+  const found = await inTransaction(dataSource, (em) => em.findOne(JudgmentRevision, { select: { id: true, contentHash: true }, where: { workOrderId, revision }, ...lock }), { readCommitted: true });
+  return found?.contentHash ?? null;
 }
 
 /** Inserts the work orders of new identities, each at revision 1; returns their ids in order. */
