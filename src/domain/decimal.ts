@@ -61,6 +61,9 @@ export function decimalExceeds(d: Decimal, max: number): boolean {
   return whole > BigInt(max) || (whole === BigInt(max) && d.digits.length > d.exponent);
 }
 
+/** An integer of at most 15 digits without leading zeros, other than -0: its float is exact and written the same. */
+const SAFE_INTEGER_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
+
 const sameValue = (a: Decimal, b: Decimal) => a.negative === b.negative && a.digits === b.digits && a.exponent === b.exponent;
 
 /**
@@ -71,6 +74,7 @@ const sameValue = (a: Decimal, b: Decimal) => a.negative === b.negative && a.dig
  * differently past a float's precision read differently: never merged, at worst kept twice.
  */
 export function canonicalNumberText(text: string): string {
+  if (SAFE_INTEGER_TEXT.test(text)) return text; // a float holds it exactly and JSON.stringify writes it as sent
   const written = parseDecimal(text);
   if (written === null) return text;
   const float = JSON.stringify(Number(text));

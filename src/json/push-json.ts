@@ -25,6 +25,9 @@ export class PushJsonError extends Error {}
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const [QUOTE, BACKSLASH, COMMA, COLON, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY] = [...'"\\,:{}[]'].map((c) => c.charCodeAt(0));
 
+const LITERALS = ['true', 'false', 'null'] as const;
+const LITERAL_VALUES = { true: true, false: false, null: null } as const;
+
 type Frame = { list: unknown[] } | { object: Record<string, unknown>; key: string };
 
 /** Parses JSON text; throws PushJsonError when it is not JSON. */
@@ -69,10 +72,10 @@ export function parsePushJson(text: string): unknown {
   const readScalar = (): unknown => {
     const c = text.charCodeAt(at);
     if (c === QUOTE) return readString();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const word of LITERALS) {
       if (text.startsWith(word, at)) {
         at += word.length;
-        return value;
+        return LITERAL_VALUES[word];
       }
     }
     NUMBER.lastIndex = at;

@@ -7,8 +7,11 @@ import { canonicalNumber, isLosslessNumber, type JsonNumber } from '../json/push
  * is data: "__proto__" and "constructor" are keys like any other.
  */
 function sortedKeys(v: object): string[] {
+  const keys = Object.keys(v).sort();
+  // An integer-like key starts with a digit; without one, the sorted keys are already in canonical order.
+  if (!keys.some((k) => k.charCodeAt(0) <= 57 && k.charCodeAt(0) >= 48)) return keys;
   const order: Record<string, true> = Object.create(null);
-  for (const k of Object.keys(v).sort()) order[k] = true;
+  for (const k of keys) order[k] = true;
   return Object.keys(order);
 }
 

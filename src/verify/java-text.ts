@@ -29,6 +29,7 @@ const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
  * {@link MalformedEscapeError} for a `%` without two hex digits after it, as Java does.
  */
 export function javaUrlDecode(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text; // most parameters: nothing to decode
   const plus = text.replace(/\+/g, ' ');
   if (/%(?![0-9A-Fa-f]{2})/.test(plus)) throw new MalformedEscapeError(text);
   return plus.replace(ESCAPES, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));

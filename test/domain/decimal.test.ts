@@ -54,6 +54,18 @@ describe('decimal: canonical text for comparing parsed JSON', () => {
     expect(canonicalNumberText(text)).toBe(text);
   });
 
+  it.each(['0', '7', '-7', '749', '100', '-100', '999999999999999', '-999999999999999', '123456789012345', '-0'])(
+    'reads the integer %j as JSON.stringify writes its float',
+    (text) => {
+      expect(canonicalNumberText(text)).toBe(JSON.stringify(Number(text)));
+    },
+  );
+
+  it.each(['01', '1.0', '-01', '9999999999999999', '1234567890123456789'])('reads %j, which is no short integer as written, by the general rule', (text) => {
+    const float = JSON.stringify(Number(text));
+    expect(canonicalNumberText(text)).toBe(parseDecimal(float)!.digits === parseDecimal(text)?.digits && parseDecimal(float)!.exponent === parseDecimal(text)?.exponent ? float : text);
+  });
+
   it('never gives two different values the same text', () => {
     expect(canonicalNumberText('89.9999999999999999')).not.toBe(canonicalNumberText('90'));
     expect(canonicalNumberText('9007199254740993')).not.toBe(canonicalNumberText('9007199254740992'));
