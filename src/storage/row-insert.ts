@@ -41,8 +41,7 @@ export class RowInsert<T extends ObjectLiteral> {
   /**
    * Inserts `rows` in one statement inside `em`'s transaction and returns the smallest id it generated
    * (0 for no rows). The ids of a multi-row INSERT are all at least that, though not necessarily
-   * consecutive (MySQL's innodb_autoinc_lock_mode=2 interleaves concurrent statements): read them back by
-   * a key of the rows (see idsByKey).
+   * consecutive (MySQL's innodb_autoinc_lock_mode=2 interleaves concurrent statements): insertWithIds gives them all.
    */
   async insert(em: EntityManager, rows: readonly Partial<T>[]): Promise<number> {
     if (rows.length === 0) return 0;
@@ -55,13 +54,16 @@ export class RowInsert<T extends ObjectLiteral> {
   }
 
   /**
-   * Inserts `rows` and returns their ids in order. `keyColumns` together are different for every row of
-   * the call, and no row of another transaction with the same key can appear meanwhile (the caller holds
-   * the lock that guarantees it): the ids are read back by that key, from the first id up.
+   * Inserts `rows` and returns their ids in order. Where the database numbers one statement's rows
+   * consecutively (see idNumbering) they follow from the first id; otherwise they are read back by
+   * `keyColumns`, which together are different for every row of the call, and no row of another
+   * transaction with the same key can appear meanwhile (the caller holds the lock that guarantees it).
    */
   async insertWithIds(em: EntityManager, rows: readonly Partial<T>[], keyColumns: ReadonlyArray<keyof T & string>): Promise<number[]> {
     const firstId = await this.insert(em, rows);
     if (rows.length <= 1) return rows.map(() => firstId);
+    const numbering = await idNumbering(em);
+    if (numbering.consecutive) return rows.map((_row, i) => firstId + i * numbering.step);
     const q = (name: string) => this.dataSource.driver.escape(name);
     const keyOf = (values: readonly unknown[]) => JSON.stringify(values.map(String));
     const filterValues = [...new Set(rows.map((r) => r[keyColumns[0]] as unknown))];
@@ -82,6 +84,44 @@ export class RowInsert<T extends ObjectLiteral> {
       return id;
     });
   }
+}
+
+/** How a database numbers the rows of one multi-row INSERT: from the first id in steps of `step`, or in no order known in advance. */
+export type IdNumbering = { consecutive: true; step: number } | { consecutive: false };
+
+/**
+ * MySQL/MariaDB's numbering from its settings. innodb_autoinc_lock_mode 0 ("traditional") and 1
+ * ("consecutive", MariaDB's default) give the rows of an INSERT … VALUES consecutive ids, auto_increment_increment
+ * apart; 2 ("interleaved", which Galera requires) lets concurrent statements interleave theirs.
+ */
+export function mysqlIdNumbering(settings: { lockMode: number; increment: number }): IdNumbering {
+  return settings.lockMode === 2 ? { consecutive: false } : { consecutive: true, step: settings.increment };
+}
+
+const numberings = new WeakMap<DataSource, Promise<IdNumbering>>();
+
+/**
+ * The data source's numbering, asked of the server once, on the caller's connection (a second connection
+ * could wait for a pool whose every connection is held by a transaction waiting here). SQLite's one writer
+ * numbers a statement's rows consecutively.
+ */
+function idNumbering(em: EntityManager): Promise<IdNumbering> {
+  const dataSource = em.connection;
+  let numbering = numberings.get(dataSource);
+  if (!numbering) {
+    numbering = isSqlite(dataSource)
+      ? Promise.resolve({ consecutive: true, step: 1 })
+      : (em.query('SELECT @@innodb_autoinc_lock_mode AS lockMode, @@auto_increment_increment AS increment') as Promise<Array<Record<string, unknown>>>)
+          .then(([row]) => mysqlIdNumbering({ lockMode: Number(row.lockMode), increment: Number(row.increment) }));
+    numberings.set(dataSource, numbering);
+    numbering.catch(() => numberings.delete(dataSource)); // asked again by the next transaction
+  }
+  return numbering;
+}
+
+/** Makes insertWithIds read every statement's ids back, as on a server in innodb_autoinc_lock_mode 2 (tests hold that path to the other). */
+export function readIdsBack(dataSource: DataSource): void {
+  numberings.set(dataSource, Promise.resolve({ consecutive: false }));
 }
 
 const cache = new WeakMap<DataSource, Map<unknown, RowInsert<ObjectLiteral>>>();
