@@ -13,24 +13,23 @@ export class RowInsert<T extends ObjectLiteral> {
   private readonly head: string;
   private readonly rowPlaceholders: string;
   private readonly columns: ColumnMetadata[];
+  /** Each column's value of a row: its property, or TypeORM's reading of an embedded or relation column. */
+  private readonly readers: Array<(row: ObjectLiteral) => unknown>;
 
   constructor(private readonly dataSource: DataSource, entity: EntityTarget<T>) {
     const meta = dataSource.getMetadata(entity);
     this.columns = meta.columns.filter((c) => !c.isGenerated);
+    this.readers = this.columns.map((c) => (c.embeddedMetadata || c.relationMetadata ? (row) => c.getEntityValue(row) : (row) => row[c.propertyName]));
     const q = (name: string) => dataSource.driver.escape(name);
     this.table = q(meta.tableName);
     this.head = `INSERT INTO ${this.table} (${this.columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `;
     this.rowPlaceholders = `(${this.columns.map(() => '?').join(', ')})`;
   }
 
-  /** One row's values, converted as the driver stores them. */
+  /** One row's values, converted as the driver stores them (its preparePersistentValue applies the column's transformer). */
   private values(row: Partial<T>): unknown[] {
     const driver = this.dataSource.driver;
-    return this.columns.map((c) => {
-      const v = c.getEntityValue(row as ObjectLiteral);
-      const transformed = c.transformer && !Array.isArray(c.transformer) ? c.transformer.to(v) : v;
-      return driver.preparePersistentValue(transformed ?? null, c);
-    });
+    return this.columns.map((c, i) => driver.preparePersistentValue(this.readers[i](row as ObjectLiteral) ?? null, c));
   }
 
   /** The INSERT of `rows` as one statement with `?` placeholders, and its values. */
