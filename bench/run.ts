@@ -767,8 +767,10 @@ function issue14Sentence(best: UniqueRun, share: number): string {
   if (met || server === null || mariadb === null) return `${head}.`;
   const perPush = (cores: number) => (1000 * cores) / best.storedPerSec;
   const totalMs = perPush(server) + perPush(mariadb) + perPush(loadgen);
+  const processes = `${SERVICE_PROCESSES} service process${SERVICE_PROCESSES === 1 ? '' : 'es'}`;
   return `${head}; CPU per stored push: service ${fmt.ms(perPush(server))} ms, MariaDB ${fmt.ms(perPush(mariadb))} ms, load generator ` +
-    `${fmt.ms(perPush(loadgen))} ms, so ${cpus().length} cores hold at most ${fmt.int((1000 * cpus().length) / totalMs)} pushes/s of them.`;
+    `${fmt.ms(perPush(loadgen))} ms, so the ${cpus().length} cores hold at most ${fmt.int((1000 * cpus().length) / totalMs)} pushes/s of them, ` +
+    `and ${processes} (one core each at most) ${fmt.int((1000 * SERVICE_PROCESSES) / perPush(server))}.`;
 }
 
 function rawSection(raw: RawRun, unique: UniqueRun[], best: UniqueRun | undefined, loadAtStart: string): string {
