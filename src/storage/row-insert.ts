@@ -97,30 +97,37 @@ export function mysqlIdNumbering(settings: { lockMode: number; increment: number
   return settings.lockMode === 2 ? { consecutive: false } : { consecutive: true, step: settings.increment };
 }
 
-const numberings = new WeakMap<DataSource, Promise<IdNumbering>>();
+/** Numberings asked of a server, by the connection that asked (SQLite: by its data source). */
+const numberings = new WeakMap<object, Promise<IdNumbering>>();
+/** Data sources whose every statement's ids are read back (readIdsBack). */
+const readingBack = new WeakSet<DataSource>();
 
 /**
- * The data source's numbering, asked of the server once, on the caller's connection (a second connection
- * could wait for a pool whose every connection is held by a transaction waiting here). SQLite's one writer
- * numbers a statement's rows consecutively.
+ * The numbering of the server behind the caller's connection, asked once per connection and on that
+ * connection: a server restarted with another innodb_autoinc_lock_mode is asked again on the new
+ * connections, and a second connection could wait for a pool whose every connection is held by a
+ * transaction waiting here. SQLite's one writer numbers a statement's rows consecutively.
  */
 function idNumbering(em: EntityManager): Promise<IdNumbering> {
   const dataSource = em.connection;
-  let numbering = numberings.get(dataSource);
+  if (readingBack.has(dataSource)) return Promise.resolve({ consecutive: false });
+  if (isSqlite(dataSource)) return Promise.resolve({ consecutive: true, step: 1 });
+  // The pooled connection the transaction holds (TypeORM keeps it on the query runner).
+  const connection = (em.queryRunner as unknown as { databaseConnection?: object } | undefined)?.databaseConnection;
+  if (!connection) throw new Error('RowInsert runs inside a transaction');
+  let numbering = numberings.get(connection);
   if (!numbering) {
-    numbering = isSqlite(dataSource)
-      ? Promise.resolve({ consecutive: true, step: 1 })
-      : (em.query('SELECT @@innodb_autoinc_lock_mode AS lockMode, @@auto_increment_increment AS increment') as Promise<Array<Record<string, unknown>>>)
-          .then(([row]) => mysqlIdNumbering({ lockMode: Number(row.lockMode), increment: Number(row.increment) }));
-    numberings.set(dataSource, numbering);
-    numbering.catch(() => numberings.delete(dataSource)); // asked again by the next transaction
+    numbering = (em.query('SELECT @@innodb_autoinc_lock_mode AS lockMode, @@auto_increment_increment AS increment') as Promise<Array<Record<string, unknown>>>)
+      .then(([row]) => mysqlIdNumbering({ lockMode: Number(row.lockMode), increment: Number(row.increment) }));
+    numberings.set(connection, numbering);
+    numbering.catch(() => numberings.delete(connection)); // asked again by the next transaction on it
   }
   return numbering;
 }
 
 /** Makes insertWithIds read every statement's ids back, as on a server in innodb_autoinc_lock_mode 2 (tests hold that path to the other). */
 export function readIdsBack(dataSource: DataSource): void {
-  numberings.set(dataSource, Promise.resolve({ consecutive: false }));
+  readingBack.add(dataSource);
 }
 
 const cache = new WeakMap<DataSource, Map<unknown, RowInsert<ObjectLiteral>>>();

@@ -1,4 +1,6 @@
-import type { DataSource } from 'typeorm';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type Logger } from 'typeorm';
+import { dataSourceOptions } from '../../ormconfig';
 import { WorkOrder } from '../../src/entities';
 import { judgmentToStore } from '../../src/handlers/danniao-judge.handler';
 import { newWorkOrderRow } from '../../src/storage/judgments/judgment';
@@ -15,10 +17,10 @@ import { receivedPush } from '../support/received-push';
  */
 const rowOf = (externalOrderId: string) => newWorkOrderRow(judgmentToStore(receivedPush({ ...specExample(), externalOrderId }), []));
 
-async function insertConcurrently(dataSource: DataSource, statements: number, rowsEach: number): Promise<Map<string, number>> {
+async function insertConcurrently(dataSource: DataSource, statements: number, rowsEach: number, prefix = 'ROWS'): Promise<Map<string, number>> {
   const given = new Map<string, number>();
   await Promise.all(Array.from({ length: statements }, (_s, s) => inTransaction(dataSource, async (em) => {
-    const rows = Array.from({ length: rowsEach }, (_r, r) => rowOf(`ROWS_${s}_${r}`));
+    const rows = Array.from({ length: rowsEach }, (_r, r) => rowOf(`${prefix}_${s}_${r}`));
     const ids = await rowInsert(dataSource, WorkOrder).insertWithIds(em, rows, ['identityKey']);
     rows.forEach((row, r) => given.set(row.identityKey!, ids[r]));
   })));
@@ -49,6 +51,36 @@ describe.each(TEST_DATABASES)('ids of multi-row INSERTs on %s', (kind) => {
     const given = await insertConcurrently(dataSource, 8, 25);
     expect(given.size).toBe(200);
     expect(given).toEqual(await storedIds(dataSource));
+  });
+});
+
+const mysqlOnly = TEST_DATABASES.includes('mysql') ? describe : describe.skip;
+
+mysqlOnly('asking MariaDB how it numbers ids', () => {
+  it('asks once on each connection, and again on a new connection (a restarted server may run another mode)', async () => {
+    const { db, close } = await openMigratedDatabase('mysql');
+    const asked: string[] = [];
+    const logger: Logger = {
+      logQuery: (query) => void (query.includes('@@innodb_autoinc_lock_mode') && asked.push(query)),
+      logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
+    };
+    const options = dataSourceOptions(db.url) as Extract<ReturnType<typeof dataSourceOptions>, { type: 'mysql' | 'mariadb' }>;
+    const oneConnection = await new DataSource({ ...options, extra: { ...options.extra, connectionLimit: 1 }, logging: ['query'], logger }).initialize();
+    const killer = await createConnection({ uri: db.url });
+    try {
+      await insertConcurrently(oneConnection, 2, 3);
+      expect(asked).toHaveLength(1);
+      const [{ id }] = (await oneConnection.query('SELECT CONNECTION_ID() AS id')) as Array<{ id: number }>;
+      await killer.query(`KILL ${Number(id)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the pool drops the connection the server closed
+      const given = await insertConcurrently(oneConnection, 1, 3, 'AFTER_KILL');
+      expect(asked).toHaveLength(2);
+      expect(given.size).toBe(3);
+    } finally {
+      await killer.end();
+      await oneConnection.destroy();
+      await close();
+    }
   });
 });
 
