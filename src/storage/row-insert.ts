@@ -97,7 +97,7 @@ export function mysqlIdNumbering(settings: { lockMode: number; increment: number
   return settings.lockMode === 2 ? { consecutive: false } : { consecutive: true, step: settings.increment };
 }
 
-/** Numberings asked of a server, by the connection that asked (SQLite: by its data source). */
+/** Numberings asked of a MySQL/MariaDB server, by the pooled connection that asked. */
 const numberings = new WeakMap<object, Promise<IdNumbering>>();
 /** Data sources whose every statement's ids are read back (readIdsBack). */
 const readingBack = new WeakSet<DataSource>();

@@ -72,7 +72,7 @@ export function revisionRow(
   input: JudgmentToStore,
   ids: { workOrderId: number; revision: number; rawPushId: number; outOfOrder: boolean },
 ): Partial<JudgmentRevision> {
-  // Object.assign, not a spread of the ~50 columns beside other properties: V8 builds that spread property by property, 10× slower.
+  // Object.assign, not a spread of the ~50 columns beside other properties, which V8 builds one property at a time.
   return Object.assign({}, input.columns, ids, {
     receivedAt: input.push.receivedAt, pushedAt: input.pushedAt, contentHash: input.contentHash, packageCount: input.packageNos.length,
   });
