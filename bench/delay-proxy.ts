@@ -1,10 +1,13 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { LOOPBACK } from './support';
+import { join } from 'node:path';
+import { type Child, LOOPBACK, startNode, stopChild, waitForLine } from './support';
 
 /**
  * A TCP proxy on loopback that holds every answer of the upstream server `delayMs` before passing it on:
  * a database that far away (each round trip `delayMs` longer), for the bench's "database farther away"
  * run. Requests go through at once; answers keep their order (timers of one delay fire in order).
+ * The bench runs it in a process of its own (startDelayProxyProcess): on the bench's event loop, busy with
+ * the load generator, its timers would fire late and hold each answer longer than `delayMs`.
  */
 export async function startDelayProxy(upstreamPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -31,4 +34,18 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The proxy in a process of its own (`node dist/bench/delay-proxy.js`, told the upstream port and delay by its environment). */
+export async function startDelayProxyProcess(upstreamPort: number, delayMs: number): Promise<{ port: number; child: Child; close(): Promise<void> }> {
+  const env = { ...process.env, DELAY_PROXY_UPSTREAM_PORT: String(upstreamPort), DELAY_PROXY_MS: String(delayMs) };
+  const child = startNode('delay-proxy', join(__dirname, 'delay-proxy.js'), env);
+  const { port } = JSON.parse(await waitForLine(child, (line) => line.startsWith('{'), 15_000)) as { port: number };
+  return { port, child, close: () => stopChild(child) };
+}
+
+if (require.main === module) {
+  void startDelayProxy(Number(process.env.DELAY_PROXY_UPSTREAM_PORT), Number(process.env.DELAY_PROXY_MS)).then(({ port }) => {
+    process.stdout.write(`${JSON.stringify({ port })}\n`);
+  });
 }

@@ -12,7 +12,7 @@ import { pacedLoad, PacedFigures } from './paced-load';
 import type { RawCeilingResult } from './raw-ceiling';
 import { bodyFlood, FloodFigures } from './body-flood';
 import { heapCompaction, HeapCompactionFigures, heapCompactionSection } from './heap-compaction';
-import { startDelayProxy } from './delay-proxy';
+import { startDelayProxyProcess } from './delay-proxy';
 import { HeapFigures, heapOf, metricsCost, scrapeMetrics, ServedFigures, servedBetween } from './service-metrics';
 import {
   Child, cpuCoresCell, CpuCores, cpuMeter, cpuSecondsOf, findPid, machineBusySeconds, fmt, freePort, httpRequest, LOOPBACK, markdownTable, memoryOf, MiB, sleep,
@@ -601,8 +601,8 @@ function comparisonSection(title: string, command: string, what: string[], repor
 /** J: A against G with every MariaDB answer held DB_DELAY_MS (bench/delay-proxy.ts). */
 function farSection(report: Report, best: UniqueRun | undefined, loadAtStart: string): string {
   return comparisonSection('## J database farther away', `BENCH_DB_DELAY_MS=${DB_DELAY_MS} BENCH_SCENARIOS=A,G`, [
-    `The service and the raw writer reach MariaDB through a loopback proxy that holds each of its answers ${DB_DELAY_MS} ms`,
-    '(every round trip that much longer, as with a database on another machine); the load is as in A and G.',
+    `The service and the raw writer reach MariaDB through a loopback proxy (bench/delay-proxy.ts, a process of its own) that holds each of its`,
+    `answers ${DB_DELAY_MS} ms (every round trip that much longer, as with a database on another machine); the load is as in A and G.`,
   ], report, best, loadAtStart);
 }
 
@@ -1139,12 +1139,12 @@ async function main(): Promise<void> {
   /** Databases this run created, dropped at the end. */
   const databases: string[] = [];
   const tmp = mkdtempSync(join(tmpdir(), 'claim-relay-bench-'));
-  const delayProxy = DB_DELAY_MS > 0 ? await startDelayProxy(Number(new URL(MYSQL).port || 3306), DB_DELAY_MS) : null;
+  const delayProxy = DB_DELAY_MS > 0 ? await startDelayProxyProcess(Number(new URL(MYSQL).port || 3306), DB_DELAY_MS) : null;
   if (delayProxy) {
     const proxied = new URL(MYSQL);
     proxied.port = String(delayProxy.port);
     serviceMysql = proxied.toString().replace(/\/+$/, '');
-    log(`MariaDB answers held ${DB_DELAY_MS} ms on their way to the service and the raw writer (proxy on port ${delayProxy.port})`);
+    log(`MariaDB answers held ${DB_DELAY_MS} ms on their way to the service and the raw writer (proxy on port ${delayProxy.port}, pid ${delayProxy.child.pid})`);
   }
 
   let cleaning: Promise<void> | undefined;
