@@ -6,14 +6,17 @@ import { type Child, LOOPBACK, startNode, stopChild, waitForLine } from './suppo
  * A TCP proxy on loopback that holds every answer of the upstream server `delayMs` before passing it on:
  * a database that far away (each round trip `delayMs` longer), for the bench's "database farther away"
  * run. Requests go through at once; answers keep their order (timers of one delay fire in order).
- * The bench runs it in a process of its own (startDelayProxyProcess): on the bench's event loop, busy with
- * the load generator, its timers would fire late and hold each answer longer than `delayMs`.
+ * The bench runs it in a process of its own (startDelayProxyProcess), so that its timers never wait for the
+ * load generator's work on the bench's event loop.
  */
 export async function startDelayProxy(upstreamPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: LOOPBACK, port: upstreamPort });
     for (const s of [client, upstream]) {
+      // Every piece goes out when it is due (no Nagle): the answers of a multi-statement batch are several
+      // writes, and Nagle's wait for the peer's delayed ACK held them tens of ms beyond the delay.
+      s.setNoDelay(true);
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
       s.on('error', () => {
