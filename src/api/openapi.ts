@@ -3,12 +3,11 @@ import { csvHeader } from './judgments-csv';
 import { SheetColumn, sheetHeader, XLSX_CONTENT_TYPE } from './xlsx-pieces';
 import { PLATFORMS } from './judgment-filter';
 import { STATEMENT_TYPES } from './statement-reader';
-import { STATEMENT_COLUMNS } from '../domain/settlement-line';
+import { LINE_NOTE_IDS, STATEMENT_COLUMNS } from '../domain/settlement-line';
 import { CLAIM_FLAGS, FLAG_MEANINGS, FLAGS } from '../domain/reconciliation';
 import { CLAIM_REASON_IDS, LAST_ERROR_IDS } from '../claims/claim-reasons';
 import { CLAIM_STATUSES } from '../entities';
 import { QIMEN_ERRORS, QimenErrorId } from '../errors/qimen-errors';
-import { LINE_NOTE_IDS } from '../domain/settlement-line';
 import { FIELD_PROBLEM_IDS } from '../dto/field-problems';
 
 /**

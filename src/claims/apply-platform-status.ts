@@ -1,12 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { platformUpdate } from '../domain/claim-state';
+import { FINAL_STATUSES, platformUpdate } from '../domain/claim-state';
 import { Claim, ClaimStatus } from '../entities';
 import type { MappedClaimStatus } from '../platforms/shared/claim-status';
-import { lastErrorColumns } from '../storage/claims/claim-repository';
+import { lastErrorColumns, updateClaim } from '../storage/claims/claim-repository';
 import type { LastError, Worded } from './claim-reasons';
 import { type EventSource, recordClaimEvent } from './claim-events';
-import { updateClaim } from '../storage/claims/claim-repository';
-import { FINAL_STATUSES } from '../domain/claim-state';
 
 export interface PlatformReport {
   status: MappedClaimStatus;

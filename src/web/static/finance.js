@@ -516,7 +516,6 @@
   const LINE_OUTCOMES = ['differing', 'unmatched', 'duplicate', 'invalid', 'matched'];
   /** How many lines of an import's report are drawn at a time (a statement may hold 100,000). */
   const LINES_PER_PAGE = 100;
-  /** The import's own words for a matched line whose claim the statement settles differently. */
 
   /** The Content-Type of a statement file, by its name (browsers disagree on a CSV's own type). */
   function statementType(file) {
