@@ -1,4 +1,4 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { type Child, LOOPBACK, startNode, stopChild, waitForLine } from './support';
 
@@ -7,18 +7,15 @@ import { type Child, LOOPBACK, startNode, stopChild, waitForLine } from './suppo
  * a database that far away (each round trip `delayMs` longer), for the bench's "database farther away"
  * run. Requests go through at once; answers keep their order (timers of one delay fire in order).
  * The bench runs it in a process of its own (startDelayProxyProcess), so that its timers never wait for the
- * load generator's work on the bench's event loop.
+ * load generator's work on the bench's event loop; stopping that process closes every connection.
  */
-export async function startDelayProxy(upstreamPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
+async function startDelayProxy(upstreamPort: number, delayMs: number): Promise<number> {
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: LOOPBACK, port: upstreamPort });
     for (const s of [client, upstream]) {
       // Every piece goes out when it is due (no Nagle): the answers of a multi-statement batch are several
       // writes, and Nagle's wait for the peer's delayed ACK held them tens of ms beyond the delay.
       s.setNoDelay(true);
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
       s.on('error', () => {
         client.destroy();
         upstream.destroy();
@@ -30,13 +27,7 @@ export async function startDelayProxy(upstreamPort: number, delayMs: number): Pr
     client.on('end', () => upstream.end());
   });
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return (server.address() as { port: number }).port;
 }
 
 /** The proxy in a process of its own (`node dist/bench/delay-proxy.js`, told the upstream port and delay by its environment). */
@@ -48,7 +39,7 @@ export async function startDelayProxyProcess(upstreamPort: number, delayMs: numb
 }
 
 if (require.main === module) {
-  void startDelayProxy(Number(process.env.DELAY_PROXY_UPSTREAM_PORT), Number(process.env.DELAY_PROXY_MS)).then(({ port }) => {
+  void startDelayProxy(Number(process.env.DELAY_PROXY_UPSTREAM_PORT), Number(process.env.DELAY_PROXY_MS)).then((port) => {
     process.stdout.write(`${JSON.stringify({ port })}\n`);
   });
 }
